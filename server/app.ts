@@ -1,0 +1,113 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { assetList } from "../views/assets.ts";
+import { loadViewer } from "./auth/middleware.ts";
+import { authRoutes } from "./auth/routes.tsx";
+import type { AppContext } from "./context.ts";
+import { declareRoutes } from "./http/access.ts";
+import type { AppEnv } from "./http/env.ts";
+import { renderError } from "./http/error-page.tsx";
+import { HttpError } from "./http/errors.ts";
+import { originCheck, secureHeaders } from "./http/security.ts";
+import { mailRoutes } from "./mail/routes.tsx";
+import { opsRoutes } from "./ops/routes.ts";
+import { homeRoutes } from "./org/home.tsx";
+import { setupRoutes } from "./org/setup.tsx";
+import { profileRoutes } from "./people/profile.tsx";
+import { peopleRoutes } from "./people/routes.tsx";
+import { teamRoutes } from "./people/team-routes.tsx";
+
+/** Largest request body core accepts (forms are small; uploads set their own limit). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+// Paths that work before the organization exists.
+const beforeSetup = /^\/(setup|assets\/|healthz|metrics)/;
+
+/** Builds the Hono app: middleware, core routes, then plugin routes, then the error handler. */
+export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async function context(c, next) {
+    c.set("app", ctx);
+    const started = performance.now();
+    let status = 500;
+    try {
+      await next();
+      status = c.res.status;
+    } catch (error) {
+      // Errors thrown by middleware before routing are rendered by onError; count them here.
+      status = error instanceof HttpError ? error.status : 500;
+      throw error;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      const route = c.req.routePath === "/*" || c.req.routePath === "*" ? "(unmatched)" : c.req.routePath;
+      ctx.metrics.observeRequest(c.req.method, route, status, seconds);
+      ctx.logger.info("request", {
+        method: c.req.method,
+        path: c.req.path,
+        route,
+        status,
+        ms: Math.round(seconds * 10_000) / 10,
+      });
+    }
+  });
+  app.use(secureHeaders({ hsts: ctx.config.secureCookies }));
+
+  for (const asset of assetList) {
+    app.get(asset.path, (c) => {
+      c.header("Cache-Control", "public, max-age=31536000, immutable");
+      c.header("Content-Type", asset.type);
+      return c.body(asset.body as Uint8Array<ArrayBuffer>);
+    });
+  }
+
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HttpError(413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+      },
+    }),
+  );
+  app.use(loadViewer());
+  app.use(async function requireSetup(c, next) {
+    if (!beforeSetup.test(c.req.path) && !(await ctx.org.exists())) {
+      if (c.req.path.startsWith("/api/")) throw new HttpError(503, "DeskTrust is not set up yet: open /setup.");
+      return c.redirect("/setup", 303);
+    }
+    return next();
+  });
+  app.use(originCheck(new URL(ctx.config.baseUrl).origin));
+
+  const core = declareRoutes(app, ctx.routes, { owner: "core" });
+  opsRoutes(core);
+  setupRoutes(core);
+  authRoutes(core);
+  homeRoutes(core);
+  profileRoutes(core);
+  peopleRoutes(core);
+  teamRoutes(core);
+  mailRoutes(core);
+  extend?.(app);
+
+  app.notFound((c) => renderError(c, new HttpError(404, `There is no page at ${c.req.path}.`)));
+  app.onError((error, c) => {
+    if (error instanceof HttpError) {
+      if (error.status === 401 && !c.req.path.startsWith("/api/")) {
+        const next = encodeURIComponent(c.req.path);
+        if (c.req.header("HX-Request") === "true") {
+          c.header("HX-Redirect", `/login?next=${next}`);
+          return c.body(null, 401);
+        }
+        if (c.req.method === "GET") return c.redirect(`/login?next=${next}`, 303);
+      }
+      return renderError(c, error);
+    }
+    ctx.logger.error("unhandled error", { method: c.req.method, path: c.req.path, error });
+    return renderError(
+      c,
+      new HttpError(500, "Something went wrong on our side. It has been logged; please try again."),
+    );
+  });
+  return app;
+}

@@ -1,0 +1,74 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Context, MiddlewareHandler } from "hono";
+import { getConnInfo } from "hono/bun";
+import { getCookie, setCookie } from "hono/cookie";
+import type { AppEnv } from "../http/env.ts";
+import { HttpError } from "../http/errors.ts";
+import { people } from "../people/schema.ts";
+import { apiTokens } from "./schema.ts";
+import { SESSION_COOKIE, SESSION_LIFETIME_MS, validateSessionToken } from "./session.ts";
+import { hashToken } from "./tokens.ts";
+
+/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure when served over https. */
+export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: c.get("app").config.secureCookies,
+    expires: expiresAt,
+    maxAge: Math.floor(SESSION_LIFETIME_MS / 1000),
+  });
+}
+
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  setCookie(c, SESSION_COOKIE, "", { path: "/", httpOnly: true, sameSite: "Lax", maxAge: 0 });
+}
+
+/** Resolves the viewer from the session cookie, or from a bearer API token under `/api`. */
+export function loadViewer(): MiddlewareHandler<AppEnv> {
+  return async function loadViewer(c, next) {
+    c.set("viewer", null);
+    c.set("sessionId", null);
+    c.set("viaToken", false);
+    const app = c.get("app");
+    const authorization = c.req.header("Authorization");
+    if (authorization?.startsWith("Bearer ") && c.req.path.startsWith("/api/")) {
+      const token = authorization.slice(7).trim();
+      const [row] = await app.db
+        .select({ id: people.id, email: people.email, name: people.name, role: people.role, timeZone: people.timeZone })
+        .from(apiTokens)
+        .innerJoin(people, eq(people.id, apiTokens.personId))
+        .where(
+          and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), eq(people.status, "active")),
+        );
+      if (!row) throw new HttpError(401, "Unknown or revoked API token.");
+      c.set("viewer", row);
+      c.set("viaToken", true);
+      return next();
+    }
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) {
+      const result = await validateSessionToken(app.db, token, app.clock.now());
+      if (result.session) {
+        c.set("viewer", result.viewer);
+        c.set("sessionId", result.session.id);
+        if (result.renewed) setSessionCookie(c, token, result.session.expiresAt);
+      }
+    }
+    return next();
+  };
+}
+
+/** The client's address: the socket peer, or the first X-Forwarded-For hop behind a trusted proxy. */
+export function clientIp(c: Context<AppEnv>): string {
+  if (c.get("app").config.trustProxy) {
+    const forwarded = c.req.header("X-Forwarded-For")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  try {
+    return getConnInfo(c).remote.address ?? "";
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { Field, FormErrors } from "../../views/components.tsx";
+import type { SafeHtml } from "../../views/html/escape.ts";
+import type { Routes } from "../http/access.ts";
+import { HttpError } from "../http/errors.ts";
+import { setFlash } from "../http/flash.ts";
+import { email, readForm } from "../http/forms.ts";
+import { page, redirect } from "../http/render.tsx";
+import { findPersonByEmail } from "../people/people.ts";
+import { clearSessionCookie, clientIp, setSessionCookie } from "./middleware.ts";
+import { verifyPassword } from "./password.ts";
+import { createSession, invalidateAllSessions, invalidateSession } from "./session.ts";
+import { clearFailures, lockedFor, recordFailure, throttleKeys } from "./throttle.ts";
+
+const loginForm = z.object({
+  email: email(),
+  password: z
+    .string({ error: "Password is required." })
+    .min(1, "Password is required.")
+    .max(256, "Password is too long."),
+  next: z.string().optional(),
+});
+
+/** Only same-site paths are followed after login (no open redirect). */
+export function safeNext(next: string | undefined): string {
+  return next && /^\/(?![/\\])/.test(next) ? next : "/";
+}
+
+function LoginPage(props: {
+  email?: string;
+  next?: string;
+  error?: string;
+  errors?: Record<string, string>;
+}): SafeHtml {
+  return (
+    <section class="card auth-card" aria-labelledby="login-title">
+      <h1 id="login-title">Sign in</h1>
+      <FormErrors errors={props.errors} message={props.error} />
+      <form method="post" action="/login" class="stack" novalidate>
+        <input type="hidden" name="next" value={props.next ?? "/"} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          value={props.email}
+          error={props.errors?.email}
+          required
+          autocomplete="username"
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          error={props.errors?.password}
+          required
+          autocomplete="current-password"
+        />
+        <button type="submit">Sign in</button>
+      </form>
+      <p class="small">
+        <a href="/forgot-password">Forgot your password?</a>
+      </p>
+    </section>
+  );
+}
+
+export function authRoutes(r: Routes): void {
+  r.get("/login", "public", (c) => {
+    if (c.get("viewer")) return c.redirect(safeNext(c.req.query("next")), 303);
+    return page(c, <LoginPage next={safeNext(c.req.query("next"))} />, { title: "Sign in" });
+  });
+
+  r.post("/login", "public", async (c) => {
+    const ctx = c.get("app");
+    const form = await readForm(c, loginForm);
+    if (!form.ok) {
+      return page(c, <LoginPage email={String(form.values.email ?? "")} errors={form.errors} />, {
+        title: "Sign in",
+        status: 422,
+      });
+    }
+    const now = ctx.clock.now();
+    const keys = throttleKeys(form.data.email, clientIp(c));
+    const wait = await lockedFor(ctx.db, [keys.account, keys.ip], now);
+    if (wait > 0) {
+      c.header("Retry-After", String(wait));
+      throw new HttpError(429, `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minutes.`);
+    }
+    const person = await findPersonByEmail(ctx.db, form.data.email);
+    const ok = await verifyPassword(form.data.password, person?.passwordHash ?? null);
+    if (!person || !ok || person.status !== "active") {
+      await recordFailure(ctx.db, keys, now);
+      ctx.logger.info("login failed", { email: form.data.email });
+      return page(
+        c,
+        <LoginPage
+          email={form.data.email}
+          next={safeNext(form.data.next)}
+          error="That email and password do not match an active account."
+        />,
+        { title: "Sign in", status: 422 },
+      );
+    }
+    await clearFailures(ctx.db, keys.account);
+    // A fresh session on every login: a session id planted before login is never promoted.
+    const { token, session } = await createSession(ctx.db, person.id, now, {
+      userAgent: c.req.header("User-Agent") ?? "",
+      ip: clientIp(c),
+    });
+    const previous = c.get("sessionId");
+    if (previous) await invalidateSession(ctx.db, previous);
+    setSessionCookie(c, token, session.expiresAt);
+    return redirect(c, safeNext(form.data.next));
+  });
+
+  r.post("/logout", "public", async (c) => {
+    const sessionId = c.get("sessionId");
+    if (sessionId) await invalidateSession(c.get("app").db, sessionId);
+    clearSessionCookie(c);
+    setFlash(c, "info", "You have been signed out.");
+    return redirect(c, "/login");
+  });
+
+  r.post("/logout-everywhere", "signed-in", async (c) => {
+    const viewer = c.get("viewer");
+    if (viewer) await invalidateAllSessions(c.get("app").db, viewer.id);
+    clearSessionCookie(c);
+    setFlash(c, "info", "You have been signed out on every device.");
+    return redirect(c, "/login");
+  });
+}

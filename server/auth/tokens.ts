@@ -1,0 +1,14 @@
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
+
+/** A random secret for a session, invite, reset link or API token: 160 bits, base32. */
+export function generateToken(prefix = ""): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return prefix + encodeBase32LowerCaseNoPadding(bytes);
+}
+
+/** What the database stores instead of a token: its SHA-256, hex. A leaked table grants nothing. */
+export function hashToken(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}

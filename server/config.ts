@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+const logLevels = ["debug", "info", "warn", "error", "silent"] as const;
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// connection URL")
+    .optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("DeskTrust <desktrust@localhost>"),
+  PLUGINS: z.string().default("*"),
+  LOG_LEVEL: z.enum(logLevels).default("info"),
+  TRUST_PROXY: z.enum(["true", "false", "1", "0"], "true or false").default("false"),
+  SECRET_KEY: z.string().min(32, "at least 32 characters").optional(),
+});
+
+export type LogLevel = (typeof logLevels)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  baseUrl: string;
+  secureCookies: boolean;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** `"*"` for every plugin, else the ids to enable. */
+  plugins: "*" | string[];
+  logLevel: LogLevel;
+  /** Believe X-Forwarded-For (only behind a reverse proxy that sets it). */
+  trustProxy: boolean;
+  /** Signs unsubscribe links and encrypts stored secrets; generated into DATA_DIR when unset. */
+  secretKey: string | undefined;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
+
+/**
+ * Reads and validates configuration from environment variables. On a bad value the error
+ * is one line naming the variable and what is expected.
+ */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  // An empty variable means "not set", as in most twelve-factor apps.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? "environment");
+    const received = cleaned[name];
+    return {
+      ok: false,
+      error: `Invalid ${name}${received === undefined ? "" : `=${JSON.stringify(received)}`}: expected ${describe(issue?.message ?? "a valid value")}`,
+    };
+  }
+  const e = parsed.data;
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  return {
+    ok: true,
+    config: {
+      port: e.PORT,
+      host: e.HOST,
+      baseUrl,
+      secureCookies: baseUrl.startsWith("https://"),
+      databaseUrl: e.DATABASE_URL,
+      dataDir: e.DATA_DIR,
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      plugins:
+        e.PLUGINS.trim() === "*"
+          ? "*"
+          : e.PLUGINS.split(",")
+              .map((s) => s.trim())
+              .filter(Boolean),
+      logLevel: e.LOG_LEVEL,
+      trustProxy: e.TRUST_PROXY === "true" || e.TRUST_PROXY === "1",
+      secretKey: e.SECRET_KEY,
+    },
+  };
+}
+
+function describe(message: string): string {
+  // zod's messages read "Invalid input: expected number, received NaN"; keep the useful half.
+  return message.replace(/^Invalid (input|option|URL)?:?\s*/i, "").replace(/^expected /, "") || "a valid value";
+}

@@ -1,0 +1,28 @@
+import type { Clock } from "./clock.ts";
+import type { Config } from "./config.ts";
+import type { Database, Db } from "./db/index.ts";
+import type { RouteRegistry } from "./http/access.ts";
+import type { DashboardCard } from "./http/cards.ts";
+import type { NavItem } from "./http/nav.ts";
+import type { Logger } from "./log.ts";
+import type { Mailer } from "./mail/mailer.ts";
+import type { Metrics } from "./ops/metrics.ts";
+import type { DemoContributor } from "./org/demo.ts";
+import type { OrgState } from "./org/org.ts";
+
+/** Everything a request, job or command needs, built once at boot and injected. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Delivers outbox mail; `null` when no SMTP is configured (the outbox is the mailbox). */
+  mailer: Mailer | null;
+  routes: RouteRegistry;
+  nav: NavItem[];
+  cards: DashboardCard[];
+  metrics: Metrics;
+  demo: DemoContributor[];
+  org: OrgState;
+}

@@ -1,0 +1,32 @@
+/** The kinds of constraint violation a caller may turn into a 4xx instead of a 500. */
+export type DbErrorKind = "unique" | "not-null" | "foreign-key" | "check" | "invalid-text" | "other";
+
+const codes: Record<string, DbErrorKind> = {
+  "23505": "unique",
+  "23502": "not-null",
+  "23503": "foreign-key",
+  "23514": "check",
+  "22P02": "invalid-text",
+  "22007": "invalid-text",
+  "22008": "invalid-text",
+};
+
+/** Classifies a database error from either driver (Drizzle wraps the driver's error as `cause`). */
+export function classifyDbError(error: unknown): { kind: DbErrorKind; constraint?: string } {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
+      const constraint =
+        (e as { constraint_name?: string; constraint?: string }).constraint_name ??
+        (e as { constraint?: string }).constraint;
+      return { kind: codes[code] ?? "other", ...(constraint ? { constraint } : {}) };
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return { kind: "other" };
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return classifyDbError(error).kind === "unique";
+}

@@ -1,0 +1,49 @@
+import { sql } from "drizzle-orm";
+import { readMigrationFiles } from "drizzle-orm/migrator";
+import type { Db } from "./index.ts";
+import { rowsOf } from "./rows.ts";
+
+/** A set of drizzle-kit migrations with its own bookkeeping table. */
+export interface MigrationSet {
+  /** `core` or a plugin id; names the bookkeeping table `desktrust_migrations."<owner>"`. */
+  owner: string;
+  folder: string;
+}
+
+export interface MigrationReport {
+  owner: string;
+  applied: string[];
+}
+
+// Every migration run, on any instance, takes this one lock: concurrent boots queue up and
+// the second sees what the first applied. Transaction-scoped so a crash releases it.
+const MIGRATION_LOCK = 0x6465736b; // "desk"
+
+/**
+ * Applies the pending migrations of one set, in order, in one transaction under the
+ * cluster-wide migration lock. Each set keeps its own table: a shared Drizzle migrations table
+ * compares timestamps across sets and silently skips migrations.
+ */
+export async function migrate(db: Db, set: MigrationSet): Promise<MigrationReport> {
+  const migrations = readMigrationFiles({ migrationsFolder: set.folder });
+  const table = sql.raw(`desktrust_migrations."${set.owner.replaceAll('"', "")}"`);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await tx.execute(sql`create schema if not exists desktrust_migrations`);
+    await tx.execute(
+      sql`create table if not exists ${table} (hash text primary key, created_at bigint not null, applied_at timestamptz not null default now())`,
+    );
+    const rows = rowsOf<{ hash: string }>(await tx.execute(sql`select hash from ${table}`));
+    const done = new Set(rows.map((r) => r.hash));
+    const applied: string[] = [];
+    for (const m of migrations) {
+      if (done.has(m.hash)) continue;
+      for (const statement of m.sql) {
+        if (statement.trim()) await tx.execute(sql.raw(statement));
+      }
+      await tx.execute(sql`insert into ${table} (hash, created_at) values (${m.hash}, ${m.folderMillis})`);
+      applied.push(m.hash);
+    }
+    return { owner: set.owner, applied };
+  });
+}

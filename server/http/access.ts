@@ -1,0 +1,90 @@
+import type { Context, Handler, Hono, MiddlewareHandler } from "hono";
+import type { Role } from "../people/schema.ts";
+import type { AppEnv, Viewer } from "./env.ts";
+import { HttpError } from "./errors.ts";
+
+/**
+ * Who may call a route. Every route declares one — the role × route matrix test fails on a
+ * route without it.
+ * - `public`: anyone, signed in or not (login, setup, health).
+ * - `signed-in`: any active person.
+ * - a role: that role or a higher one (owner > admin > manager > member).
+ */
+export type Access = "public" | "signed-in" | Role;
+
+const rank: Record<Role, number> = { member: 1, manager: 2, admin: 3, owner: 4 };
+
+export function hasRole(viewer: Pick<Viewer, "role">, needed: Role): boolean {
+  return rank[viewer.role] >= rank[needed];
+}
+
+export function allows(access: Access, viewer: Viewer | null): boolean {
+  if (access === "public") return true;
+  if (!viewer) return false;
+  if (access === "signed-in") return true;
+  return hasRole(viewer, access);
+}
+
+export interface RouteRule {
+  method: string;
+  path: string;
+  access: Access;
+  owner: string;
+}
+
+/** Every declared route, for the role matrix and the docs. */
+export class RouteRegistry {
+  readonly rules: RouteRule[] = [];
+  add(rule: RouteRule): void {
+    this.rules.push(rule);
+  }
+}
+
+function requireAccess(access: Access): MiddlewareHandler<AppEnv> {
+  return async function requireAccess(c, next) {
+    const viewer = c.get("viewer");
+    if (access !== "public" && !viewer) throw unauthenticated(c);
+    if (!allows(access, viewer)) throw new HttpError(403, "You do not have access to this page.");
+    await next();
+  };
+}
+
+function unauthenticated(c: Context<AppEnv>): HttpError {
+  return new HttpError(401, "Please sign in to continue.", { cause: { next: c.req.path } });
+}
+
+type Method = "get" | "post" | "put" | "patch" | "delete";
+
+export type Routes = {
+  [M in Method]: (path: string, access: Access, ...handlers: Handler<AppEnv>[]) => Routes;
+} & { app: Hono<AppEnv> };
+
+/**
+ * Declares routes with their access rule. `prefix` is where `app` will be mounted, so the
+ * registry knows each route's full path.
+ *
+ * @example
+ * const r = declareRoutes(app, registry, { owner: "core" });
+ * r.get("/admin/people", "admin", listPeople);
+ */
+export function declareRoutes(
+  app: Hono<AppEnv>,
+  registry: RouteRegistry,
+  options: { prefix?: string; owner: string },
+): Routes {
+  const prefix = options.prefix ?? "";
+  const routes = { app } as Routes;
+  for (const method of ["get", "post", "put", "patch", "delete"] as const) {
+    routes[method] = (path, access, ...handlers) => {
+      registry.add({
+        method: method.toUpperCase(),
+        path: prefix + (path === "/" && prefix ? "" : path),
+        access,
+        owner: options.owner,
+      });
+      app.on(method.toUpperCase(), path, requireAccess(access), ...(handlers as [Handler<AppEnv>]));
+      return routes;
+    };
+  }
+  return routes;
+}

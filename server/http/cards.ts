@@ -1,0 +1,14 @@
+import type { Context } from "hono";
+import type { SafeHtml } from "../../views/html/escape.ts";
+import type { Access } from "./access.ts";
+import type { AppEnv } from "./env.ts";
+
+/** A card on the home dashboard. `render` returns null to hide the card for this viewer. */
+export interface DashboardCard {
+  id: string;
+  title: string;
+  access: Access;
+  /** Lower comes first. */
+  order: number;
+  render(c: Context<AppEnv>): Promise<SafeHtml | null> | SafeHtml | null;
+}

@@ -1,0 +1,131 @@
+import { and, desc, eq, lte, sql } from "drizzle-orm";
+import type { Db, DbOrTx } from "../db/index.ts";
+import { rowsOf } from "../db/rows.ts";
+import type { Logger } from "../log.ts";
+import type { Mailer } from "./mailer.ts";
+import { mailOutbox } from "./schema.ts";
+
+export type OutboxMessage = typeof mailOutbox.$inferSelect;
+
+export interface QueuedMail {
+  /** Queuing the same key twice sends one message (e.g. `digest:<person>:<week>`). */
+  dedupeKey: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** Queues a message in the outbox (inside the caller's transaction, if any). Returns false for a duplicate key. */
+export async function queueMail(db: DbOrTx, mail: QueuedMail, now?: Date): Promise<boolean> {
+  const inserted = await db
+    .insert(mailOutbox)
+    .values({
+      ...mail,
+      html: mail.html ?? null,
+      headers: mail.headers ?? {},
+      ...(now ? { createdAt: now, nextAttemptAt: now } : {}),
+    })
+    .onConflictDoNothing({ target: mailOutbox.dedupeKey })
+    .returning({ id: mailOutbox.id });
+  return inserted.length > 0;
+}
+
+export const MAX_ATTEMPTS = 8;
+
+/** Backoff before attempt n+1: 1, 2, 4 … minutes, capped at 6 hours. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 6 * 3_600_000);
+}
+
+export interface DeliveryReport {
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Delivers due messages. Each message is claimed by moving it to `sending` with a lease (its
+ * next attempt pushed out), so concurrent instances never send the same message twice; a
+ * crash mid-send leaves a lease that expires and the message is tried again.
+ */
+export async function deliverDue(
+  db: Db,
+  mailer: Mailer,
+  now: Date,
+  logger?: Logger,
+  limit = 50,
+): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
+  const lease = new Date(now.getTime() + 5 * 60_000);
+  const claimed = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      update ${mailOutbox} set status = 'sending', next_attempt_at = ${lease}, attempts = attempts + 1
+      where id in (
+        select id from ${mailOutbox}
+        where status in ('queued', 'sending') and next_attempt_at <= ${now}
+        order by next_attempt_at limit ${limit}
+        for update skip locked
+      )
+      returning id`),
+  );
+  for (const { id } of claimed) {
+    const [message] = await db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
+    if (!message) continue;
+    try {
+      await mailer.send({
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        headers: message.headers,
+        messageId: `<${message.id}@desktrust>`,
+      });
+      await db.update(mailOutbox).set({ status: "sent", sentAt: now, lastError: null }).where(eq(mailOutbox.id, id));
+      report.sent++;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const failed = message.attempts >= MAX_ATTEMPTS;
+      await db
+        .update(mailOutbox)
+        .set({
+          status: failed ? "failed" : "queued",
+          lastError: reason.slice(0, 500),
+          nextAttemptAt: new Date(now.getTime() + retryDelayMs(message.attempts)),
+        })
+        .where(eq(mailOutbox.id, id));
+      if (failed) report.failed++;
+      else report.retried++;
+      logger?.warn("mail delivery failed", {
+        messageId: id,
+        attempts: message.attempts,
+        permanent: failed,
+        error: reason,
+      });
+    }
+  }
+  return report;
+}
+
+/** Puts a failed message back in the queue for an immediate attempt (admin "retry"). */
+export async function retryMessage(db: Db, id: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(mailOutbox)
+    .set({ status: "queued", attempts: 0, nextAttemptAt: now })
+    .where(and(eq(mailOutbox.id, id), eq(mailOutbox.status, "failed")))
+    .returning({ id: mailOutbox.id });
+  return rows.length > 0;
+}
+
+export async function listOutbox(db: Db, limit = 100): Promise<OutboxMessage[]> {
+  return db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(limit);
+}
+
+export async function outboxDepth(db: Db, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(mailOutbox)
+    .where(and(sql`${mailOutbox.status} in ('queued', 'sending')`, lte(mailOutbox.createdAt, now)));
+  return row?.n ?? 0;
+}

@@ -1,0 +1,40 @@
+import { boot } from "./boot.ts";
+import { loadConfig } from "./config.ts";
+
+// Boot: config → database → migrations → app → serve. `npm start` runs this file.
+const result = loadConfig(process.env);
+if (!result.ok) {
+  console.error(`desktrust: ${result.error}`);
+  process.exit(1);
+}
+const config = result.config;
+const started = performance.now();
+const { ctx, app, close } = await boot({ config });
+
+const server = Bun.serve({
+  port: config.port,
+  hostname: config.host,
+  fetch: app.fetch,
+});
+
+ctx.logger.info("desktrust started", {
+  url: config.baseUrl,
+  listening: `${server.hostname}:${server.port}`,
+  database: ctx.database.driver === "pglite" ? `PGlite in ${config.dataDir}` : "Postgres",
+  mail: ctx.mailer ? "SMTP" : "outbox only (no SMTP_URL)",
+  bootMs: Math.round(performance.now() - started),
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  ctx.logger.info("shutting down", { signal });
+  // Stop accepting connections and let in-flight requests finish, then close the database.
+  await server.stop(false);
+  await close();
+  ctx.logger.info("stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,157 @@
+import { hashPassword } from "../auth/password.ts";
+import type { Tx } from "../db/index.ts";
+import type { WorkingHours } from "../people/schema.ts";
+import { people, teamHolidays, teamMembers, teams } from "../people/schema.ts";
+import type { DemoOrg } from "./demo.ts";
+import { organization } from "./schema.ts";
+
+/** Every demo account signs in with this password. The demo is for looking around, not for real data. */
+export const DEMO_PASSWORD = "demo-password";
+export const DEMO_OWNER_EMAIL = "ada@northwind.example";
+
+const demoTeams = [
+  { name: "Platform", timeZone: "Europe/Berlin", hours: ["09:00", "17:30"] },
+  { name: "Mobile", timeZone: "America/New_York", hours: ["09:00", "17:00"] },
+  { name: "Support", timeZone: "Asia/Kolkata", hours: ["10:00", "18:00"] },
+  { name: "Design", timeZone: "Australia/Sydney", hours: ["08:30", "16:30"] },
+] as const;
+
+const firstNames = [
+  "Ada",
+  "Bruno",
+  "Chloé",
+  "Dmitri",
+  "Esi",
+  "Farah",
+  "Gustavo",
+  "Hana",
+  "Ivo",
+  "Jun",
+  "Kemal",
+  "Lena",
+  "Mateo",
+  "Nia",
+  "Oskar",
+  "Priya",
+  "Quinn",
+  "Rosa",
+  "Sami",
+  "Tomás",
+  "Uma",
+  "Viktor",
+  "Wen",
+  "Ximena",
+  "Yusuf",
+  "Zoë",
+  "Amara",
+  "Bastian",
+  "Carmen",
+  "Dev",
+  "Elif",
+  "Finn",
+];
+const lastNames = [
+  "Lovelace",
+  "Costa",
+  "Martin",
+  "Ivanov",
+  "Mensah",
+  "Haddad",
+  "Silva",
+  "Sato",
+  "Novak",
+  "Park",
+  "Yilmaz",
+  "Fischer",
+  "Rossi",
+  "Okafor",
+  "Berg",
+  "Raman",
+  "Doyle",
+  "García",
+  "Nieminen",
+  "Herrera",
+  "Iyer",
+  "Petrov",
+  "Zhang",
+  "López",
+  "Demir",
+  "Moreau",
+  "Eze",
+  "Weber",
+  "Ruiz",
+  "Shah",
+  "Kaya",
+  "Murphy",
+];
+
+function hoursFor(start: string, end: string): WorkingHours {
+  return { mon: [[start, end]], tue: [[start, end]], wed: [[start, end]], thu: [[start, end]], fri: [[start, end]] };
+}
+
+/**
+ * Creates the demo organization: four teams across time zones, 32 people, a manager per team,
+ * a few holidays. Plugins then add their demo data on top (see `DemoContributor`).
+ */
+export async function createDemoCore(tx: Tx, now: Date): Promise<DemoOrg> {
+  await tx.insert(organization).values({
+    id: 1,
+    name: "Northwind Labs",
+    emailDomains: ["northwind.example"],
+    defaultTimeZone: "Europe/Berlin",
+  });
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const rows = firstNames.map((first, i) => {
+    const team = demoTeams[i % demoTeams.length] as (typeof demoTeams)[number];
+    const last = lastNames[i] as string;
+    // One owner, one admin, then a manager for each of the four teams.
+    const role =
+      i === 0 ? ("owner" as const) : i === 1 ? ("admin" as const) : i <= 5 ? ("manager" as const) : ("member" as const);
+    return {
+      email: `${first
+        .toLowerCase()
+        .normalize("NFD")
+        .replace(/[^a-z]/g, "")}@northwind.example`,
+      name: `${first} ${last}`,
+      role,
+      timeZone: team.timeZone,
+      workingHours: hoursFor(team.hours[0], team.hours[1]),
+      startDate: new Date(now.getTime() - (400 + i * 23) * 86_400_000).toISOString().slice(0, 10),
+      passwordHash,
+    };
+  });
+  const inserted = await tx.insert(people).values(rows).returning();
+  const teamRows = await tx
+    .insert(teams)
+    .values(demoTeams.map((t) => ({ name: t.name, timeZone: t.timeZone })))
+    .returning();
+  const result: DemoOrg = {
+    ownerId: (inserted[0] as (typeof inserted)[number]).id,
+    people: inserted.map((p) => ({ id: p.id, email: p.email, name: p.name, timeZone: p.timeZone, role: p.role })),
+    teams: [],
+    now,
+  };
+  for (const [t, team] of teamRows.entries()) {
+    const members = inserted.filter((_, i) => i % demoTeams.length === t);
+    // The team's first manager-role person manages it; the owner and admin are plain members.
+    const managers = members.filter((p) => p.role === "manager").slice(0, 1);
+    await tx
+      .insert(teamMembers)
+      .values(members.map((p) => ({ teamId: team.id, personId: p.id, isManager: managers.includes(p) })));
+    result.teams.push({
+      id: team.id,
+      name: team.name,
+      timeZone: team.timeZone,
+      memberIds: members.map((p) => p.id),
+      managerIds: managers.map((p) => p.id),
+    });
+  }
+  const year = now.getUTCFullYear();
+  await tx.insert(teamHolidays).values([
+    { teamId: (teamRows[0] as { id: string }).id, day: `${year}-12-25`, name: "Christmas Day" },
+    { teamId: (teamRows[1] as { id: string }).id, day: `${year}-11-26`, name: "Thanksgiving" },
+    { teamId: (teamRows[2] as { id: string }).id, day: `${year + 1}-01-26`, name: "Republic Day" },
+    { teamId: (teamRows[3] as { id: string }).id, day: `${year + 1}-01-26`, name: "Australia Day" },
+  ]);
+  return result;
+}

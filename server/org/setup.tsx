@@ -1,0 +1,178 @@
+import type { Context } from "hono";
+import { z } from "zod";
+import { Field, FormErrors } from "../../views/components.tsx";
+import type { SafeHtml } from "../../views/html/escape.ts";
+import { clientIp, setSessionCookie } from "../auth/middleware.ts";
+import { passwordField } from "../auth/password.ts";
+import { createSession } from "../auth/session.ts";
+import type { Routes } from "../http/access.ts";
+import type { AppEnv } from "../http/env.ts";
+import type { FieldErrors } from "../http/errors.ts";
+import { setFlash } from "../http/flash.ts";
+import { email, type FormValues, readForm, text, timeZone, timeZoneList } from "../http/forms.ts";
+import { page, redirect } from "../http/render.tsx";
+import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from "./demo-core.ts";
+import { loadDemo, setupOrganization } from "./setup-service.ts";
+
+const domainPattern = /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/;
+
+const setupForm = z.object({
+  orgName: text("Organization name", 120),
+  emailDomains: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+    .refine((list) => list.every((d) => domainPattern.test(d)), "Enter domains like example.com, separated by commas.")
+    .refine((list) => list.length <= 20, "At most 20 domains."),
+  defaultTimeZone: timeZone(),
+  ownerName: text("Your name", 120),
+  ownerEmail: email(),
+  password: passwordField,
+});
+
+function SetupPage(props: { values: FormValues; errors: FieldErrors }): SafeHtml {
+  const v = (k: string): string => String(props.values[k] ?? "");
+  return (
+    <div class="setup">
+      <section class="card auth-card" aria-labelledby="setup-title">
+        <h1 id="setup-title">Set up DeskTrust</h1>
+        <p class="muted">Create your organization and its owner account. You can invite everyone else afterwards.</p>
+        <FormErrors errors={props.errors} />
+        <form method="post" action="/setup" class="stack" novalidate>
+          <Field
+            label="Organization name"
+            name="orgName"
+            value={v("orgName")}
+            error={props.errors.orgName}
+            required
+            autocomplete="organization"
+          />
+          <Field
+            label="Email domains"
+            name="emailDomains"
+            value={v("emailDomains")}
+            error={props.errors.emailDomains}
+            hint="Addresses at these domains count as internal (e.g. for meeting audits). Comma-separated; may be empty."
+            placeholder="example.com"
+          />
+          <Field
+            label="Default time zone"
+            name="defaultTimeZone"
+            value={v("defaultTimeZone") || "UTC"}
+            error={props.errors.defaultTimeZone}
+            list="time-zones"
+            hint="An IANA name such as Europe/Berlin or America/New_York."
+            required
+          />
+          <datalist id="time-zones">
+            {timeZoneList.map((tz) => (
+              <option value={tz} />
+            ))}
+          </datalist>
+          <fieldset>
+            <legend>Owner account</legend>
+            <div class="stack-inner">
+              <Field
+                label="Your name"
+                name="ownerName"
+                value={v("ownerName")}
+                error={props.errors.ownerName}
+                required
+                autocomplete="name"
+              />
+              <Field
+                label="Email"
+                name="ownerEmail"
+                type="email"
+                value={v("ownerEmail")}
+                error={props.errors.ownerEmail}
+                required
+                autocomplete="email"
+              />
+              <Field
+                label="Password"
+                name="password"
+                type="password"
+                error={props.errors.password}
+                required
+                autocomplete="new-password"
+                hint="At least 10 characters."
+              />
+            </div>
+          </fieldset>
+          <button type="submit">Create organization</button>
+        </form>
+      </section>
+      <section class="card auth-card" aria-labelledby="demo-title">
+        <h2 id="demo-title">Just looking?</h2>
+        <p class="muted">
+          Load a demo organization — four teams across time zones, 32 people and sample data from every plugin — and
+          sign in as its owner.
+        </p>
+        <form method="post" action="/setup/demo">
+          <button type="submit" class="button-secondary button">
+            Load demo organization
+          </button>
+        </form>
+      </section>
+    </div>
+  );
+}
+
+async function signIn(c: Context<AppEnv>, personId: string): Promise<void> {
+  const ctx = c.get("app");
+  const { token, session } = await createSession(ctx.db, personId, ctx.clock.now(), {
+    userAgent: c.req.header("User-Agent") ?? "",
+    ip: clientIp(c),
+  });
+  setSessionCookie(c, token, session.expiresAt);
+}
+
+async function refuseWhenSetUp(c: Context<AppEnv>): Promise<Response | null> {
+  if (await c.get("app").org.exists()) {
+    setFlash(c, "info", "DeskTrust is already set up. Sign in to continue.");
+    return redirect(c, "/login");
+  }
+  return null;
+}
+
+export function setupRoutes(r: Routes): void {
+  r.get("/setup", "public", async (c) => {
+    return (await refuseWhenSetUp(c)) ?? page(c, <SetupPage values={{}} errors={{}} />, { title: "Set up" });
+  });
+
+  r.post("/setup", "public", async (c) => {
+    const refused = await refuseWhenSetUp(c);
+    if (refused) return refused;
+    const form = await readForm(c, setupForm);
+    if (!form.ok)
+      return page(c, <SetupPage values={form.values} errors={form.errors} />, { title: "Set up", status: 422 });
+    const result = await setupOrganization(c.get("app"), {
+      orgName: form.data.orgName,
+      emailDomains: form.data.emailDomains,
+      defaultTimeZone: form.data.defaultTimeZone,
+      ownerName: form.data.ownerName,
+      ownerEmail: form.data.ownerEmail,
+      password: form.data.password,
+    });
+    if (!result.ok) return (await refuseWhenSetUp(c)) as Response;
+    await signIn(c, result.owner.id);
+    setFlash(c, "success", `Welcome to DeskTrust, ${result.owner.name}. Next: create a team and invite people.`);
+    return redirect(c, "/");
+  });
+
+  r.post("/setup/demo", "public", async (c) => {
+    const refused = await refuseWhenSetUp(c);
+    if (refused) return refused;
+    const result = await loadDemo(c.get("app"));
+    if (!result.ok) return (await refuseWhenSetUp(c)) as Response;
+    await signIn(c, result.demo.ownerId);
+    setFlash(
+      c,
+      "success",
+      `Demo loaded. You are signed in as ${DEMO_OWNER_EMAIL}; every demo account uses the password "${DEMO_PASSWORD}".`,
+    );
+    return redirect(c, "/");
+  });
+}

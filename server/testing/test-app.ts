@@ -1,0 +1,127 @@
+import { createSession, SESSION_COOKIE } from "../auth/session.ts";
+import { type Booted, boot } from "../boot.ts";
+import { fixedClock } from "../clock.ts";
+import { type Config, loadConfig } from "../config.ts";
+import { createLogger } from "../log.ts";
+import type { Mailer } from "../mail/mailer.ts";
+import { organization } from "../org/schema.ts";
+import { createPerson, type NewPerson, type Person } from "../people/people.ts";
+import type { Role } from "../people/schema.ts";
+import { freshDatabase } from "./database.ts";
+
+export const TEST_ORIGIN = "http://localhost:3000";
+
+export interface TestAppOptions {
+  /** Start of the test clock (default 2026-03-02T09:00:00Z, a Monday). */
+  now?: string;
+  env?: Record<string, string>;
+  mailer?: Mailer | null;
+  /** Create the organization up front (default true). */
+  setup?: boolean;
+}
+
+export type TestApp = Booted & {
+  clock: ReturnType<typeof fixedClock>;
+  config: Config;
+  /** A browser-like client: keeps cookies, sends our Origin on unsafe requests. */
+  client(): TestClient;
+  /** Creates a person (password "correct horse battery") and returns them. */
+  person(input?: Partial<NewPerson> & { role?: Role }): Promise<Person>;
+  /** A client already signed in as a new or given person. */
+  signedIn(personOrRole?: Person | Role): Promise<TestClient & { person: Person }>;
+};
+
+export interface TestClient {
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  post(path: string, form?: Record<string, string | string[]>, headers?: Record<string, string>): Promise<Response>;
+  request(path: string, init?: RequestInit): Promise<Response>;
+  cookies: Map<string, string>;
+}
+
+export const TEST_PASSWORD = "correct horse battery";
+let counter = 0;
+
+/**
+ * Boots the whole app on a fresh database for one test file.
+ *
+ * @example
+ * const t = await testApp();
+ * afterAll(() => t.close());
+ * const admin = await t.signedIn("admin");
+ * expect((await admin.get("/admin/people")).status).toBe(200);
+ */
+export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const configResult = loadConfig({ BASE_URL: TEST_ORIGIN, LOG_LEVEL: "silent", ...options.env });
+  if (!configResult.ok) throw new Error(configResult.error);
+  const config = configResult.config;
+  const clock = fixedClock(options.now ?? "2026-03-02T09:00:00Z");
+  const database = await freshDatabase();
+  const booted = await boot({
+    config,
+    clock,
+    database,
+    logger: createLogger("silent"),
+    mailer: options.mailer === undefined ? null : options.mailer,
+  });
+  if (options.setup !== false) {
+    await booted.ctx.db
+      .insert(organization)
+      .values({ id: 1, name: "Test Org", emailDomains: ["example.com"], defaultTimeZone: "UTC" });
+    await booted.ctx.org.refresh();
+  }
+
+  const client = (): TestClient => {
+    const cookies = new Map<string, string>();
+    const request = async (path: string, init: RequestInit = {}): Promise<Response> => {
+      const headers = new Headers(init.headers);
+      if (cookies.size) headers.set("Cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+      if (init.method && init.method !== "GET" && !headers.has("Origin")) headers.set("Origin", TEST_ORIGIN);
+      const res = await booted.app.request(`${TEST_ORIGIN}${path}`, { ...init, headers });
+      for (const cookie of res.headers.getSetCookie()) {
+        const [pair] = cookie.split(";");
+        const [name, ...rest] = (pair ?? "").split("=");
+        const value = rest.join("=");
+        if (!name) continue;
+        if (value === "" || /max-age=0/i.test(cookie)) cookies.delete(name.trim());
+        else cookies.set(name.trim(), value);
+      }
+      return res;
+    };
+    return {
+      cookies,
+      request,
+      get: (path, headers) => request(path, { headers }),
+      post: (path, form = {}, headers = {}) => {
+        const body = new URLSearchParams();
+        for (const [k, v] of Object.entries(form)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
+        return request(path, {
+          method: "POST",
+          body,
+          headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+        });
+      },
+    };
+  };
+
+  const person = async (input: Partial<NewPerson> & { role?: Role } = {}): Promise<Person> => {
+    counter++;
+    return createPerson(booted.ctx.db, {
+      email: input.email ?? `person${counter}-${Math.random().toString(36).slice(2, 7)}@example.com`,
+      name: input.name ?? `Person ${counter}`,
+      role: input.role ?? "member",
+      timeZone: input.timeZone ?? "UTC",
+      password: input.password === undefined ? TEST_PASSWORD : input.password,
+      ...(input.workingHours ? { workingHours: input.workingHours } : {}),
+    });
+  };
+
+  const signedIn = async (personOrRole: Person | Role = "member"): Promise<TestClient & { person: Person }> => {
+    const p = typeof personOrRole === "string" ? await person({ role: personOrRole, password: null }) : personOrRole;
+    const { token } = await createSession(booted.ctx.db, p.id, clock.now());
+    const c = client();
+    c.cookies.set(SESSION_COOKIE, token);
+    return Object.assign(c, { person: p });
+  };
+
+  return Object.assign(booted, { clock, config, client, person, signedIn });
+}
