@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { assetList } from "../views/assets.ts";
+import { inviteRoutes } from "./auth/invite-routes.tsx";
 import { loadViewer } from "./auth/middleware.ts";
+import { resetRoutes } from "./auth/reset-routes.tsx";
 import { authRoutes } from "./auth/routes.tsx";
 import type { AppContext } from "./context.ts";
 import { declareRoutes } from "./http/access.ts";
@@ -83,6 +85,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   opsRoutes(core);
   setupRoutes(core);
   authRoutes(core);
+  inviteRoutes(core);
+  resetRoutes(core);
   homeRoutes(core);
   profileRoutes(core);
   peopleRoutes(core);
