@@ -12,6 +12,9 @@ import { renderError } from "./http/error-page.tsx";
 import { HttpError } from "./http/errors.ts";
 import { originCheck, secureHeaders } from "./http/security.ts";
 import { mailRoutes } from "./mail/routes.tsx";
+import { digestRoutes } from "./digest/routes.tsx";
+import { pluginAdminRoutes } from "./plugins/admin-routes.tsx";
+import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
 import { opsRoutes } from "./ops/routes.ts";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
@@ -79,7 +82,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
     }
     return next();
   });
-  app.use(originCheck(new URL(ctx.config.baseUrl).origin));
+  // One-click unsubscribe (RFC 8058) is posted by mail providers: its signed token is the credential.
+  app.use(originCheck(new URL(ctx.config.baseUrl).origin, /^\/unsubscribe\//));
 
   const core = declareRoutes(app, ctx.routes, { owner: "core" });
   opsRoutes(core);
@@ -92,6 +96,9 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   peopleRoutes(core);
   teamRoutes(core);
   mailRoutes(core);
+  digestRoutes(core);
+  pluginAdminRoutes(core);
+  jobAdminRoutes(core);
   extend?.(app);
 
   app.notFound((c) => renderError(c, new HttpError(404, `There is no page at ${c.req.path}.`)));

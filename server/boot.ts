@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { buildApp } from "./app.ts";
@@ -6,17 +7,23 @@ import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { type Database, openDatabase } from "./db/index.ts";
 import { migrate } from "./db/migrate.ts";
+import { coreJobs } from "./digest/jobs.ts";
+import { EventBus } from "./events/bus.ts";
 import { RouteRegistry } from "./http/access.ts";
 import type { AppEnv } from "./http/env.ts";
 import { coreNav } from "./http/nav.ts";
+import { Scheduler } from "./jobs/scheduler.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type Mailer, smtpMailer } from "./mail/mailer.ts";
 import { outboxDepth } from "./mail/outbox.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
+import { type PluginSource, PluginRuntime } from "./plugins/runtime.ts";
 
-export const coreMigrations = join(import.meta.dir, "..", "migrations");
+export const projectRoot = join(import.meta.dir, "..");
+export const coreMigrations = join(projectRoot, "migrations");
+export const pluginsDir = join(projectRoot, "plugins");
 
 export interface BootOptions {
   config: Config;
@@ -26,16 +33,25 @@ export interface BootOptions {
   database?: Database;
   /** Overrides the SMTP mailer built from `SMTP_URL` (tests). `null` = outbox only. */
   mailer?: Mailer | null;
+  /** Where plugins come from; default: every folder in `plugins/`, filtered by `PLUGINS`. */
+  plugins?: Partial<PluginSource>;
+  /** Names this instance in job claims and history. */
+  instance?: string;
 }
 
 export interface Booted {
   ctx: AppContext;
   app: Hono<AppEnv>;
-  /** Closes the database and the mailer. */
+  /** Starts the scheduler and the event dispatcher (the server does; tests call `tick`/`dispatch`). */
+  startBackground(): void;
+  /** Stops background work and closes the database and the mailer. */
   close(): Promise<void>;
 }
 
-/** Opens the database, applies migrations and builds the app. Shared by the server, the CLI and tests. */
+/**
+ * Opens the database, migrates core, loads and migrates plugins, and builds the app. Shared
+ * by the server, the command line and tests.
+ */
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -46,7 +62,13 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const mailer =
     options.mailer !== undefined ? options.mailer : config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
   const clock = options.clock ?? systemClock;
+  const instance = options.instance ?? `${hostname()}:${process.pid}`;
   const metrics = new Metrics();
+  // The runtime is created after the context it serves; the getters below close over it.
+  let runtime: PluginRuntime | undefined;
+  const isActive = (qualifiedId: string): boolean => runtime?.ownerEnabled(qualifiedId) ?? true;
+  const scheduler = new Scheduler({ db: database.db, clock, logger, instance, isActive: (job) => isActive(job.id) });
+  const events = new EventBus(database.db, clock, logger, (handler) => isActive(handler.id));
   const ctx: AppContext = {
     config,
     database,
@@ -60,15 +82,29 @@ export async function boot(options: BootOptions): Promise<Booted> {
     metrics,
     demo: [],
     org: orgState(database.db),
+    scheduler,
+    events,
+    plugins: undefined as unknown as PluginRuntime,
   };
+  runtime = new PluginRuntime(ctx, scheduler, events);
+  ctx.plugins = runtime;
+  for (const job of coreJobs(ctx)) scheduler.add(job);
+  await runtime.load({ dir: pluginsDir, enabled: config.plugins, ...options.plugins });
   metrics.gauge("desktrust_mail_outbox_depth", "Messages queued or being sent.", () =>
     outboxDepth(database.db, clock.now()),
   );
-  const app = buildApp(ctx);
+  const app = buildApp(ctx, (app) => runtime.mount(app));
+  let background = false;
   return {
     ctx,
     app,
+    startBackground() {
+      background = true;
+      scheduler.start();
+      events.start();
+    },
     async close() {
+      if (background) await Promise.all([scheduler.stop(), events.stop()]);
       mailer?.close();
       await database.close();
     },

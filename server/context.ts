@@ -9,6 +9,9 @@ import type { Mailer } from "./mail/mailer.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import type { DemoContributor } from "./org/demo.ts";
 import type { OrgState } from "./org/org.ts";
+import type { PluginRuntime } from "./plugins/runtime.ts";
+import type { Scheduler } from "./jobs/scheduler.ts";
+import type { EventBus } from "./events/bus.ts";
 
 /** Everything a request, job or command needs, built once at boot and injected. */
 export interface AppContext {
@@ -25,4 +28,7 @@ export interface AppContext {
   metrics: Metrics;
   demo: DemoContributor[];
   org: OrgState;
+  plugins: PluginRuntime;
+  scheduler: Scheduler;
+  events: EventBus;
 }

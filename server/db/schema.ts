@@ -1,5 +1,9 @@
 // The core schema: every core table, for drizzle-kit and for queries. Plugins keep their own.
 export * from "../auth/schema.ts";
+export * from "../digest/schema.ts";
+export * from "../events/schema.ts";
+export * from "../jobs/schema.ts";
 export * from "../mail/schema.ts";
 export * from "../org/schema.ts";
 export * from "../people/schema.ts";
+export * from "../plugins/schema.ts";

@@ -10,5 +10,7 @@ export interface DashboardCard {
   access: Access;
   /** Lower comes first. */
   order: number;
+  /** False hides the card (its plugin is disabled). */
+  enabled?: () => boolean;
   render(c: Context<AppEnv>): Promise<SafeHtml | null> | SafeHtml | null;
 }

@@ -39,9 +39,9 @@ const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
  * POST, fetch and htmx request; when it is absent we fall back to `Referer`. Requests
  * authenticated by an API token carry no ambient credential, so they are exempt.
  */
-export function originCheck(allowedOrigin: string): MiddlewareHandler<AppEnv> {
+export function originCheck(allowedOrigin: string, exempt?: RegExp): MiddlewareHandler<AppEnv> {
   return async function originCheck(c, next) {
-    if (safeMethods.has(c.req.method)) return next();
+    if (safeMethods.has(c.req.method) || exempt?.test(c.req.path)) return next();
     if (c.req.header("Authorization")?.startsWith("Bearer ") && !c.req.header("Cookie")) return next();
     const requestOrigin = new URL(c.req.url).origin;
     const origin = c.req.header("Origin") ?? originOf(c.req.header("Referer"));

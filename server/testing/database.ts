@@ -5,7 +5,7 @@ import { type Database, openDatabase } from "../db/index.ts";
  * A fresh, empty database for one test file: PGlite in memory by default, or — when
  * `TEST_DATABASE_URL` is set — a new Postgres database created for the file and dropped after.
  */
-export async function freshDatabase(): Promise<Database> {
+export async function freshDatabase(): Promise<Database & { url?: string }> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) return openDatabase({});
   const name = `desktrust_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
@@ -17,6 +17,7 @@ export async function freshDatabase(): Promise<Database> {
   const database = await openDatabase({ url: target.toString(), maxConnections: 5 });
   return {
     ...database,
+    url: target.toString(),
     async close() {
       await database.close();
       const dropper = postgres(url, { max: 1, onnotice: () => {} });

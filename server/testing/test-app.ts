@@ -18,6 +18,10 @@ export interface TestAppOptions {
   mailer?: Mailer | null;
   /** Create the organization up front (default true). */
   setup?: boolean;
+  /** Plugins to load from `plugins/`: ids, `"*"` for all; default none. */
+  plugins?: "*" | string[];
+  /** Plugin definitions given directly (instead of the `plugins/` folder). */
+  pluginModules?: unknown[];
 }
 
 export type TestApp = Booted & {
@@ -42,10 +46,10 @@ export const TEST_PASSWORD = "correct horse battery";
 let counter = 0;
 
 /**
- * Boots the whole app on a fresh database for one test file.
+ * Boots the whole app on a fresh database for one test file, with the plugins you name.
  *
  * @example
- * const t = await testApp();
+ * const t = await testApp({ plugins: ["kudos"] });
  * afterAll(() => t.close());
  * const admin = await t.signedIn("admin");
  * expect((await admin.get("/admin/people")).status).toBe(200);
@@ -62,6 +66,10 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     database,
     logger: createLogger("silent"),
     mailer: options.mailer === undefined ? null : options.mailer,
+    plugins: {
+      enabled: options.plugins ?? (options.pluginModules ? "*" : []),
+      ...(options.pluginModules ? { modules: options.pluginModules } : {}),
+    },
   });
   if (options.setup !== false) {
     await booted.ctx.db

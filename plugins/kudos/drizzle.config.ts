@@ -1,0 +1,9 @@
+import { defineConfig } from "drizzle-kit";
+
+// This plugin's migrations only; run `npx drizzle-kit generate --config plugins/kudos/drizzle.config.ts`.
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./plugins/kudos/schema.ts",
+  out: "./plugins/kudos/migrations",
+  schemaFilter: ["kudos"],
+});

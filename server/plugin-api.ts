@@ -1,0 +1,138 @@
+/**
+ * The public plugin API: the one module a plugin imports from core.
+ *
+ * A plugin is a folder `plugins/<id>/` whose `index.ts` default-exports `definePlugin({...})`.
+ * See docs/plugins.md for a walk-through from an empty folder.
+ */
+import { pgSchema } from "drizzle-orm/pg-core";
+import type { PluginDefinition } from "./plugins/definition.ts";
+import { pluginSchemaName } from "./plugins/loader.ts";
+
+export { API_VERSION } from "./plugins/definition.ts";
+export type {
+  DigestSection,
+  PluginCard,
+  PluginCommand,
+  PluginDefinition,
+  PluginHandler,
+  PluginJob,
+  PluginRoutes,
+  PluginServices,
+  PluginSetup,
+  RequestServices,
+  SettingsSchema,
+} from "./plugins/definition.ts";
+export type { BusinessCalendar, BusinessCalendarProvider, Provides, WritingHint, WritingLinter } from "./plugins/hooks.ts";
+export type { DomainEvent, EventMap, EventType } from "./events/bus.ts";
+export type { Access } from "./http/access.ts";
+export type { Viewer } from "./http/env.ts";
+export type { Db, DbOrTx, Tx } from "./db/index.ts";
+export type { DemoOrg } from "./org/demo.ts";
+export type { TeamSummary, TeamMember } from "./people/teams.ts";
+export type { Clock } from "./clock.ts";
+export type { Logger } from "./log.ts";
+export type { QueuedMail } from "./mail/outbox.ts";
+export type { FieldErrors } from "./http/errors.ts";
+
+/**
+ * Declares a plugin. The loader validates the manifest (kebab-case `id`, `apiVersion` range,
+ * `dependsOn`), runs its migrations in its own schema, then calls `setup` with registration calls.
+ *
+ * @example
+ * import { definePlugin } from "../../server/plugin-api.ts";
+ * import { z } from "zod";
+ *
+ * export default definePlugin({
+ *   id: "hello",
+ *   name: "Hello",
+ *   version: "1.0.0",
+ *   apiVersion: "^1.0.0",
+ *   settings: z.object({ greeting: z.string().default("Hello") }),
+ *   setup(api) {
+ *     api.pages((r) => r.get("/", "member", async (c, s) => s.page(<p>{(await s.settings()).greeting}</p>, { title: "Hello" })));
+ *     api.nav({ href: "/hello", label: "Hello", access: "member" });
+ *   },
+ * });
+ */
+export function definePlugin<S = Record<string, unknown>>(definition: PluginDefinition<S>): PluginDefinition<S> {
+  return definition;
+}
+
+/**
+ * The Postgres schema for a plugin's tables (its id, dashes as underscores). Define every
+ * table of the plugin with it so the plugin's data stays in its own schema.
+ *
+ * @example
+ * const kudosSchema = pluginSchema("kudos");
+ * export const kudos = kudosSchema.table("kudos", { id: uuid("id").primaryKey().defaultRandom() });
+ */
+export function pluginSchema(id: string): ReturnType<typeof pgSchema> {
+  return pgSchema(pluginSchemaName(id));
+}
+
+/**
+ * Core tables a plugin may read (and join) but should not write: people, teams, memberships,
+ * holidays and out-of-office periods.
+ *
+ * @example
+ * const active = await s.db.select().from(people).where(eq(people.status, "active"));
+ */
+export { outOfOffice, people, teamHolidays, teamMembers, teams } from "./people/schema.ts";
+
+/**
+ * The error a route throws for an expected failure; core renders it as a page, an htmx
+ * fragment or JSON under `/api`.
+ *
+ * @example
+ * if (!isMember) throw new HttpError(403, "You are not on this team.");
+ */
+export { HttpError } from "./http/errors.ts";
+
+/**
+ * Reads and validates a form or JSON body with a zod schema; on failure gives field errors to
+ * re-render with status 422.
+ *
+ * @example
+ * const form = await readForm(c, z.object({ message: z.string().trim().min(1) }));
+ * if (!form.ok) return s.page(<MyForm errors={form.errors} />, { title: "New", status: 422 });
+ */
+export { readForm, text as textField, email as emailField, timeZone as timeZoneField } from "./http/forms.ts";
+
+/**
+ * Person-local schedules: people whose local time passed e.g. Monday 08:00 and who were not
+ * handled yet this period; claim each before acting so instances never both act.
+ *
+ * @example
+ * for (const due of await peopleDue(s.db, { key: "kudos.reminder", weekday: 5, time: "15:00" }, s.clock.now())) {
+ *   if (await claimPersonPeriod(s.db, "kudos.reminder", due.personId, due.period)) await remind(due.personId);
+ * }
+ */
+export { claimPersonPeriod, latestOccurrence, peopleDue } from "./jobs/person-schedule.ts";
+export type { DuePerson, LocalSchedule } from "./jobs/person-schedule.ts";
+
+/**
+ * Team look-ups for access checks and pages.
+ *
+ * @example
+ * if (!(await isTeamMember(s.db, teamId, s.viewer.id))) throw new HttpError(403, "Not your team.");
+ */
+export { isTeamMember, membersOf, teamsOf } from "./people/teams.ts";
+
+/**
+ * Trusted HTML (sanitized Markdown, server-built SVG) that the JSX renderer must not escape.
+ * Never pass user input to it unsanitized.
+ *
+ * @example
+ * <div class="chart">{raw(svg)}</div>
+ */
+export { raw } from "../views/html/escape.ts";
+export type { SafeHtml } from "../views/html/escape.ts";
+
+/**
+ * Shared view components, so plugin pages look like the rest of the portal.
+ *
+ * @example
+ * <PageHeader title="Kudos" />
+ * <EmptyState title="No kudos yet."><p>Be the first.</p></EmptyState>
+ */
+export { ActionButton, EmptyState, Field, FormErrors, PageHeader, Select } from "../views/components.tsx";

@@ -1,0 +1,147 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import type { SafeHtml } from "../../views/html/escape.ts";
+import type { Clock } from "../clock.ts";
+import type { Db, DbOrTx, Tx } from "../db/index.ts";
+import type { DemoOrg } from "../org/demo.ts";
+import type { EventMap, EventType, DomainEvent } from "../events/bus.ts";
+import type { Access } from "../http/access.ts";
+import type { AppEnv, Viewer } from "../http/env.ts";
+import type { FlashKind } from "../http/flash.ts";
+import type { PageOptions } from "../http/render.tsx";
+import type { Logger } from "../log.ts";
+import type { QueuedMail } from "../mail/outbox.ts";
+import type { TeamSummary } from "../people/teams.ts";
+import type { BusinessCalendarProvider, Provides, WritingLinter } from "./hooks.ts";
+import type { Child } from "../../views/html/jsx-runtime.ts";
+
+/** The plugin API version this core implements. Plugins declare a semver range they support. */
+export const API_VERSION = "1.0.0";
+
+/** A settings schema: a zod object whose every field has a default. */
+export type SettingsSchema = z.ZodObject;
+
+/** Services every plugin callback gets: in routes, jobs, event handlers, digests and commands. */
+export interface PluginServices<S = Record<string, unknown>> {
+  plugin: { id: string; name: string };
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  baseUrl: string;
+  /** The plugin's current settings, validated, defaults filled in. */
+  settings(): Promise<S>;
+  /** Runs `fn` in a transaction; events emitted in it are dispatched after it commits. */
+  transaction<R>(fn: (tx: Tx) => Promise<R>): Promise<R>;
+  /** Stores an event with the change (pass the transaction). Handlers run after commit. */
+  emit<T extends EventType>(tx: DbOrTx, type: T, payload: EventMap[T]): Promise<string>;
+  /** Queues an email in the outbox (same transaction as the change, ideally). */
+  queueMail(tx: DbOrTx, mail: QueuedMail): Promise<boolean>;
+  /** The writing linter hook point (a plugin may provide the implementation). */
+  writing: WritingLinter;
+  /** The business calendar hook point (a plugin may provide the implementation). */
+  calendar: BusinessCalendarProvider;
+  teamsOf(personId: string): Promise<TeamSummary[]>;
+}
+
+/** What a route handler gets besides Hono's context: the services plus the request's viewer. */
+export interface RequestServices<S = Record<string, unknown>> extends PluginServices<S> {
+  viewer: Viewer | null;
+  /** The viewer's teams (empty when signed out). */
+  myTeams(): Promise<TeamSummary[]>;
+  /** Renders a page in the portal layout (or only the fragment for htmx). */
+  page(body: Child, options: PageOptions): Response;
+  /** 303 after a POST (or HX-Location for htmx). */
+  redirect(to: string): Response;
+  flash(kind: FlashKind, message: string): void;
+}
+
+export type PluginHandler<S> = (c: Context<AppEnv>, s: RequestServices<S>) => Response | Promise<Response>;
+
+export type PluginMiddleware<S> = (
+  c: Context<AppEnv>,
+  s: RequestServices<S>,
+  next: () => Promise<void>,
+) => Promise<Response | void>;
+
+/** Declares routes with access rules; paths are relative to the plugin's prefix. */
+export type PluginRoutes<S> = {
+  [M in "get" | "post" | "put" | "patch" | "delete"]: (path: string, access: Access, handler: PluginHandler<S>) => PluginRoutes<S>;
+};
+
+export interface PluginJob<S> {
+  /** Local to the plugin; the scheduler knows it as `<plugin-id>.<id>`. */
+  id: string;
+  schedule: string;
+  timezone?: string;
+  scope: "global" | "local";
+  description?: string;
+  run(s: PluginServices<S> & { slot: Date | null }): Promise<string | undefined | void>;
+}
+
+/** A section of a person's email digest. Return null when there is nothing to say. */
+export interface DigestSection<S> {
+  id: string;
+  title: string;
+  order?: number;
+  render(
+    person: { id: string; name: string; email: string; timeZone: string; role: string },
+    period: { start: Date; end: Date; label: string; frequency: "weekly" | "daily" },
+    s: PluginServices<S>,
+  ): Promise<{ html: SafeHtml; text: string } | null>;
+}
+
+export interface PluginCommand<S> {
+  /** The part after `<plugin-id>:`. */
+  name: string;
+  summary: string;
+  /** Usage line shown by --help, e.g. `<file.ics> [--from ISO] [--to ISO]`. */
+  usage?: string;
+  /** Validates the parsed arguments: positional ones under `_`. */
+  args?: z.ZodType;
+  run(args: Record<string, unknown> & { _: string[] }, s: PluginServices<S> & { out(line: string): void }): Promise<number | void>;
+}
+
+export interface PluginCard<S> {
+  id: string;
+  title: string;
+  access: Access;
+  order?: number;
+  render(c: Context<AppEnv>, s: RequestServices<S>): Promise<SafeHtml | null>;
+}
+
+/** What `setup` receives: registration calls. Everything registered is hidden while the plugin is disabled. */
+export interface PluginSetup<S> {
+  id: string;
+  logger: Logger;
+  /** Pages under `/<id>`. */
+  pages(build: (r: PluginRoutes<S>) => void): void;
+  /** JSON under `/api/<id>` (session cookie or API token). */
+  api(build: (r: PluginRoutes<S>) => void): void;
+  /** A link in the navigation, shown to viewers the access rule allows. */
+  nav(item: { href: string; label: string; access: Access; order?: number; section?: "main" | "admin" }): void;
+  card(card: PluginCard<S>): void;
+  job(job: PluginJob<S>): void;
+  on<T extends EventType>(
+    type: T,
+    handler: { id: string; handle(event: DomainEvent<T>, s: PluginServices<S>): Promise<void> },
+  ): void;
+  digest(section: DigestSection<S>): void;
+  command(command: PluginCommand<S>): void;
+  demo(contribute: (tx: Tx, demo: DemoOrg, s: PluginServices<S>) => Promise<void>): void;
+  provide<K extends keyof Provides>(hook: K, implementation: Provides[K]): void;
+}
+
+export interface PluginDefinition<S = Record<string, unknown>> {
+  /** kebab-case; names the Postgres schema (dashes become underscores), route prefix, logger tag and settings key. */
+  id: string;
+  name: string;
+  version: string;
+  /** A semver range of plugin API versions this plugin works with, e.g. `^1.0.0`. */
+  apiVersion: string;
+  description?: string;
+  dependsOn?: string[];
+  /** Absolute path of the plugin's drizzle-kit migrations folder, if it has tables. */
+  migrations?: string;
+  settings?: z.ZodType<S>;
+  setup(api: PluginSetup<S>): void | Promise<void>;
+}

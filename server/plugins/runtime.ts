@@ -1,0 +1,343 @@
+import { Hono } from "hono";
+import type { z } from "zod";
+import type { AppContext } from "../context.ts";
+import type { Tx } from "../db/index.ts";
+import { migrate } from "../db/migrate.ts";
+import type { EventBus } from "../events/bus.ts";
+import { declareRoutes } from "../http/access.ts";
+import type { AppEnv } from "../http/env.ts";
+import { HttpError } from "../http/errors.ts";
+import { setFlash } from "../http/flash.ts";
+import { page, redirect } from "../http/render.tsx";
+import type { Scheduler } from "../jobs/scheduler.ts";
+import { queueMail } from "../mail/outbox.ts";
+import { audit } from "../org/audit.ts";
+import { teamsOf } from "../people/teams.ts";
+import { defaultBusinessCalendar } from "./default-calendar.ts";
+import type {
+  DigestSection,
+  PluginCommand,
+  PluginDefinition,
+  PluginHandler,
+  PluginRoutes,
+  PluginServices,
+  PluginSetup,
+  RequestServices,
+} from "./definition.ts";
+import { noopLinter, type Provides } from "./hooks.ts";
+import { type DiscoveredPlugin, discoverPlugins, resolvePlugins } from "./loader.ts";
+import { pluginState } from "./schema.ts";
+
+export type PluginStatus = "active" | "failed" | "refused" | "not-enabled";
+
+/** A plugin as the admin Plugins page shows it. */
+export interface PluginRecord {
+  id: string;
+  name: string;
+  version: string;
+  description: string;
+  status: PluginStatus;
+  error?: string;
+  definition?: PluginDefinition;
+  pages?: Hono<AppEnv>;
+  api?: Hono<AppEnv>;
+  digest: DigestSection<unknown>[];
+  commands: PluginCommand<unknown>[];
+}
+
+export interface PluginSource {
+  /** Folder with one sub-folder per plugin (default: the app's `plugins/`). */
+  dir?: string;
+  /** Definitions given directly (tests); used instead of discovering `dir`. */
+  modules?: unknown[];
+  /** `"*"` or the ids to enable (the PLUGINS variable). */
+  enabled: "*" | string[];
+}
+
+const STATE_TTL_MS = 5_000;
+
+/**
+ * Loads, migrates and sets up plugins, and answers "is this plugin on?" for every place that
+ * shows plugin output (routes, nav, cards, jobs, events, digests). A plugin that fails to
+ * load, migrate or set up is recorded as failed; the others carry on.
+ */
+export class PluginRuntime {
+  readonly plugins: PluginRecord[] = [];
+  private readonly provided = new Map<keyof Provides, unknown>();
+  private state = new Map<string, { enabled: boolean; settings: Record<string, unknown> }>();
+  private stateLoadedAt = 0;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly scheduler: Scheduler,
+    private readonly bus: EventBus,
+  ) {}
+
+  get(id: string): PluginRecord | undefined {
+    return this.plugins.find((p) => p.id === id);
+  }
+
+  active(): PluginRecord[] {
+    return this.plugins.filter((p) => p.status === "active");
+  }
+
+  /** Active and not switched off by an admin. */
+  isEnabled(id: string): boolean {
+    const plugin = this.get(id);
+    return plugin?.status === "active" && (this.state.get(id)?.enabled ?? true);
+  }
+
+  /** Re-reads toggles and settings when older than a few seconds (another instance may have changed them). */
+  async refreshState(force = false): Promise<void> {
+    if (!force && Date.now() - this.stateLoadedAt < STATE_TTL_MS) return;
+    const rows = await this.ctx.db.select().from(pluginState);
+    this.state = new Map(rows.map((r) => [r.pluginId, { enabled: r.enabled, settings: r.settings }]));
+    this.stateLoadedAt = Date.now();
+  }
+
+  /** A plugin's settings: stored values over the schema's defaults. */
+  settingsOf<S>(id: string): S {
+    const schema = this.get(id)?.definition?.settings as z.ZodType<S> | undefined;
+    const stored = this.state.get(id)?.settings ?? {};
+    if (!schema) return stored as S;
+    const parsed = schema.safeParse(stored);
+    // Values saved under an older schema may no longer fit: fall back to the defaults.
+    return parsed.success ? parsed.data : (schema.parse({}) as S);
+  }
+
+  async saveSettings(id: string, settings: Record<string, unknown>, actorId: string): Promise<void> {
+    const now = this.ctx.clock.now();
+    await this.ctx.db.transaction(async (tx) => {
+      await tx
+        .insert(pluginState)
+        .values({ pluginId: id, settings, updatedAt: now, updatedBy: actorId })
+        .onConflictDoUpdate({ target: pluginState.pluginId, set: { settings, updatedAt: now, updatedBy: actorId } });
+      await audit(tx, { actorId, action: "plugin.settings-changed", target: id, details: settings, at: now });
+    });
+    await this.refreshState(true);
+  }
+
+  async setEnabled(id: string, enabled: boolean, actorId: string): Promise<void> {
+    const now = this.ctx.clock.now();
+    await this.ctx.db.transaction(async (tx) => {
+      await tx
+        .insert(pluginState)
+        .values({ pluginId: id, enabled, updatedAt: now, updatedBy: actorId })
+        .onConflictDoUpdate({ target: pluginState.pluginId, set: { enabled, updatedAt: now, updatedBy: actorId } });
+      await audit(tx, { actorId, action: enabled ? "plugin.enabled" : "plugin.disabled", target: id, at: now });
+    });
+    await this.refreshState(true);
+  }
+
+  provider<K extends keyof Provides>(hook: K): Provides[K] | undefined {
+    return this.provided.get(hook) as Provides[K] | undefined;
+  }
+
+  /** The services a plugin's callbacks receive. */
+  services<S>(id: string): PluginServices<S> {
+    const { ctx, bus } = this;
+    const plugin = this.get(id);
+    const runtime = this;
+    return {
+      plugin: { id, name: plugin?.name ?? id },
+      db: ctx.db,
+      clock: ctx.clock,
+      logger: ctx.logger.child({ plugin: id }),
+      baseUrl: ctx.config.baseUrl,
+      settings: async () => {
+        await runtime.refreshState();
+        return runtime.settingsOf<S>(id);
+      },
+      transaction: async <R>(fn: (tx: Tx) => Promise<R>): Promise<R> => {
+        const result = await ctx.db.transaction(fn);
+        bus.kick();
+        return result;
+      },
+      emit: (tx, type, payload) => bus.emit(tx, type, payload, id),
+      queueMail: (tx, mail) => queueMail(tx, mail, ctx.clock.now()),
+      writing: { lint: (text, options) => (runtime.provider("writing.linter") ?? noopLinter).lint(text, options) },
+      calendar: { forTeam: (teamId) => (runtime.provider("calendar.business") ?? defaultBusinessCalendar(ctx.db)).forTeam(teamId) },
+      teamsOf: (personId) => teamsOf(ctx.db, personId),
+    };
+  }
+
+  requestServices<S>(id: string, c: Parameters<PluginHandler<S>>[0]): RequestServices<S> {
+    const viewer = c.get("viewer");
+    return {
+      ...this.services<S>(id),
+      viewer,
+      myTeams: async () => (viewer ? teamsOf(this.ctx.db, viewer.id) : []),
+      page: (body, options) => page(c, body, options),
+      redirect: (to) => redirect(c, to),
+      flash: (kind, message) => setFlash(c, kind, message),
+    };
+  }
+
+  /** Discovers, validates, orders, migrates and sets up plugins. */
+  async load(source: PluginSource): Promise<void> {
+    const candidates: { dir: string | null; module: unknown; loadError?: string }[] = [];
+    if (source.modules) {
+      for (const module of source.modules) candidates.push({ dir: null, module });
+    } else if (source.dir) {
+      for (const found of await discoverPlugins(source.dir)) {
+        try {
+          candidates.push({ dir: found.dir, module: await found.load() });
+        } catch (error) {
+          candidates.push({ dir: found.dir, module: undefined, loadError: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    }
+    const wanted = (id: string): boolean => source.enabled === "*" || source.enabled.includes(id);
+    const resolved = resolvePlugins(candidates);
+    for (const found of resolved) {
+      const def = found.status === "ready" ? found.definition : undefined;
+      const record: PluginRecord = {
+        id: found.id,
+        name: def?.name ?? found.id,
+        version: def?.version ?? "",
+        description: def?.description ?? "",
+        status: found.status === "refused" ? "refused" : "active",
+        digest: [],
+        commands: [],
+        ...(found.status === "refused" ? { error: found.error } : {}),
+        ...(def ? { definition: def } : {}),
+      };
+      this.plugins.push(record);
+      if (found.status === "refused") {
+        this.ctx.logger.warn("plugin refused", { plugin: found.id, error: found.error });
+        continue;
+      }
+      if (!wanted(found.id)) {
+        record.status = "not-enabled";
+        continue;
+      }
+      const blocked = (def?.dependsOn ?? []).find((d) => this.get(d)?.status !== "active");
+      if (blocked) {
+        record.status = "refused";
+        record.error = `depends on "${blocked}", which is ${this.get(blocked)?.status === "not-enabled" ? "not enabled (PLUGINS)" : "not running"}`;
+        continue;
+      }
+      await this.start(record, found);
+    }
+    await this.refreshState(true);
+  }
+
+  private async start(record: PluginRecord, found: Extract<DiscoveredPlugin, { status: "ready" }>): Promise<void> {
+    const def = found.definition;
+    try {
+      if (def.migrations) await migrate(this.ctx.db, { owner: def.id, folder: def.migrations });
+      await def.setup(this.setupApi(record, def) as PluginSetup<never>);
+    } catch (error) {
+      record.status = "failed";
+      record.error = error instanceof Error ? error.message : String(error);
+      this.ctx.logger.error("plugin failed to start", { plugin: def.id, error });
+    }
+  }
+
+  private setupApi(record: PluginRecord, def: PluginDefinition): PluginSetup<unknown> {
+    const { ctx } = this;
+    const id = def.id;
+    const enabled = (): boolean => this.isEnabled(id);
+    const routesFor = (prefix: string): { hono: Hono<AppEnv>; routes: PluginRoutes<unknown> } => {
+      const hono = new Hono<AppEnv>();
+      hono.use(async function pluginEnabled(c, next) {
+        if (!enabled()) throw new HttpError(404, `There is no page at ${c.req.path}.`);
+        await next();
+      });
+      const declared = declareRoutes(hono, ctx.routes, { prefix, owner: id });
+      const routes = {} as PluginRoutes<unknown>;
+      for (const method of ["get", "post", "put", "patch", "delete"] as const) {
+        routes[method] = (path, access, handler) => {
+          declared[method](path, access, (c) => handler(c, this.requestServices(id, c)));
+          return routes;
+        };
+      }
+      return { hono, routes };
+    };
+    const api: PluginSetup<unknown> = {
+      id,
+      logger: ctx.logger.child({ plugin: id }),
+      pages: (build) => {
+        const { hono, routes } = routesFor(`/${id}`);
+        build(routes);
+        record.pages = hono;
+      },
+      api: (build) => {
+        const { hono, routes } = routesFor(`/api/${id}`);
+        build(routes);
+        record.api = hono;
+      },
+      nav: (item) => {
+        ctx.nav.push({ ...item, order: item.order ?? 100, section: item.section ?? "main", enabled });
+      },
+      card: (card) => {
+        ctx.cards.push({
+          id: `${id}.${card.id}`,
+          title: card.title,
+          access: card.access,
+          order: card.order ?? 100,
+          enabled,
+          render: (c) => card.render(c, this.requestServices(id, c)),
+        });
+      },
+      job: (job) => {
+        this.scheduler.add({
+          id: `${id}.${job.id}`,
+          schedule: job.schedule,
+          scope: job.scope,
+          ...(job.timezone ? { timezone: job.timezone } : {}),
+          ...(job.description ? { description: job.description } : {}),
+          run: ({ slot }) => job.run({ ...this.services(id), slot }),
+        });
+      },
+      on: (type, handler) => {
+        this.bus.on({
+          id: `${id}.${handler.id}`,
+          type,
+          handle: (event) => handler.handle(event as never, this.services(id)),
+        });
+      },
+      digest: (section) => {
+        record.digest.push(section as DigestSection<unknown>);
+      },
+      command: (command) => {
+        record.commands.push(command as PluginCommand<unknown>);
+      },
+      demo: (contribute) => {
+        ctx.demo.push({
+          owner: id,
+          contribute: async (tx, demo) => {
+            if (enabled()) await contribute(tx, demo, this.services(id));
+          },
+        });
+      },
+      provide: (hook, implementation) => {
+        this.provided.set(hook, implementation);
+      },
+    };
+    return api;
+  }
+
+  /** Mounts every started plugin's pages and API (each answers 404 while its plugin is disabled). */
+  mount(app: Hono<AppEnv>): void {
+    for (const plugin of this.plugins) {
+      if (plugin.pages) app.route(`/${plugin.id}`, plugin.pages);
+      if (plugin.api) app.route(`/api/${plugin.id}`, plugin.api);
+    }
+  }
+
+  /** Digest sections of enabled plugins, in plugin order then section order. */
+  digestSections(): { pluginId: string; section: DigestSection<unknown> }[] {
+    return this.active()
+      .filter((p) => this.isEnabled(p.id))
+      .flatMap((p) =>
+        [...p.digest].sort((a, b) => (a.order ?? 100) - (b.order ?? 100)).map((section) => ({ pluginId: p.id, section })),
+      );
+  }
+
+  /** Whether a job or handler id (`<plugin>.<name>` or `core.<name>`) may run now. */
+  ownerEnabled(qualifiedId: string): boolean {
+    const owner = qualifiedId.split(".")[0] ?? "";
+    return owner === "core" || this.isEnabled(owner);
+  }
+}
