@@ -6,21 +6,21 @@ import { loadViewer } from "./auth/middleware.ts";
 import { resetRoutes } from "./auth/reset-routes.tsx";
 import { authRoutes } from "./auth/routes.tsx";
 import type { AppContext } from "./context.ts";
+import { digestRoutes } from "./digest/routes.tsx";
 import { declareRoutes } from "./http/access.ts";
 import type { AppEnv } from "./http/env.ts";
 import { renderError } from "./http/error-page.tsx";
 import { HttpError } from "./http/errors.ts";
 import { originCheck, secureHeaders } from "./http/security.ts";
-import { mailRoutes } from "./mail/routes.tsx";
-import { digestRoutes } from "./digest/routes.tsx";
-import { pluginAdminRoutes } from "./plugins/admin-routes.tsx";
 import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
+import { mailRoutes } from "./mail/routes.tsx";
 import { opsRoutes } from "./ops/routes.ts";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
 import { profileRoutes } from "./people/profile.tsx";
 import { peopleRoutes } from "./people/routes.tsx";
 import { teamRoutes } from "./people/team-routes.tsx";
+import { pluginAdminRoutes } from "./plugins/admin-routes.tsx";
 
 /** Largest request body core accepts (forms are small; uploads set their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;

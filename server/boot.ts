@@ -19,7 +19,7 @@ import { outboxDepth } from "./mail/outbox.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
-import { type PluginSource, PluginRuntime } from "./plugins/runtime.ts";
+import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
 
 export const projectRoot = join(import.meta.dir, "..");
 export const coreMigrations = join(projectRoot, "migrations");

@@ -1,17 +1,17 @@
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Database, Db } from "./db/index.ts";
+import type { EventBus } from "./events/bus.ts";
 import type { RouteRegistry } from "./http/access.ts";
 import type { DashboardCard } from "./http/cards.ts";
 import type { NavItem } from "./http/nav.ts";
+import type { Scheduler } from "./jobs/scheduler.ts";
 import type { Logger } from "./log.ts";
 import type { Mailer } from "./mail/mailer.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import type { DemoContributor } from "./org/demo.ts";
 import type { OrgState } from "./org/org.ts";
 import type { PluginRuntime } from "./plugins/runtime.ts";
-import type { Scheduler } from "./jobs/scheduler.ts";
-import type { EventBus } from "./events/bus.ts";
 
 /** Everything a request, job or command needs, built once at boot and injected. */
 export interface AppContext {

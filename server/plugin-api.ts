@@ -8,7 +8,16 @@ import { pgSchema } from "drizzle-orm/pg-core";
 import type { PluginDefinition } from "./plugins/definition.ts";
 import { pluginSchemaName } from "./plugins/loader.ts";
 
-export { API_VERSION } from "./plugins/definition.ts";
+export type { Clock } from "./clock.ts";
+export type { Db, DbOrTx, Tx } from "./db/index.ts";
+export type { DomainEvent, EventMap, EventType } from "./events/bus.ts";
+export type { Access } from "./http/access.ts";
+export type { Viewer } from "./http/env.ts";
+export type { FieldErrors } from "./http/errors.ts";
+export type { Logger } from "./log.ts";
+export type { QueuedMail } from "./mail/outbox.ts";
+export type { DemoOrg } from "./org/demo.ts";
+export type { TeamMember, TeamSummary } from "./people/teams.ts";
 export type {
   DigestSection,
   PluginCard,
@@ -22,17 +31,14 @@ export type {
   RequestServices,
   SettingsSchema,
 } from "./plugins/definition.ts";
-export type { BusinessCalendar, BusinessCalendarProvider, Provides, WritingHint, WritingLinter } from "./plugins/hooks.ts";
-export type { DomainEvent, EventMap, EventType } from "./events/bus.ts";
-export type { Access } from "./http/access.ts";
-export type { Viewer } from "./http/env.ts";
-export type { Db, DbOrTx, Tx } from "./db/index.ts";
-export type { DemoOrg } from "./org/demo.ts";
-export type { TeamSummary, TeamMember } from "./people/teams.ts";
-export type { Clock } from "./clock.ts";
-export type { Logger } from "./log.ts";
-export type { QueuedMail } from "./mail/outbox.ts";
-export type { FieldErrors } from "./http/errors.ts";
+export { API_VERSION } from "./plugins/definition.ts";
+export type {
+  BusinessCalendar,
+  BusinessCalendarProvider,
+  Provides,
+  WritingHint,
+  WritingLinter,
+} from "./plugins/hooks.ts";
 
 /**
  * Declares a plugin. The loader validates the manifest (kebab-case `id`, `apiVersion` range,
@@ -71,14 +77,22 @@ export function pluginSchema(id: string): ReturnType<typeof pgSchema> {
 }
 
 /**
- * Core tables a plugin may read (and join) but should not write: people, teams, memberships,
- * holidays and out-of-office periods.
+ * Shared view components, so plugin pages look like the rest of the portal.
  *
  * @example
- * const active = await s.db.select().from(people).where(eq(people.status, "active"));
+ * <PageHeader title="Kudos" />
+ * <EmptyState title="No kudos yet."><p>Be the first.</p></EmptyState>
  */
-export { outOfOffice, people, teamHolidays, teamMembers, teams } from "./people/schema.ts";
-
+export { ActionButton, EmptyState, Field, FormErrors, PageHeader, Select } from "../views/components.tsx";
+export type { SafeHtml } from "../views/html/escape.ts";
+/**
+ * Trusted HTML (sanitized Markdown, server-built SVG) that the JSX renderer must not escape.
+ * Never pass user input to it unsanitized.
+ *
+ * @example
+ * <div class="chart">{raw(svg)}</div>
+ */
+export { raw } from "../views/html/escape.ts";
 /**
  * The error a route throws for an expected failure; core renders it as a page, an htmx
  * fragment or JSON under `/api`.
@@ -87,7 +101,6 @@ export { outOfOffice, people, teamHolidays, teamMembers, teams } from "./people/
  * if (!isMember) throw new HttpError(403, "You are not on this team.");
  */
 export { HttpError } from "./http/errors.ts";
-
 /**
  * Reads and validates a form or JSON body with a zod schema; on failure gives field errors to
  * re-render with status 422.
@@ -96,8 +109,8 @@ export { HttpError } from "./http/errors.ts";
  * const form = await readForm(c, z.object({ message: z.string().trim().min(1) }));
  * if (!form.ok) return s.page(<MyForm errors={form.errors} />, { title: "New", status: 422 });
  */
-export { readForm, text as textField, email as emailField, timeZone as timeZoneField } from "./http/forms.ts";
-
+export { email as emailField, readForm, text as textField, timeZone as timeZoneField } from "./http/forms.ts";
+export type { DuePerson, LocalSchedule } from "./jobs/person-schedule.ts";
 /**
  * Person-local schedules: people whose local time passed e.g. Monday 08:00 and who were not
  * handled yet this period; claim each before acting so instances never both act.
@@ -108,8 +121,14 @@ export { readForm, text as textField, email as emailField, timeZone as timeZoneF
  * }
  */
 export { claimPersonPeriod, latestOccurrence, peopleDue } from "./jobs/person-schedule.ts";
-export type { DuePerson, LocalSchedule } from "./jobs/person-schedule.ts";
-
+/**
+ * Core tables a plugin may read (and join) but should not write: people, teams, memberships,
+ * holidays and out-of-office periods.
+ *
+ * @example
+ * const active = await s.db.select().from(people).where(eq(people.status, "active"));
+ */
+export { outOfOffice, people, teamHolidays, teamMembers, teams } from "./people/schema.ts";
 /**
  * Team look-ups for access checks and pages.
  *
@@ -117,22 +136,3 @@ export type { DuePerson, LocalSchedule } from "./jobs/person-schedule.ts";
  * if (!(await isTeamMember(s.db, teamId, s.viewer.id))) throw new HttpError(403, "Not your team.");
  */
 export { isTeamMember, membersOf, teamsOf } from "./people/teams.ts";
-
-/**
- * Trusted HTML (sanitized Markdown, server-built SVG) that the JSX renderer must not escape.
- * Never pass user input to it unsanitized.
- *
- * @example
- * <div class="chart">{raw(svg)}</div>
- */
-export { raw } from "../views/html/escape.ts";
-export type { SafeHtml } from "../views/html/escape.ts";
-
-/**
- * Shared view components, so plugin pages look like the rest of the portal.
- *
- * @example
- * <PageHeader title="Kudos" />
- * <EmptyState title="No kudos yet."><p>Be the first.</p></EmptyState>
- */
-export { ActionButton, EmptyState, Field, FormErrors, PageHeader, Select } from "../views/components.tsx";

@@ -1,11 +1,11 @@
+import { z } from "zod";
 import { definePlugin } from "../../server/plugin-api.ts";
-import { countKudos, pruneKudos, recentKudos } from "./kudos.ts";
-import { kudosApi, kudosPages, KudosList } from "./routes.tsx";
 import { giveDemoKudos } from "./demo.ts";
 import { kudosDigest } from "./digest.tsx";
+import { countKudos, pruneKudos, recentKudos } from "./kudos.ts";
 import { notifyRecipient } from "./notify.ts";
+import { KudosList, kudosApi, kudosPages } from "./routes.tsx";
 import { type KudosSettings, kudosSettings } from "./settings.ts";
-import { z } from "zod";
 
 declare module "../../server/plugin-api.ts" {
   interface EventMap {
@@ -56,7 +56,10 @@ export default definePlugin<KudosSettings>({
       name: "count",
       summary: "Print how many kudos were given (optionally since a date).",
       usage: "[--since YYYY-MM-DD]",
-      args: z.object({ _: z.array(z.string()).max(0, "takes no positional arguments"), since: z.iso.date("--since must be a date like 2026-01-31").optional() }),
+      args: z.object({
+        _: z.array(z.string()).max(0, "takes no positional arguments"),
+        since: z.iso.date("--since must be a date like 2026-01-31").optional(),
+      }),
       async run(args, s) {
         const since = typeof args.since === "string" ? new Date(`${args.since}T00:00:00Z`) : undefined;
         s.out(String(await countKudos(s.db, since)));

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { rowsOf } from "../../server/db/rows.ts";
 import { mailOutbox } from "../../server/mail/schema.ts";
-import { testApp, type TestApp } from "../../server/testing/test-app.ts";
+import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { kudos } from "./schema.ts";
 
 let t: TestApp;
@@ -14,7 +14,9 @@ afterAll(() => t.close());
 describe("kudos plugin", () => {
   it("keeps its tables in its own Postgres schema", async () => {
     const list = rowsOf<{ table_schema: string }>(
-      await t.ctx.db.execute(sql`select table_schema from information_schema.tables where table_name = 'kudos' and table_schema <> 'desktrust_migrations'`),
+      await t.ctx.db.execute(
+        sql`select table_schema from information_schema.tables where table_name = 'kudos' and table_schema <> 'desktrust_migrations'`,
+      ),
     );
     expect(list.map((r) => r.table_schema)).toEqual(["kudos"]);
   });
@@ -46,7 +48,11 @@ describe("kudos plugin", () => {
 
   it("enforces the weekly limit from its settings", async () => {
     const admin = await t.signedIn("admin");
-    const saved = await admin.post("/admin/plugins/kudos", { maxPerWeek: "1", retentionDays: "365", showOnDashboard: "on" });
+    const saved = await admin.post("/admin/plugins/kudos", {
+      maxPerWeek: "1",
+      retentionDays: "365",
+      showOnDashboard: "on",
+    });
     expect(saved.status).toBe(303);
     const giver = await t.signedIn("member");
     const recipient = await t.person();
@@ -77,7 +83,9 @@ describe("kudos plugin", () => {
   it("prunes kudos older than the retention setting in its job", async () => {
     const a = await t.person();
     const b = await t.person();
-    await t.ctx.db.insert(kudos).values({ fromId: a.id, toId: b.id, message: "ancient", createdAt: new Date("2024-01-01T00:00:00Z") });
+    await t.ctx.db
+      .insert(kudos)
+      .values({ fromId: a.id, toId: b.id, message: "ancient", createdAt: new Date("2024-01-01T00:00:00Z") });
     const run = await t.ctx.scheduler.runNow("kudos.prune");
     expect(run.status).toBe("succeeded");
     expect(run.summary).toMatch(/^removed [1-9]/);

@@ -17,13 +17,22 @@ const sender = alias(people, "sender");
 const recipient = alias(people, "recipient");
 
 /** The latest kudos, newest first, with names resolved in the same query. */
-export async function recentKudos(db: DbOrTx, options: { toId?: string; since?: Date; limit?: number } = {}): Promise<KudosView[]> {
+export async function recentKudos(
+  db: DbOrTx,
+  options: { toId?: string; since?: Date; limit?: number } = {},
+): Promise<KudosView[]> {
   const conditions = [
     options.toId ? eq(kudos.toId, options.toId) : undefined,
     options.since ? gte(kudos.createdAt, options.since) : undefined,
   ].filter((c) => c !== undefined);
   return db
-    .select({ id: kudos.id, fromName: sender.name, toName: recipient.name, message: kudos.message, createdAt: kudos.createdAt })
+    .select({
+      id: kudos.id,
+      fromName: sender.name,
+      toName: recipient.name,
+      message: kudos.message,
+      createdAt: kudos.createdAt,
+    })
     .from(kudos)
     .innerJoin(sender, eq(sender.id, kudos.fromId))
     .innerJoin(recipient, eq(recipient.id, kudos.toId))
@@ -41,8 +50,14 @@ export async function givenSince(db: DbOrTx, fromId: string, since: Date): Promi
   return row?.n ?? 0;
 }
 
-export async function giveKudos(db: DbOrTx, input: { fromId: string; toId: string; message: string; at: Date }): Promise<Kudos> {
-  const [row] = await db.insert(kudos).values({ ...input, createdAt: input.at }).returning();
+export async function giveKudos(
+  db: DbOrTx,
+  input: { fromId: string; toId: string; message: string; at: Date },
+): Promise<Kudos> {
+  const [row] = await db
+    .insert(kudos)
+    .values({ ...input, createdAt: input.at })
+    .returning();
   return row as Kudos;
 }
 

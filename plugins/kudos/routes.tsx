@@ -11,7 +11,7 @@ import {
   readForm,
   type SafeHtml,
 } from "../../server/plugin-api.ts";
-import { givenSince, giveKudos, type KudosView, recentKudos } from "./kudos.ts";
+import { giveKudos, givenSince, type KudosView, recentKudos } from "./kudos.ts";
 import type { KudosSettings } from "./settings.ts";
 
 export function KudosList(props: { items: KudosView[] }): SafeHtml {
@@ -34,7 +34,11 @@ export function KudosList(props: { items: KudosView[] }): SafeHtml {
   );
 }
 
-function GiveForm(props: { colleagues: { id: string; name: string }[]; errors: FieldErrors; values: Record<string, string> }): SafeHtml {
+function GiveForm(props: {
+  colleagues: { id: string; name: string }[];
+  errors: FieldErrors;
+  values: Record<string, string>;
+}): SafeHtml {
   return (
     <form method="post" action="/kudos" class="stack" novalidate>
       <FormErrors errors={props.errors} />
@@ -66,7 +70,11 @@ function GiveForm(props: { colleagues: { id: string; name: string }[]; errors: F
 
 const giveSchema = z.object({
   toId: z.uuid("Choose a colleague."),
-  message: z.string().trim().min(3, "Say what they did (at least 3 characters).").max(500, "Keep it under 500 characters."),
+  message: z
+    .string()
+    .trim()
+    .min(3, "Say what they did (at least 3 characters).")
+    .max(500, "Keep it under 500 characters."),
 });
 
 const weekMs = 7 * 86_400_000;
@@ -111,15 +119,24 @@ export function kudosPages(r: PluginRoutes<KudosSettings>): void {
     const values = Object.fromEntries(Object.entries(form.values).map(([k, v]) => [k, String(v)]));
     if (!form.ok) return render(s, form.errors, values);
     if (form.data.toId === viewer.id) return render(s, { toId: "Kudos are for someone else." }, values);
-    const [recipient] = await s.db.select({ id: people.id, status: people.status }).from(people).where(eq(people.id, form.data.toId));
-    if (!recipient || recipient.status !== "active") return render(s, { toId: "Choose a colleague from the list." }, values);
+    const [recipient] = await s.db
+      .select({ id: people.id, status: people.status })
+      .from(people)
+      .where(eq(people.id, form.data.toId));
+    if (!recipient || recipient.status !== "active")
+      return render(s, { toId: "Choose a colleague from the list." }, values);
     const settings = await s.settings();
     const now = s.clock.now();
     if ((await givenSince(s.db, viewer.id, new Date(now.getTime() - weekMs))) >= settings.maxPerWeek) {
       throw new HttpError(429, `You have given ${settings.maxPerWeek} kudos this week, the limit set by your admin.`);
     }
     await s.transaction(async (tx) => {
-      const given = await giveKudos(tx, { fromId: viewer.id, toId: form.data.toId, message: form.data.message, at: now });
+      const given = await giveKudos(tx, {
+        fromId: viewer.id,
+        toId: form.data.toId,
+        message: form.data.message,
+        at: now,
+      });
       await s.emit(tx, "kudos.given", { kudosId: given.id, fromId: viewer.id, toId: given.toId });
     });
     s.flash("success", "Kudos sent.");

@@ -1,5 +1,6 @@
 import { inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
+import { instant } from "../db/rows.ts";
 import { loginThrottle } from "./schema.ts";
 
 /** Failures allowed per window before a key is locked, and for how long. */
@@ -46,9 +47,9 @@ export async function recordFailure(
       .onConflictDoUpdate({
         target: loginThrottle.key,
         set: {
-          failures: sql`case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-          windowStart: sql`case when ${loginThrottle.windowStart} < ${windowStart} then ${now} else ${loginThrottle.windowStart} end`,
-          lockedUntil: sql`case when (case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end) >= ${limit} then ${lockUntil} else ${loginThrottle.lockedUntil} end`,
+          failures: sql`case when ${loginThrottle.windowStart} < ${instant(windowStart)} then 1 else ${loginThrottle.failures} + 1 end`,
+          windowStart: sql`case when ${loginThrottle.windowStart} < ${instant(windowStart)} then ${instant(now)} else ${loginThrottle.windowStart} end`,
+          lockedUntil: sql`case when (case when ${loginThrottle.windowStart} < ${instant(windowStart)} then 1 else ${loginThrottle.failures} + 1 end) >= ${limit} then ${instant(lockUntil)} else ${loginThrottle.lockedUntil} end`,
         },
       });
   }

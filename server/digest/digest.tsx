@@ -37,7 +37,8 @@ export interface AssembledDigest {
 export function digestPeriod(frequency: "weekly" | "daily", dueAt: Date, timeZone: string): DigestPeriod {
   const end = Temporal.Instant.fromEpochMilliseconds(dueAt.getTime()).toZonedDateTimeISO(timeZone);
   const start = end.subtract(frequency === "weekly" ? { weeks: 1 } : { days: 1 });
-  const fmt = (d: Temporal.ZonedDateTime): string => d.toPlainDate().toLocaleString("en", { month: "short", day: "numeric" });
+  const fmt = (d: Temporal.ZonedDateTime): string =>
+    d.toPlainDate().toLocaleString("en", { month: "short", day: "numeric" });
   return {
     start: new Date(start.epochMilliseconds),
     end: new Date(end.epochMilliseconds),
@@ -50,7 +51,11 @@ export function digestPeriod(frequency: "weekly" | "daily", dueAt: Date, timeZon
  * Builds one person's digest from every enabled plugin's sections, in order. Returns null when
  * every section is empty: nothing is sent. A section that throws is logged and left out.
  */
-export async function assembleDigest(ctx: AppContext, person: DigestPerson, period: DigestPeriod): Promise<AssembledDigest | null> {
+export async function assembleDigest(
+  ctx: AppContext,
+  person: DigestPerson,
+  period: DigestPeriod,
+): Promise<AssembledDigest | null> {
   const sections: AssembledDigest["sections"] = [];
   for (const { pluginId, section } of ctx.plugins.digestSections()) {
     try {
@@ -99,7 +104,13 @@ function digestHtml(props: {
         </title>
       </head>
       <body style={`margin:0;padding:0;background:#f6f7f9;${font}color:#1d2330;`}>
-        <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f6f7f9;padding:24px 0;">
+        <table
+          role="presentation"
+          width="100%"
+          cellpadding="0"
+          cellspacing="0"
+          style="background:#f6f7f9;padding:24px 0;"
+        >
           <tr>
             <td align="center">
               <table
@@ -119,7 +130,9 @@ function digestHtml(props: {
                 </tr>
                 {props.sections.map((s) => (
                   <tr>
-                    <td style={`padding:18px 24px;border-bottom:1px solid #eef0f4;${font}font-size:15px;line-height:1.5;`}>
+                    <td
+                      style={`padding:18px 24px;border-bottom:1px solid #eef0f4;${font}font-size:15px;line-height:1.5;`}
+                    >
                       <h2 style="margin:0 0 8px;font-size:16px;color:#2449ad;">{s.title}</h2>
                       {s.html}
                     </td>
@@ -182,7 +195,12 @@ export async function sendDueDigests(ctx: AppContext, now: Date = ctx.clock.now(
     const rows = await ctx.db
       .select({ id: people.id, name: people.name, email: people.email, timeZone: people.timeZone, role: people.role })
       .from(people)
-      .where(inArray(people.id, due.map((d) => d.personId)));
+      .where(
+        inArray(
+          people.id,
+          due.map((d) => d.personId),
+        ),
+      );
     const byId = new Map(rows.map((p) => [p.id, p]));
     for (const d of due) {
       const person = byId.get(d.personId);
@@ -214,6 +232,14 @@ export async function sendDueDigests(ctx: AppContext, now: Date = ctx.clock.now(
 }
 
 /** The digest a person would get if it were sent now: the last week (or day) up to now. */
-export async function previewDigest(ctx: AppContext, person: DigestPerson, frequency: DigestFrequency): Promise<AssembledDigest | null> {
-  return assembleDigest(ctx, person, digestPeriod(frequency === "daily" ? "daily" : "weekly", ctx.clock.now(), person.timeZone));
+export async function previewDigest(
+  ctx: AppContext,
+  person: DigestPerson,
+  frequency: DigestFrequency,
+): Promise<AssembledDigest | null> {
+  return assembleDigest(
+    ctx,
+    person,
+    digestPeriod(frequency === "daily" ? "daily" : "weekly", ctx.clock.now(), person.timeZone),
+  );
 }

@@ -49,7 +49,9 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
         const monthAgo = new Date(now.getTime() - 30 * 86_400_000);
         await db.delete(sessions).where(lt(sessions.expiresAt, now));
         await pruneClaims(db, monthAgo);
-        await db.delete(eventDeliveries).where(and(sql`${eventDeliveries.status} = 'done'`, lt(eventDeliveries.doneAt, monthAgo)));
+        await db
+          .delete(eventDeliveries)
+          .where(and(sql`${eventDeliveries.status} = 'done'`, lt(eventDeliveries.doneAt, monthAgo)));
         return "done";
       },
     },

@@ -7,7 +7,12 @@ export async function digestFrequency(db: DbOrTx, personId: string): Promise<Dig
   return row?.frequency ?? "weekly";
 }
 
-export async function setDigestFrequency(db: DbOrTx, personId: string, frequency: DigestFrequency, now: Date): Promise<void> {
+export async function setDigestFrequency(
+  db: DbOrTx,
+  personId: string,
+  frequency: DigestFrequency,
+  now: Date,
+): Promise<void> {
   await db
     .insert(digestPreferences)
     .values({ personId, frequency, updatedAt: now })

@@ -131,7 +131,8 @@ export function digestRoutes(r: Routes): void {
     const viewer = c.get("viewer");
     if (!viewer) throw new HttpError(401, "Please sign in.");
     const form = await readForm(c, preferencesForm);
-    if (!form.ok) throw new HttpError(422, form.errors.frequency ?? "Choose weekly, daily or off.", { fields: form.errors });
+    if (!form.ok)
+      throw new HttpError(422, form.errors.frequency ?? "Choose weekly, daily or off.", { fields: form.errors });
     await setDigestFrequency(ctx.db, viewer.id, form.data.frequency, ctx.clock.now());
     setFlash(c, "success", `Digest set to ${form.data.frequency}.`);
     return redirect(c, "/digest/preferences");
@@ -139,7 +140,8 @@ export function digestRoutes(r: Routes): void {
 
   r.get("/unsubscribe/:token", "public", async (c) => {
     const token = c.req.param("token") ?? "";
-    if (!(await verifyUnsubscribeToken(c.get("app"), token))) throw new HttpError(404, "This unsubscribe link is not valid.");
+    if (!(await verifyUnsubscribeToken(c.get("app"), token)))
+      throw new HttpError(404, "This unsubscribe link is not valid.");
     return page(c, <UnsubscribePage token={token} done={false} />, { title: "Unsubscribe" });
   });
 

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db, DbOrTx } from "../db/index.ts";
-import { rowsOf } from "../db/rows.ts";
+import { instant, rowsOf } from "../db/rows.ts";
 import type { Logger } from "../log.ts";
 import { eventDeliveries, events } from "./schema.ts";
 
@@ -93,7 +93,9 @@ export class EventBus {
     this.kicked = true;
     queueMicrotask(() => {
       this.kicked = false;
-      this.active = this.active.then(() => this.dispatch()).catch((error) => this.logger.error("event dispatch failed", { error }));
+      this.active = this.active
+        .then(() => this.dispatch())
+        .catch((error) => this.logger.error("event dispatch failed", { error }));
     });
   }
 
@@ -108,10 +110,10 @@ export class EventBus {
     if (!active.length) return { delivered: 0, failed: 0 };
     const due = rowsOf<{ event_id: string; handler_id: string; attempts: number }>(
       await this.db.execute(sql`
-        update ${eventDeliveries} set next_attempt_at = ${lease}, attempts = attempts + 1
+        update ${eventDeliveries} set next_attempt_at = ${instant(lease)}, attempts = attempts + 1
         where (event_id, handler_id) in (
           select event_id, handler_id from ${eventDeliveries}
-          where status = 'pending' and next_attempt_at <= ${now} and handler_id in ${sql`(${sql.join(
+          where status = 'pending' and next_attempt_at <= ${instant(now)} and handler_id in ${sql`(${sql.join(
             active.map((id) => sql`${id}`),
             sql`, `,
           )})`}
@@ -139,13 +141,22 @@ export class EventBus {
           clock: this.clock,
           logger: this.logger.child({ handler: handler.id }),
         });
-        await this.db.update(eventDeliveries).set({ status: "done", doneAt: this.clock.now(), lastError: null }).where(key);
+        await this.db
+          .update(eventDeliveries)
+          .set({ status: "done", doneAt: this.clock.now(), lastError: null })
+          .where(key);
         delivered++;
       } catch (error) {
         failed++;
         const dead = d.attempts >= MAX_EVENT_ATTEMPTS;
         const message = error instanceof Error ? error.message : String(error);
-        this.logger.warn("event handler failed", { handler: handler.id, eventId: d.event_id, attempts: d.attempts, dead, error: message });
+        this.logger.warn("event handler failed", {
+          handler: handler.id,
+          eventId: d.event_id,
+          attempts: d.attempts,
+          dead,
+          error: message,
+        });
         await this.db
           .update(eventDeliveries)
           .set({

@@ -29,5 +29,8 @@ export const eventDeliveries = pgTable(
     lastError: text("last_error"),
     doneAt: timestamp("done_at", { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.eventId, t.handlerId] }), index("event_deliveries_due_idx").on(t.status, t.nextAttemptAt)],
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.handlerId] }),
+    index("event_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+  ],
 );

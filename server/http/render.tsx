@@ -31,7 +31,9 @@ export function page(c: Context<AppEnv>, body: Child, options: PageOptions): Res
   const html = Layout({
     title: options.title,
     viewer,
-    nav: app.nav.filter((item) => allows(item.access, viewer) && (item.enabled?.() ?? true)).sort((a, b) => a.order - b.order),
+    nav: app.nav
+      .filter((item) => allows(item.access, viewer) && (item.enabled?.() ?? true))
+      .sort((a, b) => a.order - b.order),
     currentPath: c.req.path,
     flash: takeFlash(c),
     orgName: app.org.cachedName(),

@@ -14,11 +14,21 @@ function when(date: Date | null | undefined): string {
 function RunStatus(props: { run: JobRun | undefined }): SafeHtml {
   const run = props.run;
   if (!run) return <span class="badge">Never run</span>;
-  const cls = run.status === "failed" ? "badge badge-danger" : run.status === "running" ? "badge badge-accent" : "badge badge-success";
+  const cls =
+    run.status === "failed"
+      ? "badge badge-danger"
+      : run.status === "running"
+        ? "badge badge-accent"
+        : "badge badge-success";
   return <span class={cls}>{run.status}</span>;
 }
 
-function JobTable(props: { jobs: JobDefinition[]; last: Map<string, JobRun>; next: (id: string) => Date | null; enabled: (id: string) => boolean }): SafeHtml {
+function JobTable(props: {
+  jobs: JobDefinition[];
+  last: Map<string, JobRun>;
+  next: (id: string) => Date | null;
+  enabled: (id: string) => boolean;
+}): SafeHtml {
   return (
     <div class="table-wrap">
       <table>
@@ -46,11 +56,16 @@ function JobTable(props: { jobs: JobDefinition[]; last: Map<string, JobRun>; nex
                   {!props.enabled(job.id) ? <span class="badge">Plugin disabled</span> : null}
                 </td>
                 <td>
-                  <code>{job.schedule}</code> <span class="muted small">{job.timezone ?? "UTC"} · {job.scope}</span>
+                  <code>{job.schedule}</code>{" "}
+                  <span class="muted small">
+                    {job.timezone ?? "UTC"} · {job.scope}
+                  </span>
                 </td>
                 <td>
                   <RunStatus run={last} /> <span class="small muted">{when(last?.startedAt)}</span>
-                  {last?.durationMs !== null && last?.durationMs !== undefined ? <span class="small muted"> · {last.durationMs} ms</span> : null}
+                  {last?.durationMs !== null && last?.durationMs !== undefined ? (
+                    <span class="small muted"> · {last.durationMs} ms</span>
+                  ) : null}
                 </td>
                 <td class="small">{when(props.next(job.id))}</td>
                 <td class="actions">
@@ -93,7 +108,11 @@ function History(props: { runs: JobRun[] }): SafeHtml {
               </td>
               <td>{run.durationMs ?? "—"} ms</td>
               <td>
-                {run.error ? <pre class="mail">{run.error.split("\n").slice(0, 4).join("\n")}</pre> : (run.summary ?? "")}
+                {run.error ? (
+                  <pre class="mail">{run.error.split("\n").slice(0, 4).join("\n")}</pre>
+                ) : (
+                  (run.summary ?? "")
+                )}
               </td>
             </tr>
           ))}
@@ -113,7 +132,12 @@ export function jobAdminRoutes(r: Routes): void {
       <>
         <PageHeader title="Jobs" />
         <p class="muted">Global jobs run once per slot across all instances; after downtime a missed slot runs once.</p>
-        <JobTable jobs={jobs} last={last} next={(id) => ctx.scheduler.nextRun(id)} enabled={(id) => ctx.plugins.ownerEnabled(id)} />
+        <JobTable
+          jobs={jobs}
+          last={last}
+          next={(id) => ctx.scheduler.nextRun(id)}
+          enabled={(id) => ctx.plugins.ownerEnabled(id)}
+        />
       </>,
       { title: "Jobs" },
     );
@@ -147,7 +171,9 @@ export function jobAdminRoutes(r: Routes): void {
     setFlash(
       c,
       run.status === "failed" ? "error" : "success",
-      run.status === "failed" ? `${job.id} failed: ${(run.error ?? "").split("\n")[0]}` : `${job.id} ran in ${run.durationMs} ms${run.summary ? `: ${run.summary}` : "."}`,
+      run.status === "failed"
+        ? `${job.id} failed: ${(run.error ?? "").split("\n")[0]}`
+        : `${job.id} ran in ${run.durationMs} ms${run.summary ? `: ${run.summary}` : "."}`,
     );
     return redirect(c, `/admin/jobs/${job.id}`);
   });

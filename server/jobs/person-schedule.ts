@@ -27,7 +27,11 @@ export interface DuePerson {
  * Steps by calendar date in the local zone (never "minus 24 hours"), so DST days are right;
  * a local time that falls in a DST gap moves forward, as `Temporal`'s "compatible" rule does.
  */
-export function latestOccurrence(schedule: LocalSchedule, timeZone: string, now: Date): { period: string; dueAt: Date } {
+export function latestOccurrence(
+  schedule: LocalSchedule,
+  timeZone: string,
+  now: Date,
+): { period: string; dueAt: Date } {
   const local = Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone);
   const time = Temporal.PlainTime.from(schedule.time);
   let date = local.toPlainDate();
@@ -65,7 +69,11 @@ export async function peopleDue(
     : eq(people.status, "active");
   if (options.personIds && !options.personIds.length) return [];
   const everyone = await db.select({ id: people.id, timeZone: people.timeZone }).from(people).where(where);
-  const candidates = everyone.map((p) => ({ personId: p.id, timeZone: p.timeZone, ...latestOccurrence(schedule, p.timeZone, now) }));
+  const candidates = everyone.map((p) => ({
+    personId: p.id,
+    timeZone: p.timeZone,
+    ...latestOccurrence(schedule, p.timeZone, now),
+  }));
   if (!candidates.length) return [];
   const periods = [...new Set(candidates.map((c) => c.period))];
   const marks = await db
@@ -77,7 +85,13 @@ export async function peopleDue(
 }
 
 /** Marks a person handled for a period. Returns false when someone else already did (skip them). */
-export async function claimPersonPeriod(db: DbOrTx, key: string, personId: string, period: string, now?: Date): Promise<boolean> {
+export async function claimPersonPeriod(
+  db: DbOrTx,
+  key: string,
+  personId: string,
+  period: string,
+  now?: Date,
+): Promise<boolean> {
   const rows = await db
     .insert(personScheduleMarks)
     .values({ key, personId, period, ...(now ? { markedAt: now } : {}) })

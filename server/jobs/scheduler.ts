@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { desc, eq, lt, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/index.ts";
 import type { Logger } from "../log.ts";
@@ -170,14 +170,11 @@ export async function jobHistory(db: Db, jobId?: string, limit = 50): Promise<Jo
 }
 
 export async function lastRuns(db: Db): Promise<Map<string, JobRun>> {
-  const rows = await db
-    .selectDistinctOn([jobRuns.jobId])
-    .from(jobRuns)
-    .orderBy(jobRuns.jobId, desc(jobRuns.startedAt));
+  const rows = await db.selectDistinctOn([jobRuns.jobId]).from(jobRuns).orderBy(jobRuns.jobId, desc(jobRuns.startedAt));
   return new Map(rows.map((r) => [r.jobId, r]));
 }
 
 /** Deletes claim rows older than `keepDays`; history stays in job_runs. */
 export async function pruneClaims(db: Db, before: Date): Promise<void> {
-  await db.delete(jobClaims).where(and(sql`${jobClaims.slot} < ${before}`));
+  await db.delete(jobClaims).where(lt(jobClaims.slot, before));
 }

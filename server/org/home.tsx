@@ -60,7 +60,9 @@ export function homeRoutes(r: Routes): void {
   r.get("/", "signed-in", async (c) => {
     const viewer = c.get("viewer");
     const ctx = c.get("app");
-    const visible = ctx.cards.filter((card) => allows(card.access, viewer) && (card.enabled?.() ?? true)).sort((a, b) => a.order - b.order);
+    const visible = ctx.cards
+      .filter((card) => allows(card.access, viewer) && (card.enabled?.() ?? true))
+      .sort((a, b) => a.order - b.order);
     const rendered = await Promise.all(
       visible.map(async (card) => ({ title: card.title, body: await card.render(c) })),
     );

@@ -1,5 +1,5 @@
-import { eq } from "drizzle-orm";
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";
+import { eq } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { instanceSecrets } from "./schema.ts";
 
@@ -10,7 +10,10 @@ import { instanceSecrets } from "./schema.ts";
 export async function installSecret(db: Db, name: string): Promise<string> {
   const bytes = new Uint8Array(32);
   crypto.getRandomValues(bytes);
-  await db.insert(instanceSecrets).values({ name, value: encodeBase64urlNoPadding(bytes) }).onConflictDoNothing();
+  await db
+    .insert(instanceSecrets)
+    .values({ name, value: encodeBase64urlNoPadding(bytes) })
+    .onConflictDoNothing();
   const [row] = await db.select().from(instanceSecrets).where(eq(instanceSecrets.name, name));
   if (!row) throw new Error(`secret ${name} could not be stored`);
   return row.value;

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { EmptyState, FormErrors, PageHeader } from "../../views/components.tsx";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { Routes } from "../http/access.ts";
@@ -6,7 +7,6 @@ import { HttpError, notFound } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
 import { type FormValues, readForm } from "../http/forms.ts";
 import { page, redirect } from "../http/render.tsx";
-import { z } from "zod";
 import { parseSettings, SettingsInputs, settingsFields } from "../settings/form.tsx";
 import type { PluginRecord, PluginRuntime } from "./runtime.ts";
 
@@ -68,7 +68,10 @@ function PluginList(props: { runtime: PluginRuntime }): SafeHtml {
                       ) : null}{" "}
                       <form method="post" action={`/admin/plugins/${p.id}/toggle`} class="inline-form">
                         <input type="hidden" name="enabled" value={status === "disabled" ? "true" : "false"} />
-                        <button type="submit" class={status === "disabled" ? "button button-small" : "button button-danger button-small"}>
+                        <button
+                          type="submit"
+                          class={status === "disabled" ? "button button-small" : "button button-danger button-small"}
+                        >
                           {status === "disabled" ? "Enable" : "Disable"}
                         </button>
                       </form>

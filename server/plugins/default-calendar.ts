@@ -11,7 +11,10 @@ export function defaultBusinessCalendar(db: Db): BusinessCalendarProvider {
     async forTeam(teamId: string): Promise<BusinessCalendar | null> {
       const [team] = await db.select({ timeZone: teams.timeZone }).from(teams).where(eq(teams.id, teamId));
       if (!team) return null;
-      const holidays = await db.select({ day: teamHolidays.day }).from(teamHolidays).where(eq(teamHolidays.teamId, teamId));
+      const holidays = await db
+        .select({ day: teamHolidays.day })
+        .from(teamHolidays)
+        .where(eq(teamHolidays.teamId, teamId));
       return {
         timeZone: team.timeZone,
         open: { 1: weekdays, 2: weekdays, 3: weekdays, 4: weekdays, 5: weekdays },

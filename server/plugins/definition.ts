@@ -1,19 +1,19 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import type { SafeHtml } from "../../views/html/escape.ts";
+import type { Child } from "../../views/html/jsx-runtime.ts";
 import type { Clock } from "../clock.ts";
 import type { Db, DbOrTx, Tx } from "../db/index.ts";
-import type { DemoOrg } from "../org/demo.ts";
-import type { EventMap, EventType, DomainEvent } from "../events/bus.ts";
+import type { DomainEvent, EventMap, EventType } from "../events/bus.ts";
 import type { Access } from "../http/access.ts";
 import type { AppEnv, Viewer } from "../http/env.ts";
 import type { FlashKind } from "../http/flash.ts";
 import type { PageOptions } from "../http/render.tsx";
 import type { Logger } from "../log.ts";
 import type { QueuedMail } from "../mail/outbox.ts";
+import type { DemoOrg } from "../org/demo.ts";
 import type { TeamSummary } from "../people/teams.ts";
 import type { BusinessCalendarProvider, Provides, WritingLinter } from "./hooks.ts";
-import type { Child } from "../../views/html/jsx-runtime.ts";
 
 /** The plugin API version this core implements. Plugins declare a semver range they support. */
 export const API_VERSION = "1.0.0";
@@ -65,7 +65,11 @@ export type PluginMiddleware<S> = (
 
 /** Declares routes with access rules; paths are relative to the plugin's prefix. */
 export type PluginRoutes<S> = {
-  [M in "get" | "post" | "put" | "patch" | "delete"]: (path: string, access: Access, handler: PluginHandler<S>) => PluginRoutes<S>;
+  [M in "get" | "post" | "put" | "patch" | "delete"]: (
+    path: string,
+    access: Access,
+    handler: PluginHandler<S>,
+  ) => PluginRoutes<S>;
 };
 
 export interface PluginJob<S> {
@@ -98,7 +102,10 @@ export interface PluginCommand<S> {
   usage?: string;
   /** Validates the parsed arguments: positional ones under `_`. */
   args?: z.ZodType;
-  run(args: Record<string, unknown> & { _: string[] }, s: PluginServices<S> & { out(line: string): void }): Promise<number | void>;
+  run(
+    args: Record<string, unknown> & { _: string[] },
+    s: PluginServices<S> & { out(line: string): void },
+  ): Promise<number | void>;
 }
 
 export interface PluginCard<S> {

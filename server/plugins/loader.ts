@@ -4,7 +4,22 @@ import { z } from "zod";
 import { API_VERSION, type PluginDefinition } from "./definition.ts";
 
 /** Ids that would collide with core routes. */
-const reservedIds = new Set(["api", "admin", "assets", "setup", "login", "logout", "profile", "teams", "invite", "digest", "healthz", "metrics", "core", "public"]);
+const reservedIds = new Set([
+  "api",
+  "admin",
+  "assets",
+  "setup",
+  "login",
+  "logout",
+  "profile",
+  "teams",
+  "invite",
+  "digest",
+  "healthz",
+  "metrics",
+  "core",
+  "public",
+]);
 
 const manifestSchema = z.object({
   id: z
@@ -35,7 +50,10 @@ export async function discoverPlugins(pluginsDir: string): Promise<{ dir: string
   return readdirSync(pluginsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && indexFile(join(pluginsDir, d.name)))
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((d) => ({ dir: d.name, load: async () => (await import(indexFile(join(pluginsDir, d.name)) as string)).default }));
+    .map((d) => ({
+      dir: d.name,
+      load: async () => (await import(indexFile(join(pluginsDir, d.name)) as string)).default,
+    }));
 }
 
 /**
@@ -43,26 +61,46 @@ export async function discoverPlugins(pluginsDir: string): Promise<{ dir: string
  * Refused: a bad manifest, an incompatible `apiVersion`, a missing or refused dependency,
  * and every plugin in a dependency cycle. The rest load.
  */
-export function resolvePlugins(candidates: { dir: string | null; module: unknown; loadError?: string }[]): DiscoveredPlugin[] {
+export function resolvePlugins(
+  candidates: { dir: string | null; module: unknown; loadError?: string }[],
+): DiscoveredPlugin[] {
   const found: DiscoveredPlugin[] = [];
   const seen = new Set<string>();
   for (const candidate of candidates) {
     const fallbackId = candidate.dir ?? "(unnamed)";
     if (candidate.loadError) {
-      found.push({ status: "refused", id: fallbackId, dir: candidate.dir, error: `failed to load: ${candidate.loadError}` });
+      found.push({
+        status: "refused",
+        id: fallbackId,
+        dir: candidate.dir,
+        error: `failed to load: ${candidate.loadError}`,
+      });
       continue;
     }
     const parsed = manifestSchema.safeParse(candidate.module);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = issue?.path.join(".") || "manifest";
-      const id = typeof (candidate.module as { id?: unknown })?.id === "string" ? String((candidate.module as { id: string }).id) : fallbackId;
-      found.push({ status: "refused", id, dir: candidate.dir, error: `invalid manifest: ${field} ${issue?.message ?? "is invalid"}` });
+      const id =
+        typeof (candidate.module as { id?: unknown })?.id === "string"
+          ? String((candidate.module as { id: string }).id)
+          : fallbackId;
+      found.push({
+        status: "refused",
+        id,
+        dir: candidate.dir,
+        error: `invalid manifest: ${field} ${issue?.message ?? "is invalid"}`,
+      });
       continue;
     }
     const def = candidate.module as PluginDefinition;
     if (seen.has(def.id)) {
-      found.push({ status: "refused", id: def.id, dir: candidate.dir, error: `another plugin already uses the id "${def.id}"` });
+      found.push({
+        status: "refused",
+        id: def.id,
+        dir: candidate.dir,
+        error: `another plugin already uses the id "${def.id}"`,
+      });
       continue;
     }
     seen.add(def.id);
@@ -75,7 +113,12 @@ export function resolvePlugins(candidates: { dir: string | null; module: unknown
       });
       continue;
     }
-    found.push({ status: "ready", id: def.id, dir: candidate.dir, definition: { ...def, dependsOn: parsed.data.dependsOn } });
+    found.push({
+      status: "ready",
+      id: def.id,
+      dir: candidate.dir,
+      definition: { ...def, dependsOn: parsed.data.dependsOn },
+    });
   }
   return orderByDependencies(found);
 }
@@ -101,7 +144,9 @@ function orderByDependencies(plugins: DiscoveredPlugin[]): DiscoveredPlugin[] {
       const missing = (p.definition.dependsOn ?? []).find((d) => byId.get(d)?.status !== "ready");
       if (missing) {
         const dep = byId.get(missing);
-        const why = dep ? `depends on "${missing}", which was refused` : `depends on "${missing}", which is not installed`;
+        const why = dep
+          ? `depends on "${missing}", which was refused`
+          : `depends on "${missing}", which is not installed`;
         const refused: DiscoveredPlugin = { status: "refused", id: p.id, dir: p.dir, error: why };
         byId.set(p.id, refused);
         result.push(refused);
@@ -114,7 +159,12 @@ function orderByDependencies(plugins: DiscoveredPlugin[]): DiscoveredPlugin[] {
     const next = pending.find((p) => (p.definition.dependsOn ?? []).every((d) => placed.has(d)));
     if (!next) {
       for (const p of pending) {
-        result.push({ status: "refused", id: p.id, dir: p.dir, error: `is in a dependency cycle (${pending.map((c) => c.id).join(" → ")})` });
+        result.push({
+          status: "refused",
+          id: p.id,
+          dir: p.dir,
+          error: `is in a dependency cycle (${pending.map((c) => c.id).join(" → ")})`,
+        });
       }
       break;
     }

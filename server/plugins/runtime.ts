@@ -137,7 +137,6 @@ export class PluginRuntime {
   services<S>(id: string): PluginServices<S> {
     const { ctx, bus } = this;
     const plugin = this.get(id);
-    const runtime = this;
     return {
       plugin: { id, name: plugin?.name ?? id },
       db: ctx.db,
@@ -145,8 +144,8 @@ export class PluginRuntime {
       logger: ctx.logger.child({ plugin: id }),
       baseUrl: ctx.config.baseUrl,
       settings: async () => {
-        await runtime.refreshState();
-        return runtime.settingsOf<S>(id);
+        await this.refreshState();
+        return this.settingsOf<S>(id);
       },
       transaction: async <R>(fn: (tx: Tx) => Promise<R>): Promise<R> => {
         const result = await ctx.db.transaction(fn);
@@ -155,8 +154,10 @@ export class PluginRuntime {
       },
       emit: (tx, type, payload) => bus.emit(tx, type, payload, id),
       queueMail: (tx, mail) => queueMail(tx, mail, ctx.clock.now()),
-      writing: { lint: (text, options) => (runtime.provider("writing.linter") ?? noopLinter).lint(text, options) },
-      calendar: { forTeam: (teamId) => (runtime.provider("calendar.business") ?? defaultBusinessCalendar(ctx.db)).forTeam(teamId) },
+      writing: { lint: (text, options) => (this.provider("writing.linter") ?? noopLinter).lint(text, options) },
+      calendar: {
+        forTeam: (teamId) => (this.provider("calendar.business") ?? defaultBusinessCalendar(ctx.db)).forTeam(teamId),
+      },
       teamsOf: (personId) => teamsOf(ctx.db, personId),
     };
   }
@@ -183,7 +184,11 @@ export class PluginRuntime {
         try {
           candidates.push({ dir: found.dir, module: await found.load() });
         } catch (error) {
-          candidates.push({ dir: found.dir, module: undefined, loadError: error instanceof Error ? error.message : String(error) });
+          candidates.push({
+            dir: found.dir,
+            module: undefined,
+            loadError: error instanceof Error ? error.message : String(error),
+          });
         }
       }
     }
@@ -331,7 +336,9 @@ export class PluginRuntime {
     return this.active()
       .filter((p) => this.isEnabled(p.id))
       .flatMap((p) =>
-        [...p.digest].sort((a, b) => (a.order ?? 100) - (b.order ?? 100)).map((section) => ({ pluginId: p.id, section })),
+        [...p.digest]
+          .sort((a, b) => (a.order ?? 100) - (b.order ?? 100))
+          .map((section) => ({ pluginId: p.id, section })),
       );
   }
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Field, Select } from "../../views/components.tsx";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { FieldErrors } from "../http/errors.ts";
-import { fieldErrors, type FormValues } from "../http/forms.ts";
+import { type FormValues, fieldErrors } from "../http/forms.ts";
 
 /** One settings field as the admin form shows it, derived from the plugin's zod schema. */
 export interface SettingsField {
@@ -24,7 +24,10 @@ function unwrap(schema: z.ZodType): z.ZodType {
 }
 
 function humanize(name: string): string {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ").toLowerCase();
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[_-]+/g, " ")
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -63,7 +66,8 @@ export function parseSettings(
     const raw = values[field.name];
     const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
     if (field.kind === "boolean") input[field.name] = value === "on" || value === "true";
-    else if (field.kind === "number") input[field.name] = value === undefined || value.trim() === "" ? undefined : Number(value);
+    else if (field.kind === "number")
+      input[field.name] = value === undefined || value.trim() === "" ? undefined : Number(value);
     else if (value !== undefined) input[field.name] = value;
   }
   const parsed = schema.safeParse(input);
@@ -71,7 +75,11 @@ export function parseSettings(
   return { ok: true, settings: parsed.data as Record<string, unknown> };
 }
 
-export function SettingsInputs(props: { schema: z.ZodType; values: Record<string, unknown>; errors: FieldErrors }): SafeHtml {
+export function SettingsInputs(props: {
+  schema: z.ZodType;
+  values: Record<string, unknown>;
+  errors: FieldErrors;
+}): SafeHtml {
   const fields = settingsFields(props.schema);
   return (
     <>
@@ -90,7 +98,16 @@ export function SettingsInputs(props: { schema: z.ZodType; values: Record<string
           );
         }
         if (f.kind === "choice") {
-          return <Select label={f.label} name={f.name} options={f.options ?? []} value={String(value ?? "")} error={error} {...(f.help ? { hint: f.help } : {})} />;
+          return (
+            <Select
+              label={f.label}
+              name={f.name}
+              options={f.options ?? []}
+              value={String(value ?? "")}
+              error={error}
+              {...(f.help ? { hint: f.help } : {})}
+            />
+          );
         }
         return (
           <Field

@@ -1,0 +1,47 @@
+import { afterAll, describe, expect, it } from "bun:test";
+import { sql } from "drizzle-orm";
+import { boot } from "../boot.ts";
+import { loadConfig } from "../config.ts";
+import { createLogger } from "../log.ts";
+import { freshDatabase } from "../testing/database.ts";
+import { type Database, openDatabase } from "./index.ts";
+import { rowsOf } from "./rows.ts";
+
+const cleanup: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const fn of cleanup.reverse()) await fn();
+});
+
+describe("migrations", () => {
+  it("two instances booting at the same moment on one database both come up, and every migration ran once", async () => {
+    const primary = await freshDatabase();
+    cleanup.push(() => primary.close());
+    // On Postgres the second instance gets its own connection pool; PGlite is one engine, shared.
+    const second: Database = primary.url ? await openDatabase({ url: primary.url, maxConnections: 3 }) : primary;
+    if (second !== primary) cleanup.push(() => second.close());
+    const config = loadConfig({ LOG_LEVEL: "silent" });
+    if (!config.ok) throw new Error(config.error);
+    const options = {
+      config: config.config,
+      logger: createLogger("silent"),
+      mailer: null,
+      plugins: { enabled: ["kudos"] as string[] },
+    };
+    const [a, b] = await Promise.all([boot({ ...options, database: primary }), boot({ ...options, database: second })]);
+    expect((await a.app.request("http://localhost/healthz")).status).toBe(200);
+    expect((await b.app.request("http://localhost/healthz")).status).toBe(200);
+    for (const owner of ["core", "kudos"]) {
+      const rows = rowsOf<{ hash: string; n: number }>(
+        await primary.db.execute(
+          sql.raw(`select hash, count(*)::int as n from desktrust_migrations."${owner}" group by hash`),
+        ),
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.n === 1)).toBe(true);
+    }
+    const coreCount = rowsOf<{ n: number }>(
+      await primary.db.execute(sql`select count(*)::int as n from desktrust_migrations."core"`),
+    );
+    expect(coreCount[0]?.n).toBe(2);
+  });
+});

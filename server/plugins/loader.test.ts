@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { definePlugin } from "../plugin-api.ts";
+import { type TestApp, testApp } from "../testing/test-app.ts";
+
+const plugin = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  name: `Plugin ${id}`,
+  version: "1.0.0",
+  apiVersion: "^1.0.0",
+  setup(api: { pages: (b: (r: { get: (...a: unknown[]) => unknown }) => void) => void }) {
+    api.pages((r) => r.get("/", "member", (c: { text: (s: string) => Response }) => c.text(`hello from ${id}`)));
+  },
+  ...extra,
+});
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp({
+    pluginModules: [
+      plugin("needs-b", { dependsOn: ["b-base"] }),
+      plugin("b-base"),
+      plugin("Bad_Id"),
+      plugin("orphan", { dependsOn: ["not-installed"] }),
+      plugin("cycle-a", { dependsOn: ["cycle-b"] }),
+      plugin("cycle-b", { dependsOn: ["cycle-a"] }),
+      plugin("future", { apiVersion: "^2.0.0" }),
+      plugin("explodes", {
+        setup() {
+          throw new Error("boom in setup");
+        },
+      }),
+      plugin("admin"),
+    ],
+  });
+});
+afterAll(() => t.close());
+
+const status = (id: string) => t.ctx.plugins.get(id);
+
+describe("plugin loader", () => {
+  it("orders plugins after their dependencies and starts them", () => {
+    const active = t.ctx.plugins.active().map((p) => p.id);
+    expect(active).toEqual(["b-base", "needs-b"]);
+  });
+
+  it("refuses a bad id, naming the rule", () => {
+    expect(status("Bad_Id")?.status).toBe("refused");
+    expect(status("Bad_Id")?.error).toContain("id must be kebab-case");
+  });
+
+  it("refuses a reserved id", () => {
+    expect(status("admin")?.error).toContain("reserved");
+  });
+
+  it("refuses an unknown dependency", () => {
+    expect(status("orphan")?.error).toBe('depends on "not-installed", which is not installed');
+  });
+
+  it("refuses every plugin in a dependency cycle", () => {
+    expect(status("cycle-a")?.error).toContain("dependency cycle");
+    expect(status("cycle-b")?.error).toContain("dependency cycle");
+  });
+
+  it("refuses an incompatible apiVersion", () => {
+    expect(status("future")?.error).toBe("needs plugin API ^2.0.0, but this DeskTrust provides 1.0.0");
+  });
+
+  it("marks a plugin that throws in setup as failed and keeps the portal running", async () => {
+    expect(status("explodes")?.status).toBe("failed");
+    expect(status("explodes")?.error).toBe("boom in setup");
+    const member = await t.signedIn("member");
+    expect((await member.get("/")).status).toBe(200);
+    expect(await (await member.get("/b-base")).text()).toBe("hello from b-base");
+  });
+
+  it("shows failed and refused plugins with their errors on the admin Plugins page", async () => {
+    const admin = await t.signedIn("admin");
+    const html = await (await admin.get("/admin/plugins")).text();
+    expect(html).toContain("boom in setup");
+    expect(html).toContain("needs plugin API ^2.0.0");
+    expect(html).toContain("Failed");
+  });
+
+  it("declares routes with access rules so the role matrix covers them", () => {
+    expect(t.ctx.routes.rules).toContainEqual({ method: "GET", path: "/b-base", access: "member", owner: "b-base" });
+  });
+});
+
+describe("PLUGINS variable", () => {
+  it("loads only the listed plugins and marks the rest not enabled", async () => {
+    const app = await testApp({ plugins: ["kudos"], pluginModules: undefined });
+    try {
+      expect(app.ctx.plugins.active().map((p) => p.id)).toEqual(["kudos"]);
+    } finally {
+      await app.close();
+    }
+    const none = await testApp({ plugins: [] });
+    try {
+      expect(none.ctx.plugins.get("kudos")?.status).toBe("not-enabled");
+      const member = await none.signedIn("member");
+      expect((await member.get("/kudos")).status).toBe(404);
+    } finally {
+      await none.close();
+    }
+  });
+});
+
+describe("definePlugin", () => {
+  it("returns the definition unchanged, typed", () => {
+    const def = definePlugin({ id: "x", name: "X", version: "1.0.0", apiVersion: "^1.0.0", setup() {} });
+    expect(def.id).toBe("x");
+  });
+});
