@@ -27,9 +27,7 @@ export function OutOfOfficeSection(props: OutOfOfficeSectionProps): SafeHtml {
   return (
     <section class="card" aria-labelledby="ooo-title" id="out-of-office">
       <h2 id="ooo-title">Out of office</h2>
-      <p class="muted small">
-        Times are in {props.timeZone}. Asks and response-time clocks pause while someone is out.
-      </p>
+      <p class="muted small">Times are in {props.timeZone}.</p>
       {props.periods.length ? (
         <ul class="plain-list ooo-list">
           {props.periods.map((p) => (
