@@ -201,12 +201,12 @@ export function PersonPage(props: PersonPageProps): SafeHtml {
         <StatusBadge status={person.status} /> {roleLabels[person.role]} · local time{" "}
         {localClock(person.timeZone, props.now)} ({person.timeZone})
       </p>
-      <div class="split">
+      <div class="split align-start">
         <section class="card" aria-labelledby="details-title">
           <h2 id="details-title">Details</h2>
           {editable ? null : <p class="alert alert-info">Only an owner can edit an owner.</p>}
           <FormErrors errors={errors} message={props.message} />
-          <form method="post" action={`/admin/people/${person.id}`} class="stack" novalidate>
+          <form method="post" action={`/admin/people/${person.id}`} class="stack person-form" novalidate>
             <fieldset class="bare" disabled={!editable}>
               <legend class="visually-hidden">Details of {person.name}</legend>
               <div class="stack-inner">

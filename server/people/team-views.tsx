@@ -37,7 +37,7 @@ export function TeamsAdminPage(props: { teams: TeamListRow[]; form: FormState })
   return (
     <>
       <PageHeader title="Teams" />
-      <div class="split">
+      <div class="split align-start">
         <section aria-labelledby="teams-title">
           <h2 id="teams-title" class="visually-hidden">
             All teams
@@ -113,7 +113,7 @@ export function TeamAdminPage(props: TeamAdminProps): SafeHtml {
           All teams
         </a>
       </PageHeader>
-      <div class="split">
+      <div class="split align-start team-admin-split">
         <div>
           <section aria-labelledby="members-title">
             <h2 id="members-title">Members</h2>
@@ -140,7 +140,7 @@ export function TeamAdminPage(props: TeamAdminProps): SafeHtml {
                         </th>
                         <td>{m.timeZone}</td>
                         <td>{m.isManager ? <span class="badge badge-accent">Manager</span> : "—"}</td>
-                        <td class="actions">
+                        <td class="actions member-actions">
                           <ActionButton
                             action={`${base}/members/${m.id}/manager`}
                             label={m.isManager ? "Remove as manager" : "Make manager"}
@@ -321,7 +321,7 @@ export function TeamPage(props: { team: Team; members: TeamMember[]; holidays: T
           <dd>{managers.length ? managers.map((m) => m.name).join(", ") : <span class="muted">None yet</span>}</dd>
         </dl>
       </section>
-      <div class="split">
+      <div class="split align-start">
         <section aria-labelledby="team-members-title">
           <h2 id="team-members-title">Members</h2>
           {props.members.length ? (
