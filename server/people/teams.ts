@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/index.ts";
+import { isUuid } from "./people.ts";
 import { people, teamMembers, teams } from "./schema.ts";
 
 export type Team = typeof teams.$inferSelect;
@@ -69,4 +70,10 @@ export async function isTeamMember(db: DbOrTx, teamId: string, personId: string,
 export async function teamsByIds(db: DbOrTx, ids: string[]): Promise<Team[]> {
   if (!ids.length) return [];
   return db.select().from(teams).where(inArray(teams.id, ids));
+}
+
+export async function findTeam(db: DbOrTx, id: string): Promise<Team | null> {
+  if (!isUuid(id)) return null;
+  const [team] = await db.select().from(teams).where(eq(teams.id, id));
+  return team ?? null;
 }
