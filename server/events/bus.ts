@@ -15,8 +15,32 @@ import { eventDeliveries, events } from "./schema.ts";
  *   }
  * }
  */
-// biome-ignore lint/suspicious/noEmptyInterface: extended by declaration merging
-export interface EventMap {}
+export interface EventMap {
+  /** A written update was posted (status-updates). */
+  "status.posted": { updateId: string; teamId: string; authorId: string; period: string };
+  /** A comment was added to something (an update, a brief …); `mentionIds` are the @mentioned people. */
+  "comment.created": { commentId: string; subject: { kind: string; id: string }; authorId: string; mentionIds: string[] };
+  /**
+   * Someone asked something of named people: an SLA clock starts per addressee.
+   * `workType` and `medium` pick the charter row ("question" / "portal" for an ask in an update).
+   */
+  "ask.created": {
+    askId: string;
+    teamId: string;
+    askerId: string;
+    addresseeIds: string[];
+    workType: string;
+    medium: string;
+    /** Short text for lists ("Ask: approve the Q3 budget by Friday"). */
+    summary: string;
+    /** Portal path where the ask can be answered, e.g. `/status-updates/updates/<id>`. */
+    link: string;
+    /** The plugin the ask came from. */
+    source: string;
+  };
+  /** The first response to an ask by `responderId` (clocks stop for eligible responders). */
+  "ask.answered": { askId: string; responderId: string; answeredAt: string };
+}
 
 export type EventType = keyof EventMap & string;
 
