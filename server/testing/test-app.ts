@@ -32,6 +32,8 @@ export type TestApp = Booted & {
 };
 
 export interface TestClient {
+  /** The origin requests go to and that unsafe requests carry in `Origin`: the app's BASE_URL. */
+  origin: string;
   get(path: string, headers?: Record<string, string>): Promise<Response>;
   post(path: string, form?: Record<string, string | string[]>, headers?: Record<string, string>): Promise<Response>;
   request(path: string, init?: RequestInit): Promise<Response>;
@@ -70,13 +72,16 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     await booted.ctx.org.refresh();
   }
 
+  // Requests go to the configured BASE_URL, as a browser would, so an https BASE_URL gets
+  // Secure cookies and a same-origin Origin header.
+  const origin = new URL(config.baseUrl).origin;
   const client = (): TestClient => {
     const cookies = new Map<string, string>();
     const request = async (path: string, init: RequestInit = {}): Promise<Response> => {
       const headers = new Headers(init.headers);
       if (cookies.size) headers.set("Cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-      if (init.method && init.method !== "GET" && !headers.has("Origin")) headers.set("Origin", TEST_ORIGIN);
-      const res = await booted.app.request(`${TEST_ORIGIN}${path}`, { ...init, headers });
+      if (init.method && init.method !== "GET" && !headers.has("Origin")) headers.set("Origin", origin);
+      const res = await booted.app.request(`${origin}${path}`, { ...init, headers });
       for (const cookie of res.headers.getSetCookie()) {
         const [pair] = cookie.split(";");
         const [name, ...rest] = (pair ?? "").split("=");
@@ -88,6 +93,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
       return res;
     };
     return {
+      origin,
       cookies,
       request,
       get: (path, headers) => request(path, { headers }),
