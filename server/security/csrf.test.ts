@@ -13,7 +13,12 @@ afterAll(() => t.close());
 const owner = await t.person({ role: "owner" });
 
 /** Sends exactly the headers given: no Origin is added for us. */
-function forge(client: TestClient, method: string, path: string, headers: Record<string, string>): Promise<Response> {
+async function forge(
+  client: TestClient,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<Response> {
   const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   return t.app.request(`${client.origin}${path}`, {
     method,

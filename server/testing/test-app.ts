@@ -1,7 +1,9 @@
+import { buildApp } from "../app.ts";
 import { createSession, SESSION_COOKIE } from "../auth/session.ts";
 import { type Booted, boot } from "../boot.ts";
 import { fixedClock } from "../clock.ts";
 import { type Config, loadConfig } from "../config.ts";
+import { declareRoutes, type Routes } from "../http/access.ts";
 import { createLogger } from "../log.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import { organization } from "../org/schema.ts";
@@ -18,6 +20,8 @@ export interface TestAppOptions {
   mailer?: Mailer | null;
   /** Create the organization up front (default true). */
   setup?: boolean;
+  /** Extra routes for this test, declared (owner "test") after every core route. */
+  routes?: (r: Routes) => void;
 }
 
 export type TestApp = Booted & {
@@ -65,6 +69,12 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     logger: createLogger("silent"),
     mailer: options.mailer === undefined ? null : options.mailer,
   });
+  const extraRoutes = options.routes;
+  if (extraRoutes) {
+    // Rebuild the app with the test's routes added; the registry is refilled by the rebuild.
+    booted.ctx.routes.rules.length = 0;
+    booted.app = buildApp(booted.ctx, (app) => extraRoutes(declareRoutes(app, booted.ctx.routes, { owner: "test" })));
+  }
   if (options.setup !== false) {
     await booted.ctx.db
       .insert(organization)
