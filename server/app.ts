@@ -25,6 +25,12 @@ import { pluginAdminRoutes } from "./plugins/admin-routes.tsx";
 /** Largest request body core accepts (forms are small; uploads set their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Paths exempt from the Origin check. One-click unsubscribe (RFC 8058) is posted by mail
+ * providers with no Origin and no session: its signed token is the credential.
+ */
+export const CSRF_EXEMPT = /^\/unsubscribe\//;
+
 // Paths that work before the organization exists.
 const beforeSetup = /^\/(setup|assets\/|healthz|metrics)/;
 
@@ -82,8 +88,7 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
     }
     return next();
   });
-  // One-click unsubscribe (RFC 8058) is posted by mail providers: its signed token is the credential.
-  app.use(originCheck(new URL(ctx.config.baseUrl).origin, /^\/unsubscribe\//));
+  app.use(originCheck(new URL(ctx.config.baseUrl).origin, CSRF_EXEMPT));
 
   const core = declareRoutes(app, ctx.routes, { owner: "core" });
   opsRoutes(core);

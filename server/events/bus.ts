@@ -19,7 +19,12 @@ export interface EventMap {
   /** A written update was posted (status-updates). */
   "status.posted": { updateId: string; teamId: string; authorId: string; period: string };
   /** A comment was added to something (an update, a brief …); `mentionIds` are the @mentioned people. */
-  "comment.created": { commentId: string; subject: { kind: string; id: string }; authorId: string; mentionIds: string[] };
+  "comment.created": {
+    commentId: string;
+    subject: { kind: string; id: string };
+    authorId: string;
+    mentionIds: string[];
+  };
   /**
    * Someone asked something of named people: an SLA clock starts per addressee.
    * `workType` and `medium` pick the charter row ("question" / "portal" for an ask in an update).

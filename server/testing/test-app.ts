@@ -1,7 +1,9 @@
+import { buildApp } from "../app.ts";
 import { createSession, SESSION_COOKIE } from "../auth/session.ts";
 import { type Booted, boot } from "../boot.ts";
 import { fixedClock } from "../clock.ts";
 import { type Config, loadConfig } from "../config.ts";
+import { declareRoutes, type Routes } from "../http/access.ts";
 import { createLogger } from "../log.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import { organization } from "../org/schema.ts";
@@ -22,6 +24,8 @@ export interface TestAppOptions {
   plugins?: "*" | string[];
   /** Plugin definitions given directly (instead of the `plugins/` folder). */
   pluginModules?: unknown[];
+  /** Extra routes for this test, declared (owner "test") after every core and plugin route. */
+  routes?: (r: Routes) => void;
 }
 
 export type TestApp = Booted & {
@@ -36,6 +40,8 @@ export type TestApp = Booted & {
 };
 
 export interface TestClient {
+  /** The origin requests go to and that unsafe requests carry in `Origin`: the app's BASE_URL. */
+  origin: string;
   get(path: string, headers?: Record<string, string>): Promise<Response>;
   post(path: string, form?: Record<string, string | string[]>, headers?: Record<string, string>): Promise<Response>;
   request(path: string, init?: RequestInit): Promise<Response>;
@@ -71,6 +77,18 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
       ...(options.pluginModules ? { modules: options.pluginModules } : {}),
     },
   });
+  const extraRoutes = options.routes;
+  if (extraRoutes) {
+    // Rebuild the app with the test's routes added. The rebuild declares core routes again;
+    // plugin routes were declared once, at plugin setup, and are kept.
+    const pluginRules = booted.ctx.routes.rules.filter((r) => r.owner !== "core");
+    booted.ctx.routes.rules.length = 0;
+    booted.ctx.routes.rules.push(...pluginRules);
+    booted.app = buildApp(booted.ctx, (app) => {
+      booted.ctx.plugins.mount(app);
+      extraRoutes(declareRoutes(app, booted.ctx.routes, { owner: "test" }));
+    });
+  }
   if (options.setup !== false) {
     await booted.ctx.db
       .insert(organization)
@@ -78,13 +96,16 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     await booted.ctx.org.refresh();
   }
 
+  // Requests go to the configured BASE_URL, as a browser would, so an https BASE_URL gets
+  // Secure cookies and a same-origin Origin header.
+  const origin = new URL(config.baseUrl).origin;
   const client = (): TestClient => {
     const cookies = new Map<string, string>();
     const request = async (path: string, init: RequestInit = {}): Promise<Response> => {
       const headers = new Headers(init.headers);
       if (cookies.size) headers.set("Cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
-      if (init.method && init.method !== "GET" && !headers.has("Origin")) headers.set("Origin", TEST_ORIGIN);
-      const res = await booted.app.request(`${TEST_ORIGIN}${path}`, { ...init, headers });
+      if (init.method && init.method !== "GET" && !headers.has("Origin")) headers.set("Origin", origin);
+      const res = await booted.app.request(`${origin}${path}`, { ...init, headers });
       for (const cookie of res.headers.getSetCookie()) {
         const [pair] = cookie.split(";");
         const [name, ...rest] = (pair ?? "").split("=");
@@ -96,6 +117,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
       return res;
     };
     return {
+      origin,
       cookies,
       request,
       get: (path, headers) => request(path, { headers }),
