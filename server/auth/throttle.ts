@@ -36,6 +36,9 @@ export async function recordFailure(
 ): Promise<void> {
   const windowStart = new Date(now.getTime() - policy.windowMs);
   const lockUntil = new Date(now.getTime() + policy.lockMs);
+  // Inside raw sql`` postgres.js does not serialize a Date (PGlite does), so pass timestamps
+  // as ISO text with an explicit cast; the same query then runs on both drivers.
+  const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
   for (const [key, limit] of [
     [keys.account, policy.perAccount],
     [keys.ip, policy.perIp],
@@ -46,9 +49,9 @@ export async function recordFailure(
       .onConflictDoUpdate({
         target: loginThrottle.key,
         set: {
-          failures: sql`case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
-          windowStart: sql`case when ${loginThrottle.windowStart} < ${windowStart} then ${now} else ${loginThrottle.windowStart} end`,
-          lockedUntil: sql`case when (case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end) >= ${limit} then ${lockUntil} else ${loginThrottle.lockedUntil} end`,
+          failures: sql`case when ${loginThrottle.windowStart} < ${at(windowStart)} then 1 else ${loginThrottle.failures} + 1 end`,
+          windowStart: sql`case when ${loginThrottle.windowStart} < ${at(windowStart)} then ${at(now)} else ${loginThrottle.windowStart} end`,
+          lockedUntil: sql`case when (case when ${loginThrottle.windowStart} < ${at(windowStart)} then 1 else ${loginThrottle.failures} + 1 end) >= ${limit} then ${at(lockUntil)} else ${loginThrottle.lockedUntil} end`,
         },
       });
   }
