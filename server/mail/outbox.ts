@@ -1,6 +1,6 @@
 import { and, desc, eq, lte, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "../db/index.ts";
-import { rowsOf } from "../db/rows.ts";
+import { instant, rowsOf } from "../db/rows.ts";
 import type { Logger } from "../log.ts";
 import type { Mailer } from "./mailer.ts";
 import { mailOutbox, type outboxStatuses } from "./schema.ts";
@@ -61,10 +61,10 @@ export async function deliverDue(
   const lease = new Date(now.getTime() + 5 * 60_000);
   const claimed = rowsOf<{ id: string }>(
     await db.execute(sql`
-      update ${mailOutbox} set status = 'sending', next_attempt_at = ${lease}, attempts = attempts + 1
+      update ${mailOutbox} set status = 'sending', next_attempt_at = ${instant(lease)}, attempts = attempts + 1
       where id in (
         select id from ${mailOutbox}
-        where status in ('queued', 'sending') and next_attempt_at <= ${now}
+        where status in ('queued', 'sending') and next_attempt_at <= ${instant(now)}
         order by next_attempt_at limit ${limit}
         for update skip locked
       )
