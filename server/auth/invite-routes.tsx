@@ -89,60 +89,11 @@ function InvitesPage(props: InvitesPageProps): SafeHtml {
     <>
       <PageHeader title="Invites" />
       {props.created ? <CreatedInvite {...props.created} /> : null}
-      <div class="split">
-        <section aria-labelledby="pending-title">
-          <h2 id="pending-title" class="section-title">
-            Pending invites
-          </h2>
-          {props.invites.length ? (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Email</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">Team</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Invited by</th>
-                    <th scope="col">
-                      <span class="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {props.invites.map((i) => (
-                    <tr>
-                      <td>
-                        {i.email}
-                        {i.name ? <div class="muted small">{i.name}</div> : null}
-                      </td>
-                      <td>{roleLabels[i.role as keyof typeof roleLabels] ?? i.role}</td>
-                      <td>{i.teamName ?? <span class="muted">—</span>}</td>
-                      <td>{formatInstant(i.expiresAt, props.timeZone)}</td>
-                      <td>{i.invitedByName ?? <span class="muted">—</span>}</td>
-                      <td class="actions">
-                        <ActionButton
-                          action={`/admin/invites/${i.id}/revoke`}
-                          label="Revoke"
-                          danger
-                          confirm={`Revoke the invite for ${i.email}? The link stops working.`}
-                        />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          ) : (
-            <EmptyState title="No pending invites.">
-              <p>Invite someone with the form. They get a link to choose a password and join.</p>
-            </EmptyState>
-          )}
-        </section>
-        <section class="card" aria-labelledby="invite-title">
-          <h2 id="invite-title">Invite someone</h2>
-          <FormErrors errors={props.errors} />
-          <form method="post" action="/admin/invites" class="stack" novalidate>
+      <section class="card" aria-labelledby="invite-title">
+        <h2 id="invite-title">Invite someone</h2>
+        <FormErrors errors={props.errors} />
+        <form method="post" action="/admin/invites" class="stack" novalidate>
+          <div class="row row-top">
             <Field
               label="Email"
               name="email"
@@ -176,12 +127,61 @@ function InvitesPage(props: InvitesPageProps): SafeHtml {
               options={[{ value: "", label: "No team" }, ...props.teams.map((t) => ({ value: t.id, label: t.name }))]}
               hint="They join this team when they accept."
             />
-            <div>
-              <button type="submit">Create invite</button>
-            </div>
-          </form>
-        </section>
-      </div>
+          </div>
+          <div>
+            <button type="submit">Create invite</button>
+          </div>
+        </form>
+      </section>
+      <section aria-labelledby="pending-title">
+        <h2 id="pending-title" class="section-title">
+          Pending invites
+        </h2>
+        {props.invites.length ? (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Team</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Invited by</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.invites.map((i) => (
+                  <tr>
+                    <td>
+                      {i.email}
+                      {i.name ? <div class="muted small">{i.name}</div> : null}
+                    </td>
+                    <td>{roleLabels[i.role as keyof typeof roleLabels] ?? i.role}</td>
+                    <td>{i.teamName ?? <span class="muted">—</span>}</td>
+                    <td class="nowrap">{formatInstant(i.expiresAt, props.timeZone)}</td>
+                    <td>{i.invitedByName ?? <span class="muted">—</span>}</td>
+                    <td class="actions">
+                      <ActionButton
+                        action={`/admin/invites/${i.id}/revoke`}
+                        label="Revoke"
+                        danger
+                        confirm={`Revoke the invite for ${i.email}? The link stops working.`}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <EmptyState title="No pending invites.">
+            <p>Invite someone with the form. They get a link to choose a password and join.</p>
+          </EmptyState>
+        )}
+      </section>
     </>
   );
 }

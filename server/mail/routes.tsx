@@ -169,7 +169,7 @@ function MessagePage(props: { message: OutboxMessage; hasSmtp: boolean; timeZone
           <dd>{at(m.createdAt)}</dd>
           <dt>Sent</dt>
           <dd>{at(m.sentAt)}</dd>
-          {m.status === "queued" || m.status === "sending" ? (
+          {props.hasSmtp && (m.status === "queued" || m.status === "sending") ? (
             <>
               <dt>Next attempt</dt>
               <dd>{at(m.nextAttemptAt)}</dd>

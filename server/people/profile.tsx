@@ -150,7 +150,7 @@ function SessionsCard(props: { sessions: OwnSession[]; timeZone: string }): Safe
                   {s.current ? <span class="badge badge-success">This device</span> : null}
                 </td>
                 <td>{s.ip || "—"}</td>
-                <td>{formatInstant(s.createdAt, props.timeZone)}</td>
+                <td class="nowrap">{formatInstant(s.createdAt, props.timeZone)}</td>
                 <td class="actions">
                   <ActionButton
                     action={`/profile/sessions/${s.ref}/revoke`}
@@ -181,7 +181,7 @@ function ProfilePage(props: ProfileProps): SafeHtml {
   return (
     <>
       <PageHeader title="Your profile" />
-      <div class="split">
+      <div class="split split-top">
         <section class="card" aria-labelledby="profile-title">
           <h2 id="profile-title">About you</h2>
           <FormErrors errors={props.errors} />
