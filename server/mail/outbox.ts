@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from "../db/index.ts";
 import { instant, rowsOf } from "../db/rows.ts";
 import type { Logger } from "../log.ts";
 import type { Mailer } from "./mailer.ts";
-import { mailOutbox } from "./schema.ts";
+import { mailOutbox, type outboxStatuses } from "./schema.ts";
 
 export type OutboxMessage = typeof mailOutbox.$inferSelect;
 
@@ -118,8 +118,32 @@ export async function retryMessage(db: Db, id: string, now: Date): Promise<boole
   return rows.length > 0;
 }
 
-export async function listOutbox(db: Db, limit = 100): Promise<OutboxMessage[]> {
-  return db.select().from(mailOutbox).orderBy(desc(mailOutbox.createdAt)).limit(limit);
+export type OutboxStatus = (typeof outboxStatuses)[number];
+
+/** The newest messages first, optionally only those in one status. */
+export async function listOutbox(db: Db, limit = 100, status?: OutboxStatus): Promise<OutboxMessage[]> {
+  return db
+    .select()
+    .from(mailOutbox)
+    .where(status ? eq(mailOutbox.status, status) : undefined)
+    .orderBy(desc(mailOutbox.createdAt), desc(mailOutbox.id))
+    .limit(limit);
+}
+
+export async function findOutboxMessage(db: Db, id: string): Promise<OutboxMessage | null> {
+  const [message] = await db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
+  return message ?? null;
+}
+
+/** How many messages are in each status, for the outbox filter. */
+export async function outboxCounts(db: Db): Promise<Record<OutboxStatus, number>> {
+  const rows = await db
+    .select({ status: mailOutbox.status, n: sql<number>`count(*)::int` })
+    .from(mailOutbox)
+    .groupBy(mailOutbox.status);
+  const counts: Record<OutboxStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0 };
+  for (const row of rows) counts[row.status] = row.n;
+  return counts;
 }
 
 export async function outboxDepth(db: Db, now: Date): Promise<number> {

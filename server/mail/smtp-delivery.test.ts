@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import type { AddressInfo } from "node:net";
+import { eq } from "drizzle-orm";
+import { SMTPServer } from "smtp-server";
+import { type TestApp, testApp } from "../testing/test-app.ts";
+import { type Mailer, smtpMailer } from "./mailer.ts";
+import { deliverDue, queueMail } from "./outbox.ts";
+import { mailOutbox } from "./schema.ts";
+
+interface Received {
+  from: string;
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server on a random local port that keeps what it receives. */
+async function startSmtpServer(): Promise<{ server: SMTPServer; port: number; received: Received[] }> {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["AUTH", "STARTTLS"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString("utf8"),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { server, port, received };
+}
+
+/** The message body with quoted-printable soft breaks and escapes undone. */
+function decodedBody(raw: string): string {
+  const body = raw.slice(raw.indexOf("\r\n\r\n") + 4);
+  return body
+    .replace(/=\r\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+const header = (raw: string, name: string): string | undefined =>
+  raw.match(new RegExp(`^${name}: (.*)$`, "mi"))?.[1]?.trim();
+
+let t: TestApp;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let mailer: Mailer;
+
+beforeAll(async () => {
+  smtp = await startSmtpServer();
+  mailer = smtpMailer(`smtp://127.0.0.1:${smtp.port}`, "DeskTrust <desktrust@example.com>");
+  t = await testApp({ mailer });
+});
+afterAll(async () => {
+  await t.close();
+  await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+});
+
+describe("delivering mail over SMTP", () => {
+  it("delivers a password-reset email once, with a link that works", async () => {
+    const person = await t.person({ name: "Mail Reader" });
+    expect((await t.client().post("/forgot-password", { email: person.email })).status).toBe(200);
+
+    const report = await deliverDue(t.ctx.db, mailer, t.clock.now());
+    expect(report).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(smtp.received).toHaveLength(1);
+    const message = smtp.received[0] as Received;
+    expect(message.to).toEqual([person.email]);
+    expect(message.from).toBe("desktrust@example.com");
+    expect(header(message.raw, "To")).toBe(person.email);
+    expect(header(message.raw, "Subject")).toBe("Reset your DeskTrust password");
+
+    const link = decodedBody(message.raw).match(/http:\/\/localhost:3000(\/reset-password\/[a-z0-9]+)/)?.[1];
+    expect(link).toBeDefined();
+    const browser = t.client();
+    expect((await browser.get(link as string)).status).toBe(200);
+    expect((await browser.post(link as string, { password: "chosen over smtp" })).status).toBe(303);
+    expect((await t.client().post("/login", { email: person.email, password: "chosen over smtp" })).status).toBe(303);
+
+    // A second run finds nothing due: the message is not sent again.
+    expect(await deliverDue(t.ctx.db, mailer, t.clock.now())).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(smtp.received).toHaveLength(1);
+    const [row] = await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, person.email));
+    expect(row?.status).toBe("sent");
+  });
+
+  it("sends one message when the same dedupe key is queued twice", async () => {
+    const before = smtp.received.length;
+    const mail = { dedupeKey: "digest:someone:2026-W10", to: "twice@example.com", subject: "Weekly", text: "Hi" };
+    expect(await queueMail(t.ctx.db, mail, t.clock.now())).toBe(true);
+    expect(await queueMail(t.ctx.db, { ...mail, subject: "Weekly again" }, t.clock.now())).toBe(false);
+    await deliverDue(t.ctx.db, mailer, t.clock.now());
+    const delivered = smtp.received.slice(before);
+    expect(delivered).toHaveLength(1);
+    expect(header(delivered[0]?.raw ?? "", "Subject")).toBe("Weekly");
+  });
+
+  it("masks reset links in the admin outbox once SMTP delivers them, and drops the no-SMTP banner", async () => {
+    const person = await t.person();
+    await t.client().post("/forgot-password", { email: person.email });
+    const [row] = await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, person.email));
+    const admin = await t.signedIn("admin");
+    const html = await (await admin.get(`/admin/mail/${row?.id}`)).text();
+    expect(html).toContain("/reset-password/[hidden: sent only to the recipient]");
+    expect(html).not.toMatch(/reset-password\/[a-z0-9]{20,}/);
+    expect(await (await admin.get("/admin/mail")).text()).not.toContain("No SMTP server is configured");
+  });
+});
