@@ -101,8 +101,13 @@ async function teamsAdminPage(c: Context<AppEnv>, form: FormState, status: 200 |
 export function teamRoutes(r: Routes): void {
   r.get("/teams", "signed-in", async (c) => {
     const viewer = viewerOf(c);
-    const teams = await teamsOf(c.get("app").db, viewer.id);
-    return page(c, <MyTeamsPage teams={teams} canManage={hasRole(viewer, "admin")} />, { title: "Your teams" });
+    const db = c.get("app").db;
+    const teams = await teamsOf(db, viewer.id);
+    const isAdmin = hasRole(viewer, "admin");
+    // Admins may open every team's page, so they see the teams they are not on as well.
+    const mine = new Set(teams.map((t) => t.id));
+    const others = isAdmin ? (await listTeams(db)).filter((t) => !mine.has(t.id)) : [];
+    return page(c, <MyTeamsPage teams={teams} otherTeams={others} canManage={isAdmin} />, { title: "Your teams" });
   });
 
   r.get("/teams/:id", "signed-in", async (c) => {

@@ -272,7 +272,7 @@ export function TeamAdminPage(props: TeamAdminProps): SafeHtml {
   );
 }
 
-export function MyTeamsPage(props: { teams: TeamSummary[]; canManage: boolean }): SafeHtml {
+export function MyTeamsPage(props: { teams: TeamSummary[]; otherTeams: TeamListRow[]; canManage: boolean }): SafeHtml {
   return (
     <>
       <PageHeader title="Your teams">
@@ -301,6 +301,23 @@ export function MyTeamsPage(props: { teams: TeamSummary[]; canManage: boolean })
           <p>An admin adds people to teams.</p>
         </EmptyState>
       )}
+      {props.otherTeams.length ? (
+        <section aria-labelledby="other-teams">
+          <h2 id="other-teams">Other teams</h2>
+          <ul class="team-cards">
+            {props.otherTeams.map((t) => (
+              <li class="card">
+                <h3>
+                  <a href={`/teams/${t.id}`}>{t.name}</a>
+                </h3>
+                <p class="muted small">
+                  {t.memberCount} {t.memberCount === 1 ? "person" : "people"} · {t.timeZone}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </>
   );
 }
