@@ -9,13 +9,16 @@ if (!result.ok) {
 }
 const config = result.config;
 const started = performance.now();
-const { ctx, app, close } = await boot({ config });
+const { ctx, app, close, startBackground } = await boot({ config });
 
 const server = Bun.serve({
   port: config.port,
   hostname: config.host,
   fetch: app.fetch,
 });
+
+// Jobs (digests, mail delivery, plugin jobs) and event handlers run in the background.
+startBackground();
 
 ctx.logger.info("desktrust started", {
   url: config.baseUrl,

@@ -28,6 +28,7 @@ export interface DigestPeriod {
 
 export interface AssembledDigest {
   subject: string;
+  unsubscribeUrl: string;
   html: string;
   text: string;
   sections: { title: string; html: SafeHtml; text: string }[];
@@ -71,6 +72,7 @@ export async function assembleDigest(
   const unsubscribeUrl = `${ctx.config.baseUrl}/unsubscribe/${await unsubscribeToken(ctx, person.id)}`;
   return {
     subject,
+    unsubscribeUrl,
     sections,
     html: digestHtml({ person, period, sections, orgName, baseUrl: ctx.config.baseUrl, unsubscribeUrl }),
     text: [
@@ -206,25 +208,27 @@ export async function sendDueDigests(ctx: AppContext, now: Date = ctx.clock.now(
       const person = byId.get(d.personId);
       if (!person) continue;
       report.due++;
-      if (!(await claimPersonPeriod(ctx.db, schedule.key, d.personId, d.period, now))) continue;
+      // Build first, then claim and queue in one transaction: a crash in between loses nothing.
       const digest = await assembleDigest(ctx, person, digestPeriod(frequency, d.dueAt, person.timeZone));
-      if (!digest) {
-        report.empty++;
-        continue;
-      }
-      const unsubscribeUrl = `${ctx.config.baseUrl}/unsubscribe/${await unsubscribeToken(ctx, person.id)}`;
-      await queueMail(
-        ctx.db,
-        {
-          dedupeKey: `digest:${person.id}:${schedule.key}:${d.period}`,
-          to: person.email,
-          subject: digest.subject,
-          text: digest.text,
-          html: digest.html,
-          headers: unsubscribeHeaders(unsubscribeUrl),
-        },
-        now,
-      );
+      const outcome = await ctx.db.transaction(async (tx) => {
+        if (!(await claimPersonPeriod(tx, schedule.key, d.personId, d.period, now))) return "taken";
+        if (!digest) return "empty";
+        await queueMail(
+          tx,
+          {
+            dedupeKey: `digest:${person.id}:${schedule.key}:${d.period}`,
+            to: person.email,
+            subject: digest.subject,
+            text: digest.text,
+            html: digest.html,
+            headers: unsubscribeHeaders(digest.unsubscribeUrl),
+          },
+          now,
+        );
+        return "queued";
+      });
+      if (outcome === "empty") report.empty++;
+      if (outcome !== "queued") continue;
       report.queued++;
     }
   }

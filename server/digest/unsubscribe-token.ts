@@ -2,8 +2,17 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../context.ts";
 import { installSecret } from "../org/secrets.ts";
 
-async function key(ctx: AppContext): Promise<string> {
-  return ctx.config.secretKey ?? (await installSecret(ctx.db, "unsubscribe"));
+// The install secret never changes once created, so it is read once per app context.
+const secrets = new WeakMap<AppContext, Promise<string>>();
+
+function key(ctx: AppContext): Promise<string> {
+  if (ctx.config.secretKey) return Promise.resolve(ctx.config.secretKey);
+  let secret = secrets.get(ctx);
+  if (!secret) {
+    secret = installSecret(ctx.db, "unsubscribe");
+    secrets.set(ctx, secret);
+  }
+  return secret;
 }
 
 function mac(secret: string, personId: string): string {

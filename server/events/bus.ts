@@ -159,21 +159,20 @@ export class EventBus {
     const byId = new Map(rows.map((e) => [e.id, e]));
     let delivered = 0;
     let failed = 0;
+    // Successes are marked done in one statement per handler rather than one per event. A crash
+    // before that re-runs them after the lease: handlers are idempotent by contract.
+    const done = new Map<string, string[]>();
     for (const d of due) {
       const handler = this.handlers.get(d.handler_id);
       const event = byId.get(d.event_id);
       if (!handler || !event) continue;
-      const key = and(eq(eventDeliveries.eventId, d.event_id), eq(eventDeliveries.handlerId, d.handler_id));
       try {
         await handler.handle(event as DomainEvent, {
           db: this.db,
           clock: this.clock,
           logger: this.logger.child({ handler: handler.id }),
         });
-        await this.db
-          .update(eventDeliveries)
-          .set({ status: "done", doneAt: this.clock.now(), lastError: null })
-          .where(key);
+        done.set(d.handler_id, [...(done.get(d.handler_id) ?? []), d.event_id]);
         delivered++;
       } catch (error) {
         failed++;
@@ -193,8 +192,14 @@ export class EventBus {
             lastError: message.slice(0, 2000),
             nextAttemptAt: new Date(this.clock.now().getTime() + eventRetryDelayMs(d.attempts)),
           })
-          .where(key);
+          .where(and(eq(eventDeliveries.eventId, d.event_id), eq(eventDeliveries.handlerId, d.handler_id)));
       }
+    }
+    for (const [handlerId, eventIds] of done) {
+      await this.db
+        .update(eventDeliveries)
+        .set({ status: "done", doneAt: this.clock.now(), lastError: null })
+        .where(and(eq(eventDeliveries.handlerId, handlerId), inArray(eventDeliveries.eventId, eventIds)));
     }
     return { delivered, failed };
   }

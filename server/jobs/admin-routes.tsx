@@ -1,7 +1,7 @@
 import { EmptyState, PageHeader } from "../../views/components.tsx";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { Routes } from "../http/access.ts";
-import { notFound } from "../http/errors.ts";
+import { HttpError, notFound } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
 import { page, redirect } from "../http/render.tsx";
 import type { JobDefinition } from "./job.ts";
@@ -167,6 +167,8 @@ export function jobAdminRoutes(r: Routes): void {
     const ctx = c.get("app");
     const job = ctx.scheduler.get(c.req.param("id") ?? "");
     if (!job) throw notFound("Job");
+    if (!ctx.plugins.ownerEnabled(job.id))
+      throw new HttpError(409, `${job.id} belongs to a disabled plugin; enable it first.`);
     const run = await ctx.scheduler.runNow(job.id);
     setFlash(
       c,

@@ -111,3 +111,31 @@ describe("definePlugin", () => {
     expect(def.id).toBe("x");
   });
 });
+
+describe("plugin start-up checks", () => {
+  it("fails a plugin whose settings lack defaults, and one that provides a hook already taken", async () => {
+    const { z } = await import("zod");
+    const linter = { lint: () => [] };
+    const app = await testApp({
+      pluginModules: [
+        plugin("no-defaults", { settings: z.object({ url: z.string() }) }),
+        plugin("linter-one", {
+          setup: (api: { provide: (h: string, i: unknown) => void }) => api.provide("writing.linter", linter),
+        }),
+        plugin("linter-two", {
+          setup: (api: { provide: (h: string, i: unknown) => void }) => api.provide("writing.linter", linter),
+        }),
+      ],
+    });
+    try {
+      expect(app.ctx.plugins.get("no-defaults")?.status).toBe("failed");
+      expect(app.ctx.plugins.get("no-defaults")?.error).toContain("must give every field a default");
+      expect(app.ctx.plugins.get("linter-one")?.status).toBe("active");
+      expect(app.ctx.plugins.get("linter-two")?.error).toBe(
+        'the "writing.linter" hook is already provided by "linter-one"',
+      );
+    } finally {
+      await app.close();
+    }
+  });
+});

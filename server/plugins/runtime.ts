@@ -64,6 +64,7 @@ const STATE_TTL_MS = 5_000;
 export class PluginRuntime {
   readonly plugins: PluginRecord[] = [];
   private readonly provided = new Map<keyof Provides, unknown>();
+  private readonly providers = new Map<keyof Provides, string>();
   private state = new Map<string, { enabled: boolean; settings: Record<string, unknown> }>();
   private stateLoadedAt = 0;
 
@@ -230,8 +231,17 @@ export class PluginRuntime {
   private async start(record: PluginRecord, found: Extract<DiscoveredPlugin, { status: "ready" }>): Promise<void> {
     const def = found.definition;
     try {
+      if (def.settings && !def.settings.safeParse({}).success) {
+        throw new Error("its settings schema must give every field a default (settings.parse({}) fails)");
+      }
       if (def.migrations) await migrate(this.ctx.db, { owner: def.id, folder: def.migrations });
-      await def.setup(this.setupApi(record, def) as PluginSetup<never>);
+      const provided = new Map<keyof Provides, unknown>();
+      await def.setup(this.setupApi(record, def, provided) as PluginSetup<never>);
+      // Hook implementations count only once setup has succeeded.
+      for (const [hook, implementation] of provided) {
+        this.provided.set(hook, implementation);
+        this.providers.set(hook, def.id);
+      }
     } catch (error) {
       record.status = "failed";
       record.error = error instanceof Error ? error.message : String(error);
@@ -239,7 +249,11 @@ export class PluginRuntime {
     }
   }
 
-  private setupApi(record: PluginRecord, def: PluginDefinition): PluginSetup<unknown> {
+  private setupApi(
+    record: PluginRecord,
+    def: PluginDefinition,
+    provided: Map<keyof Provides, unknown>,
+  ): PluginSetup<unknown> {
     const { ctx } = this;
     const id = def.id;
     const enabled = (): boolean => this.isEnabled(id);
@@ -317,7 +331,9 @@ export class PluginRuntime {
         });
       },
       provide: (hook, implementation) => {
-        this.provided.set(hook, implementation);
+        const owner = this.providers.get(hook);
+        if (owner) throw new Error(`the "${hook}" hook is already provided by "${owner}"`);
+        provided.set(hook, implementation);
       },
     };
     return api;
