@@ -70,6 +70,20 @@ describe("desktrust CLI", () => {
     });
   });
 
+  it.skipIf(!Bun.which("node"))(
+    "runs under Node through bin/desktrust.js, forwarding output and exit code",
+    async () => {
+      const child = Bun.spawn(["node", "bin/desktrust.js", "frobnicate"], {
+        cwd: root,
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const [code, err] = await Promise.all([child.exited, new Response(child.stderr).text()]);
+      expect(code).toBe(2);
+      expect(err).toContain('unknown command "frobnicate"');
+    },
+  );
+
   it("answers an unknown command with exit code 2 and a pointer to --help", async () => {
     const { code, err } = await cli(["frobnicate"]);
     expect(code).toBe(2);
