@@ -2,10 +2,14 @@ import { z } from "zod";
 
 const logLevels = ["debug", "info", "warn", "error", "silent"] as const;
 
+const port = "a port number from 0 to 65535";
+
 const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number(port).int(port).min(0, port).max(65535, port).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
-  BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  BASE_URL: z
+    .url({ protocol: /^https?$/, error: "an http:// or https:// URL, e.g. https://desk.example.com" })
+    .optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// connection URL")
@@ -17,7 +21,7 @@ const schema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default("DeskTrust <desktrust@localhost>"),
   PLUGINS: z.string().default("*"),
-  LOG_LEVEL: z.enum(logLevels).default("info"),
+  LOG_LEVEL: z.enum(logLevels, `one of ${logLevels.join(", ")}`).default("info"),
   TRUST_PROXY: z.enum(["true", "false", "1", "0"], "true or false").default("false"),
   SECRET_KEY: z.string().min(32, "at least 32 characters").optional(),
 });
@@ -55,7 +59,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? "environment");
-    const received = cleaned[name];
+    const received = shown(name, cleaned[name]);
     return {
       ok: false,
       error: `Invalid ${name}${received === undefined ? "" : `=${JSON.stringify(received)}`}: expected ${describe(issue?.message ?? "a valid value")}`,
@@ -85,6 +89,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       secretKey: e.SECRET_KEY,
     },
   };
+}
+
+/** The value to echo in an error line: never a secret key, and URLs without their password. */
+function shown(name: string, value: string | undefined): string | undefined {
+  if (value === undefined || name === "SECRET_KEY") return undefined;
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
 }
 
 function describe(message: string): string {

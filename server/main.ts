@@ -28,14 +28,26 @@ ctx.logger.info("desktrust started", {
   bootMs: Math.round(performance.now() - started),
 });
 
+const SHUTDOWN_GRACE_MS = 10_000;
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   ctx.logger.info("shutting down", { signal });
   // Stop accepting connections and let in-flight requests finish, then close the database.
-  await server.stop(false);
-  await close();
+  // A request that hangs must not keep the process alive past an orchestrator's kill timeout.
+  const force = setTimeout(() => {
+    ctx.logger.warn("requests still running after 10 s; closing their connections");
+    void server.stop(true);
+  }, SHUTDOWN_GRACE_MS);
+  try {
+    await server.stop(false);
+    clearTimeout(force);
+    await close();
+  } catch (error) {
+    ctx.logger.error("shutdown failed", { error });
+    process.exit(1);
+  }
   ctx.logger.info("stopped");
   process.exit(0);
 }

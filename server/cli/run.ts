@@ -1,0 +1,85 @@
+import { boot, coreMigrations } from "../boot.ts";
+import { loadConfig } from "../config.ts";
+import { openDatabase } from "../db/index.ts";
+import { migrate } from "../db/migrate.ts";
+import { type CliCommand, type CommandRegistry, createCommandRegistry, helpText, parseOptions } from "./commands.ts";
+import { createAdminCommand } from "./create-admin.ts";
+import { demoCommand } from "./demo.ts";
+import { migrateCommand } from "./migrate.ts";
+
+/** Exit codes: 0 done, 1 the command failed, 2 the command line was wrong. */
+export const USAGE_ERROR = 2;
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  env: Record<string, string | undefined>;
+}
+
+export function coreCommandRegistry(): CommandRegistry {
+  const registry = createCommandRegistry();
+  for (const command of [migrateCommand, createAdminCommand, demoCommand]) registry.register(command as CliCommand);
+  return registry;
+}
+
+/** Runs one command line (without the program name) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIo, registry = coreCommandRegistry()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    const topic = name === "help" && rest[0] ? registry.get(rest[0]) : undefined;
+    if (name === "help" && rest[0] && !topic) return unknownCommand(io, rest[0]);
+    io.out(helpText(registry, topic));
+    return 0;
+  }
+  const command = registry.get(name);
+  if (!command) return unknownCommand(io, name);
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(helpText(registry, command));
+    return 0;
+  }
+  const options = parseOptions(command, rest);
+  if (!options.ok) {
+    io.err(`desktrust ${command.name}: ${options.error} Run "desktrust help ${command.name}" for its options.`);
+    return USAGE_ERROR;
+  }
+
+  // Same configuration as the server; quieter logs, as the output here is for a person.
+  const configResult = loadConfig({ LOG_LEVEL: "warn", ...io.env });
+  if (!configResult.ok) {
+    io.err(`desktrust: ${configResult.error}`);
+    return 1;
+  }
+  const config = configResult.config;
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : config.dataDir,
+  });
+  let booted: Awaited<ReturnType<typeof boot>> | undefined;
+  try {
+    // Migrate before boot() so `migrate` can report what was pending; boot then finds nothing to do.
+    const migrations = [await migrate(database.db, { owner: "core", folder: coreMigrations })];
+    booted = await boot({ config, database });
+    return (
+      (await command.run(
+        {
+          app: booted.ctx,
+          migrations,
+          print: io.out,
+          fail: (line) => {
+            io.err(`desktrust ${command.name}: ${line}`);
+            return 1;
+          },
+        },
+        options.args,
+      )) ?? 0
+    );
+  } finally {
+    if (booted) await booted.close();
+    else await database.close();
+  }
+}
+
+function unknownCommand(io: CliIo, name: string): number {
+  io.err(`desktrust: unknown command "${name}". Run "desktrust --help" to list the commands.`);
+  return USAGE_ERROR;
+}

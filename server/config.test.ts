@@ -1,0 +1,89 @@
+import { describe, expect, it } from "bun:test";
+import { join } from "node:path";
+import { loadConfig } from "./config.ts";
+
+const root = join(import.meta.dir, "..");
+
+describe("loadConfig", () => {
+  it("starts on port 3000 with PGlite in ./data when nothing is set", () => {
+    const result = loadConfig({});
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        port: 3000,
+        host: "0.0.0.0",
+        baseUrl: "http://localhost:3000",
+        secureCookies: false,
+        databaseUrl: undefined,
+        dataDir: "./data",
+        smtpUrl: undefined,
+        mailFrom: "DeskTrust <desktrust@localhost>",
+        plugins: "*",
+        logLevel: "info",
+        trustProxy: false,
+        secretKey: undefined,
+      },
+    });
+  });
+
+  it("treats empty variables as unset", () => {
+    const result = loadConfig({ PORT: "", DATABASE_URL: "", LOG_LEVEL: "" });
+    expect(result.ok && result.config.port).toBe(3000);
+    expect(result.ok && result.config.databaseUrl).toBeUndefined();
+  });
+
+  it("derives secure cookies from an https BASE_URL and drops its trailing slash", () => {
+    const result = loadConfig({ BASE_URL: "https://desk.example.com/", PLUGINS: "sla, activity" });
+    if (!result.ok) throw new Error(result.error);
+    expect(result.config.baseUrl).toBe("https://desk.example.com");
+    expect(result.config.secureCookies).toBe(true);
+    expect(result.config.plugins).toEqual(["sla", "activity"]);
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ["PORT", "abc", /port number from 0 to 65535/],
+    ["PORT", "70000", /port number from 0 to 65535/],
+    ["DATABASE_URL", "mysql://x", /postgres:\/\/ or postgresql:\/\//],
+    ["SMTP_URL", "http://x", /smtp:\/\/ or smtps:\/\//],
+    ["LOG_LEVEL", "loud", /one of debug, info, warn, error, silent/],
+    ["BASE_URL", "notaurl", /http:\/\/ or https:\/\/ URL/],
+    ["TRUST_PROXY", "maybe", /true or false/],
+  ];
+  for (const [name, value, expected] of bad) {
+    it(`rejects ${name}=${value} with one line naming ${name} and what is expected`, () => {
+      const result = loadConfig({ [name]: value });
+      if (result.ok) throw new Error("accepted a bad value");
+      expect(result.error).not.toContain("\n");
+      expect(result.error).toStartWith(`Invalid ${name}=`);
+      expect(result.error).toMatch(/: expected /);
+      expect(result.error).toMatch(expected);
+    });
+  }
+
+  it("never echoes a secret key or a password inside a URL", () => {
+    const key = loadConfig({ SECRET_KEY: "too-short-secret" });
+    expect(!key.ok && key.error).toBe("Invalid SECRET_KEY: expected at least 32 characters");
+    const url = loadConfig({ DATABASE_URL: "mysql://app:hunter2@db/desk" });
+    expect(!url.ok && url.error).toContain("mysql://app:***@db/desk");
+    expect(!url.ok && url.error).not.toContain("hunter2");
+  });
+});
+
+describe("booting with a bad variable", () => {
+  it("exits non-zero with exactly one line on stderr naming the variable", async () => {
+    const env: Record<string, string | undefined> = { ...process.env, PORT: "abc" };
+    delete env.DATABASE_URL;
+    const child = Bun.spawn([process.execPath, "server/main.ts"], { cwd: root, env, stdout: "pipe", stderr: "pipe" });
+    const [code, stderr, stdout] = await Promise.all([
+      child.exited,
+      new Response(child.stderr).text(),
+      new Response(child.stdout).text(),
+    ]);
+    expect(code).not.toBe(0);
+    expect(stdout).toBe("");
+    const lines = stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("PORT");
+    expect(lines[0]).toContain("port number from 0 to 65535");
+  });
+});
