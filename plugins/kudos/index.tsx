@@ -54,11 +54,9 @@ export default definePlugin<KudosSettings>({
     api.digest(kudosDigest);
     api.command({
       name: "count",
-      summary: "Print how many kudos were given (optionally since a date).",
-      usage: "[--since YYYY-MM-DD]",
-      args: z.object({
-        _: z.array(z.string()).max(0, "takes no positional arguments"),
-        since: z.iso.date("--since must be a date like 2026-01-31").optional(),
+      summary: "Print how many kudos were given, optionally since a date.",
+      options: z.object({
+        since: z.iso.date("a date like 2026-01-31").optional().describe("Only count kudos from this day on"),
       }),
       async run(args, s) {
         const since = typeof args.since === "string" ? new Date(`${args.since}T00:00:00Z`) : undefined;

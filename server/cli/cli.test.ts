@@ -46,7 +46,7 @@ describe("desktrust CLI", () => {
   it("lists every command with its summary and options", async () => {
     const { code, out } = await cli(["--help"]);
     expect(code).toBe(0);
-    for (const name of ["migrate", "create-admin", "demo", "help"])
+    for (const name of ["migrate", "create-admin", "demo", "kudos:count", "help"])
       expect(out).toMatch(new RegExp(`^  ${name} +\\S`, "m"));
     for (const option of ["--email <email>", "--name <name>", "--role <role>", "--invite"])
       expect(out).toContain(option);
@@ -110,6 +110,11 @@ describe("desktrust CLI", () => {
     const demo = await cli(["demo"], dataDir);
     expect(demo.code).toBe(0);
     expect(demo.out).toContain("Loaded the demo organization");
+    // Plugin commands run as <plugin-id>:<name> with the plugin's services.
+    const kudos = await cli(["kudos:count"], dataDir);
+    expect(kudos.code).toBe(0);
+    expect(Number(kudos.out.trim())).toBeGreaterThan(0);
+    expect((await cli(["kudos:count", "--since", "2099-01-01"], dataDir)).out.trim()).toBe("0");
     const demoAgain = await cli(["demo"], dataDir);
     expect(demoAgain.code).toBe(1);
     expect(demoAgain.err).toContain("already set up");
@@ -174,13 +179,29 @@ describe("command registry", () => {
   });
 
   it("parses values, flags and defaults through the command's schema", () => {
-    expect(parseOptions(hello, ["--times", "3", "--loud"])).toEqual({ ok: true, args: { times: 3, loud: true } });
-    expect(parseOptions(hello, ["--times=2"])).toEqual({ ok: true, args: { times: 2, loud: false } });
+    expect(parseOptions(hello, ["--times", "3", "--loud"])).toEqual({
+      ok: true,
+      args: { times: 3, loud: true, _: [] },
+    });
+    expect(parseOptions(hello, ["--times=2"])).toEqual({ ok: true, args: { times: 2, loud: false, _: [] } });
     expect(parseOptions(hello, ["--times", "0"])).toEqual({
       ok: false,
       error: "Invalid --times: expected a whole number of at least 1.",
     });
     expect(parseOptions(hello, ["--times"])).toEqual({ ok: false, error: "Option --times needs a value." });
     expect(parseOptions(hello, ["extra"])).toEqual({ ok: false, error: 'Unexpected argument "extra" for sla:hello.' });
+  });
+
+  it("takes the positional arguments a command declares, and requires the required ones", () => {
+    const expand = { ...hello, positionals: [{ name: "file.ics", description: "The calendar", required: true }] };
+    expect(parseOptions(expand, ["a.ics", "--times", "2"])).toEqual({
+      ok: true,
+      args: { times: 2, loud: false, _: ["a.ics"] },
+    });
+    expect(parseOptions(expand, [])).toEqual({ ok: false, error: "Missing <file.ics>." });
+    expect(parseOptions(expand, ["a.ics", "b.ics"])).toEqual({
+      ok: false,
+      error: 'Unexpected argument "b.ics" for sla:hello.',
+    });
   });
 });

@@ -33,8 +33,10 @@ export interface CliCommand<S extends z.ZodObject = z.ZodObject> {
   /** One line for `desktrust --help`. */
   summary: string;
   options: S;
+  /** Positional arguments, in order (`<file.ics>`); they arrive as `args._`. Default: none allowed. */
+  positionals?: { name: string; description: string; required?: boolean }[];
   /** Returns the exit code (default 0). */
-  run(ctx: CliContext, args: z.infer<S>): Promise<number | undefined>;
+  run(ctx: CliContext, args: z.infer<S> & { _: string[] }): Promise<number | undefined>;
 }
 
 /** Keeps the options' types flowing into `run`. */
@@ -82,9 +84,16 @@ export type ParsedOptions = { ok: true; args: Record<string, unknown> } | { ok: 
 export function parseOptions(command: CliCommand, argv: string[]): ParsedOptions {
   const fields = optionFields(command);
   const raw: Record<string, unknown> = {};
+  const positionals: string[] = [];
+  const allowed = command.positionals ?? [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (!arg.startsWith("--")) return { ok: false, error: `Unexpected argument "${arg}" for ${command.name}.` };
+    if (!arg.startsWith("--")) {
+      if (positionals.length >= allowed.length)
+        return { ok: false, error: `Unexpected argument "${arg}" for ${command.name}.` };
+      positionals.push(arg);
+      continue;
+    }
     const eq = arg.indexOf("=");
     const flag = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
     const field = fields.find((f) => f.flag === flag);
@@ -104,8 +113,10 @@ export function parseOptions(command: CliCommand, argv: string[]): ParsedOptions
   for (const field of fields) {
     if (field.required && !(field.key in raw)) return { ok: false, error: `Missing required option --${field.flag}.` };
   }
+  const missing = allowed.slice(positionals.length).find((p) => p.required);
+  if (missing) return { ok: false, error: `Missing <${missing.name}>.` };
   const parsed = command.options.safeParse(raw);
-  if (parsed.success) return { ok: true, args: parsed.data };
+  if (parsed.success) return { ok: true, args: { ...parsed.data, _: positionals } };
   const issue = parsed.error.issues[0];
   const field = fields.find((f) => f.key === issue?.path[0]);
   const message = (issue?.message ?? "a valid value").replace(/^Invalid (input|option)?:?\s*(expected )?/i, "");
@@ -146,7 +157,7 @@ function innerType(schema: z.ZodType): string {
 export function helpText(registry: CommandRegistry, only?: CliCommand): string {
   const commands = only ? [only] : registry.list();
   const lines = only
-    ? [`Usage: desktrust ${only.name} [options]`, "", only.summary]
+    ? [`Usage: desktrust ${only.name}${positionalUsage(only)} [options]`, "", only.summary]
     : [
         "Usage: desktrust <command> [options]",
         "",
@@ -157,6 +168,8 @@ export function helpText(registry: CommandRegistry, only?: CliCommand): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4) + 2;
   for (const command of commands) {
     if (!only) lines.push(`  ${command.name.padEnd(width)}${command.summary}`);
+    for (const p of command.positionals ?? [])
+      lines.push(`${only ? "  " : `  ${" ".repeat(width)}`}<${p.name}>  ${p.description}`);
     const fields = optionFields(command);
     const usage = fields.map((f) => (f.boolean ? `--${f.flag}` : `--${f.flag} <${f.flag}>`));
     const flagWidth = Math.max(...usage.map((u) => u.length), 0) + 2;
@@ -173,4 +186,8 @@ export function helpText(registry: CommandRegistry, only?: CliCommand): string {
   }
   if (!only) lines.push(`  ${"help".padEnd(width)}Show this help; \`desktrust help <command>\` for one command.`);
   return lines.join("\n");
+}
+
+function positionalUsage(command: CliCommand): string {
+  return (command.positionals ?? []).map((p) => (p.required ? ` <${p.name}>` : ` [${p.name}]`)).join("");
 }

@@ -1,7 +1,8 @@
-import { boot, coreMigrations } from "../boot.ts";
+import { boot, coreMigrations, pluginsDir } from "../boot.ts";
 import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/index.ts";
 import { migrate } from "../db/migrate.ts";
+import { pluginCliCommands } from "../plugins/commands.ts";
 import { type CliCommand, type CommandRegistry, createCommandRegistry, helpText, parseOptions } from "./commands.ts";
 import { createAdminCommand } from "./create-admin.ts";
 import { demoCommand } from "./demo.ts";
@@ -22,8 +23,16 @@ export function coreCommandRegistry(): CommandRegistry {
   return registry;
 }
 
+/** Core commands plus every installed plugin's `<plugin-id>:<name>` commands. */
+export async function fullCommandRegistry(): Promise<CommandRegistry> {
+  const registry = coreCommandRegistry();
+  for (const command of await pluginCliCommands(pluginsDir)) registry.register(command, command.name.split(":")[0]);
+  return registry;
+}
+
 /** Runs one command line (without the program name) and returns the exit code. */
-export async function runCli(argv: string[], io: CliIo, registry = coreCommandRegistry()): Promise<number> {
+export async function runCli(argv: string[], io: CliIo, registryOrNone?: CommandRegistry): Promise<number> {
+  const registry = registryOrNone ?? (await fullCommandRegistry());
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     const topic = name === "help" && rest[0] ? registry.get(rest[0]) : undefined;
@@ -70,7 +79,7 @@ export async function runCli(argv: string[], io: CliIo, registry = coreCommandRe
             return 1;
           },
         },
-        options.args,
+        options.args as Record<string, unknown> & { _: string[] },
       )) ?? 0
     );
   } finally {

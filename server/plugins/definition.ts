@@ -94,18 +94,21 @@ export interface DigestSection<S> {
   ): Promise<{ html: SafeHtml; text: string } | null>;
 }
 
+/**
+ * A command for the `desktrust` command line, run as `desktrust <plugin-id>:<name>`.
+ * Options are a zod object (`since` is `--since`); positionals arrive as `args._`.
+ */
 export interface PluginCommand<S> {
-  /** The part after `<plugin-id>:`. */
+  /** The part after `<plugin-id>:`, kebab-case. */
   name: string;
   summary: string;
-  /** Usage line shown by --help, e.g. `<file.ics> [--from ISO] [--to ISO]`. */
-  usage?: string;
-  /** Validates the parsed arguments: positional ones under `_`. */
-  args?: z.ZodType;
+  options?: z.ZodObject;
+  positionals?: { name: string; description: string; required?: boolean }[];
+  /** Returns the exit code (default 0). */
   run(
     args: Record<string, unknown> & { _: string[] },
-    s: PluginServices<S> & { out(line: string): void },
-  ): Promise<number | void>;
+    s: PluginServices<S> & { out(line: string): void; fail(line: string): number },
+  ): Promise<number | undefined | void>;
 }
 
 export interface PluginCard<S> {
