@@ -14,6 +14,7 @@ import { HttpError } from "./http/errors.ts";
 import { originCheck, secureHeaders } from "./http/security.ts";
 import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
 import { mailRoutes } from "./mail/routes.tsx";
+import { notificationRoutes } from "./notifications/routes.tsx";
 import { opsRoutes } from "./ops/routes.ts";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
@@ -102,6 +103,7 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   teamRoutes(core);
   mailRoutes(core);
   digestRoutes(core);
+  notificationRoutes(core);
   pluginAdminRoutes(core);
   jobAdminRoutes(core);
   extend?.(app);

@@ -16,6 +16,7 @@ export type { Viewer } from "./http/env.ts";
 export type { FieldErrors } from "./http/errors.ts";
 export type { Logger } from "./log.ts";
 export type { QueuedMail } from "./mail/outbox.ts";
+export type { NewNotification } from "./notifications/notifications.ts";
 export type { DemoOrg } from "./org/demo.ts";
 export type { TeamMember, TeamSummary } from "./people/teams.ts";
 export type {
@@ -84,6 +85,13 @@ export function pluginSchema(id: string): ReturnType<typeof pgSchema> {
  * <EmptyState title="No kudos yet."><p>Be the first.</p></EmptyState>
  */
 export { ActionButton, EmptyState, Field, FormErrors, PageHeader, Select } from "../views/components.tsx";
+/**
+ * Formats an instant in a time zone for people ("Mon 2 Mar 2026, 09:00").
+ *
+ * @example
+ * <time datetime={at.toISOString()}>{formatInstant(at, s.viewer.timeZone)}</time>
+ */
+export { formatInstant } from "../views/format.ts";
 export type { SafeHtml } from "../views/html/escape.ts";
 /**
  * Trusted HTML (sanitized Markdown, server-built SVG) that the JSX renderer must not escape.
@@ -121,6 +129,14 @@ export type { DuePerson, LocalSchedule } from "./jobs/person-schedule.ts";
  * }
  */
 export { claimPersonPeriod, latestOccurrence, peopleDue } from "./jobs/person-schedule.ts";
+/**
+ * User Markdown to sanitized HTML (GitHub-flavoured; scripts, handlers, styles and
+ * `javascript:` links removed), and to plain text for snippets, digests and the linter.
+ *
+ * @example
+ * <article class="update-body">{renderMarkdown(update.body)}</article>
+ */
+export { markdownToText, renderMarkdown } from "./markdown/markdown.ts";
 /**
  * Core tables a plugin may read (and join) but should not write: people, teams, memberships,
  * holidays and out-of-office periods.

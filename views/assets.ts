@@ -9,7 +9,7 @@ export interface Asset {
   type: string;
 }
 
-function versioned(name: string, file: string, type: string, version?: string): Asset {
+export function versioned(name: string, file: string, type: string, version?: string): Asset {
   const body = new Uint8Array(readFileSync(file));
   const tag = version ?? createHash("sha256").update(body).digest("hex").slice(0, 10);
   const dot = name.lastIndexOf(".");

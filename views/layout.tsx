@@ -24,6 +24,9 @@ export interface LayoutProps {
   currentPath: string;
   flash: Flash | null;
   orgName?: string | undefined;
+  /** Plugin stylesheets and scripts (content-versioned URLs). */
+  stylesheets?: string[];
+  scripts?: string[];
   children: Child;
 }
 
@@ -55,6 +58,12 @@ export function Layout(props: LayoutProps): SafeHtml {
         <link rel="stylesheet" href={assets.css.path} />
         <script src={assets.htmx.path} defer></script>
         <script src={assets.js.path} defer></script>
+        {(props.stylesheets ?? []).map((href) => (
+          <link rel="stylesheet" href={href} />
+        ))}
+        {(props.scripts ?? []).map((src) => (
+          <script src={src} defer></script>
+        ))}
       </head>
       <body hx-boost="true">
         <a class="skip-link" href="#main">

@@ -42,6 +42,6 @@ describe("migrations", () => {
     const coreCount = rowsOf<{ n: number }>(
       await primary.db.execute(sql`select count(*)::int as n from desktrust_migrations."core"`),
     );
-    expect(coreCount[0]?.n).toBe(2);
+    expect(coreCount[0]?.n).toBe(3);
   });
 });

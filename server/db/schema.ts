@@ -4,6 +4,7 @@ export * from "../digest/schema.ts";
 export * from "../events/schema.ts";
 export * from "../jobs/schema.ts";
 export * from "../mail/schema.ts";
+export * from "../notifications/schema.ts";
 export * from "../org/schema.ts";
 export * from "../people/schema.ts";
 export * from "../plugins/schema.ts";

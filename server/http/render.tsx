@@ -37,6 +37,7 @@ export function page(c: Context<AppEnv>, body: Child, options: PageOptions): Res
     currentPath: c.req.path,
     flash: takeFlash(c),
     orgName: app.org.cachedName(),
+    ...app.plugins.pageAssets(),
     children: body,
   });
   return c.html(`<!doctype html>${html.value}`, status);

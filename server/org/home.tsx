@@ -3,10 +3,30 @@ import type { SafeHtml } from "../../views/html/escape.ts";
 import { allows, type Routes } from "../http/access.ts";
 import type { DashboardCard } from "../http/cards.ts";
 import { page } from "../http/render.tsx";
+import { unreadCount } from "../notifications/notifications.ts";
 import { teamsOf } from "../people/teams.ts";
 
 /** Core's own dashboard cards; plugins add theirs through the plugin API. */
 export const coreCards: DashboardCard[] = [
+  {
+    id: "core.notifications",
+    title: "Notifications",
+    access: "signed-in",
+    order: 5,
+    async render(c) {
+      const viewer = c.get("viewer");
+      if (!viewer) return null;
+      const unread = await unreadCount(c.get("app").db, viewer.id);
+      if (!unread) return null;
+      return (
+        <p>
+          <a href="/notifications">
+            {unread} unread {unread === 1 ? "notification" : "notifications"}
+          </a>
+        </p>
+      );
+    },
+  },
   {
     id: "core.teams",
     title: "Your teams",

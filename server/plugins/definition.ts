@@ -11,6 +11,7 @@ import type { FlashKind } from "../http/flash.ts";
 import type { PageOptions } from "../http/render.tsx";
 import type { Logger } from "../log.ts";
 import type { QueuedMail } from "../mail/outbox.ts";
+import type { NewNotification } from "../notifications/notifications.ts";
 import type { DemoOrg } from "../org/demo.ts";
 import type { TeamSummary } from "../people/teams.ts";
 import type { BusinessCalendarProvider, Provides, WritingLinter } from "./hooks.ts";
@@ -41,6 +42,15 @@ export interface PluginServices<S = Record<string, unknown>> {
   /** The business calendar hook point (a plugin may provide the implementation). */
   calendar: BusinessCalendarProvider;
   teamsOf(personId: string): Promise<TeamSummary[]>;
+  /**
+   * Notifies a person in the portal (and by email with `email: true`). Pass the transaction of
+   * the change; give a `dedupeKey` (e.g. the event id) so a retried handler notifies once.
+   */
+  notify(tx: DbOrTx, notification: NewNotification): Promise<boolean>;
+  /** Encrypts a secret the plugin must read back later (e.g. a feed URL); AES-256-GCM. */
+  seal(plaintext: string): Promise<string>;
+  /** Decrypts what `seal` produced; null when tampered with. */
+  unseal(sealed: string): Promise<string | null>;
 }
 
 /** What a route handler gets besides Hono's context: the services plus the request's viewer. */
@@ -153,5 +163,11 @@ export interface PluginDefinition<S = Record<string, unknown>> {
   /** Absolute path of the plugin's drizzle-kit migrations folder, if it has tables. */
   migrations?: string;
   settings?: z.ZodType<S>;
+  /**
+   * Absolute paths of a stylesheet and a script the portal layout includes on every page while
+   * the plugin is enabled, served at content-versioned URLs (no inline styles or scripts: the
+   * CSP forbids them). Prefix your CSS classes with the plugin id.
+   */
+  assets?: { stylesheet?: string; script?: string };
   setup(api: PluginSetup<S>): void | Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { z } from "zod";
+import { type Asset, versioned } from "../../views/assets.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/index.ts";
 import { migrate } from "../db/migrate.ts";
@@ -11,7 +12,9 @@ import { setFlash } from "../http/flash.ts";
 import { page, redirect } from "../http/render.tsx";
 import type { Scheduler } from "../jobs/scheduler.ts";
 import { queueMail } from "../mail/outbox.ts";
+import { notify } from "../notifications/notifications.ts";
 import { audit } from "../org/audit.ts";
+import { seal, unseal } from "../org/sealed.ts";
 import { teamsOf } from "../people/teams.ts";
 import { defaultBusinessCalendar } from "./default-calendar.ts";
 import type {
@@ -43,6 +46,7 @@ export interface PluginRecord {
   api?: Hono<AppEnv>;
   digest: DigestSection<unknown>[];
   commands: PluginCommand<unknown>[];
+  assets: Asset[];
 }
 
 export interface PluginSource {
@@ -160,6 +164,10 @@ export class PluginRuntime {
         forTeam: (teamId) => (this.provider("calendar.business") ?? defaultBusinessCalendar(ctx.db)).forTeam(teamId),
       },
       teamsOf: (personId) => teamsOf(ctx.db, personId),
+      notify: (tx, notification) =>
+        notify(tx, { ...notification, source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
+      seal: (plaintext) => seal(ctx, plaintext),
+      unseal: (sealed) => unseal(ctx, sealed),
     };
   }
 
@@ -205,6 +213,7 @@ export class PluginRuntime {
         status: found.status === "refused" ? "refused" : "active",
         digest: [],
         commands: [],
+        assets: [],
         ...(found.status === "refused" ? { error: found.error } : {}),
         ...(def ? { definition: def } : {}),
       };
@@ -234,6 +243,10 @@ export class PluginRuntime {
       if (def.settings && !def.settings.safeParse({}).success) {
         throw new Error("its settings schema must give every field a default (settings.parse({}) fails)");
       }
+      if (def.assets?.stylesheet)
+        record.assets.push(versioned(`${def.id}.css`, def.assets.stylesheet, "text/css; charset=utf-8"));
+      if (def.assets?.script)
+        record.assets.push(versioned(`${def.id}.js`, def.assets.script, "text/javascript; charset=utf-8"));
       if (def.migrations) await migrate(this.ctx.db, { owner: def.id, folder: def.migrations });
       const provided = new Map<keyof Provides, unknown>();
       await def.setup(this.setupApi(record, def, provided) as PluginSetup<never>);
@@ -341,10 +354,25 @@ export class PluginRuntime {
 
   /** Mounts every started plugin's pages and API (each answers 404 while its plugin is disabled). */
   mount(app: Hono<AppEnv>): void {
+    for (const asset of this.plugins.flatMap((p) => p.assets)) {
+      app.get(asset.path, (c) => {
+        c.header("Cache-Control", "public, max-age=31536000, immutable");
+        c.header("Content-Type", asset.type);
+        return c.body(asset.body as Uint8Array<ArrayBuffer>);
+      });
+    }
     for (const plugin of this.plugins) {
       if (plugin.pages) app.route(`/${plugin.id}`, plugin.pages);
       if (plugin.api) app.route(`/api/${plugin.id}`, plugin.api);
     }
+  }
+
+  /** Stylesheet and script URLs of enabled plugins, for the layout. */
+  pageAssets(): { stylesheets: string[]; scripts: string[] } {
+    const enabled = this.active().filter((p) => this.isEnabled(p.id));
+    const of = (ext: string): string[] =>
+      enabled.flatMap((p) => p.assets.filter((a) => a.path.endsWith(ext)).map((a) => a.path));
+    return { stylesheets: of(".css"), scripts: of(".js") };
   }
 
   /** Digest sections of enabled plugins, in plugin order then section order. */
