@@ -9,6 +9,9 @@ import { apiTokens } from "./schema.ts";
 import { SESSION_COOKIE, SESSION_LIFETIME_MS, validateSessionToken } from "./session.ts";
 import { hashToken } from "./tokens.ts";
 
+/** Prefix of core API tokens, so they are recognisable in logs and secret scanners. */
+export const API_TOKEN_PREFIX = "dtk_";
+
 /** Sets the session cookie: HttpOnly, SameSite=Lax, Secure when served over https. */
 export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: Date): void {
   setCookie(c, SESSION_COOKIE, token, {
@@ -33,8 +36,11 @@ export function loadViewer(): MiddlewareHandler<AppEnv> {
     c.set("viaToken", false);
     const app = c.get("app");
     const authorization = c.req.header("Authorization");
-    if (authorization?.startsWith("Bearer ") && c.req.path.startsWith("/api/")) {
-      const token = authorization.slice(7).trim();
+    const bearer = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : undefined;
+    // Core API tokens carry the `dtk_` prefix; other bearer tokens (a plugin's device or webhook
+    // tokens) are left to the routes that issued them.
+    if (bearer?.startsWith(API_TOKEN_PREFIX) && c.req.path.startsWith("/api/")) {
+      const token = bearer;
       const [row] = await app.db
         .select({ id: people.id, email: people.email, name: people.name, role: people.role, timeZone: people.timeZone })
         .from(apiTokens)

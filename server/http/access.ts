@@ -7,10 +7,12 @@ import { HttpError } from "./errors.ts";
  * Who may call a route. Every route declares one — the role × route matrix test fails on a
  * route without it.
  * - `public`: anyone, signed in or not (login, setup, health).
+ * - `token`: machine clients only; the route checks its own bearer token (device tokens,
+ *   webhook tokens) and answers 401 without one. A browser session grants nothing here.
  * - `signed-in`: any active person.
  * - a role: that role or a higher one (owner > admin > manager > member).
  */
-export type Access = "public" | "signed-in" | Role;
+export type Access = "public" | "signed-in" | "token" | Role;
 
 const rank: Record<Role, number> = { member: 1, manager: 2, admin: 3, owner: 4 };
 
@@ -19,7 +21,7 @@ export function hasRole(viewer: Pick<Viewer, "role">, needed: Role): boolean {
 }
 
 export function allows(access: Access, viewer: Viewer | null): boolean {
-  if (access === "public") return true;
+  if (access === "public" || access === "token") return true;
   if (!viewer) return false;
   if (access === "signed-in") return true;
   return hasRole(viewer, access);

@@ -137,6 +137,12 @@ export interface PluginSetup<S> {
   pages(build: (r: PluginRoutes<S>) => void): void;
   /** JSON under `/api/<id>` (session cookie or API token). */
   api(build: (r: PluginRoutes<S>) => void): void;
+  /**
+   * JSON under another `/api/…` prefix, for compatibility with an existing protocol (e.g. the
+   * ActivityWatch API at `/api/0`). The prefix must not be another plugin's `/api/<id>`; two
+   * plugins claiming one prefix is refused.
+   */
+  apiAt(prefix: string, build: (r: PluginRoutes<S>) => void): void;
   /** A link in the navigation, shown to viewers the access rule allows. */
   nav(item: { href: string; label: string; access: Access; order?: number; section?: "main" | "admin" }): void;
   card(card: PluginCard<S>): void;

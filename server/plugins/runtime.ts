@@ -44,6 +44,8 @@ export interface PluginRecord {
   definition?: PluginDefinition;
   pages?: Hono<AppEnv>;
   api?: Hono<AppEnv>;
+  /** Extra API prefixes claimed with `apiAt`. */
+  extraApis: { prefix: string; hono: Hono<AppEnv> }[];
   digest: DigestSection<unknown>[];
   commands: PluginCommand<unknown>[];
   assets: Asset[];
@@ -214,6 +216,7 @@ export class PluginRuntime {
         digest: [],
         commands: [],
         assets: [],
+        extraApis: [],
         ...(found.status === "refused" ? { error: found.error } : {}),
         ...(def ? { definition: def } : {}),
       };
@@ -299,6 +302,17 @@ export class PluginRuntime {
         build(routes);
         record.api = hono;
       },
+      apiAt: (prefix, build) => {
+        if (!/^\/api\/[a-z0-9][a-z0-9._-]*$/.test(prefix))
+          throw new Error(`apiAt needs a prefix like /api/0, not "${prefix}"`);
+        const taken = this.plugins.find(
+          (p) => p.id !== id && (prefix === `/api/${p.id}` || p.extraApis.some((e) => e.prefix === prefix)),
+        );
+        if (taken) throw new Error(`the API prefix ${prefix} belongs to "${taken.id}"`);
+        const { hono, routes } = routesFor(prefix);
+        build(routes);
+        record.extraApis.push({ prefix, hono });
+      },
       nav: (item) => {
         ctx.nav.push({ ...item, order: item.order ?? 100, section: item.section ?? "main", enabled });
       },
@@ -364,6 +378,7 @@ export class PluginRuntime {
     for (const plugin of this.plugins) {
       if (plugin.pages) app.route(`/${plugin.id}`, plugin.pages);
       if (plugin.api) app.route(`/api/${plugin.id}`, plugin.api);
+      for (const extra of plugin.extraApis) app.route(extra.prefix, extra.hono);
     }
   }
 

@@ -46,6 +46,11 @@ const isApi = (path: string): boolean => path === "/api" || path.startsWith("/ap
 /** Why a response breaks the rule, or null when it is what the rule asks for. */
 function violation(rule: RouteRule, kind: ViewerKind, res: Response): string | null {
   if (res.status >= 500) return `got ${res.status}`;
+  // Token routes authenticate machine clients themselves: no session of any role gets in.
+  if (rule.access === "token") {
+    const json = (res.headers.get("Content-Type") ?? "").includes("application/json");
+    return res.status === 401 && json ? null : `expected a 401 JSON error without a token, got ${res.status}`;
+  }
   if (allows(rule.access, viewerOf(kind))) {
     return res.status === 401 || res.status === 403 ? `allowed but got ${res.status}` : null;
   }
