@@ -1,5 +1,6 @@
-import { and, eq, gt, ne } from "drizzle-orm";
+import { and, eq, gt, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
+import { prepared } from "../db/prepared.ts";
 import type { Viewer } from "../http/env.ts";
 import { people } from "../people/schema.ts";
 import { sessions } from "./schema.ts";
@@ -38,10 +39,9 @@ export type SessionValidation =
   | { session: Session; viewer: Viewer; renewed: boolean }
   | { session: null; viewer: null; renewed: false };
 
-/** Looks a token up, drops it when expired or its person is deactivated, renews it when due. */
-export async function validateSessionToken(db: Db, token: string, now: Date): Promise<SessionValidation> {
-  const id = hashToken(token);
-  const [row] = await db
+// Runs on every signed-in request, so it is prepared once per database.
+const sessionWithViewer = prepared((db) =>
+  db
     .select({
       session: sessions,
       viewer: { id: people.id, email: people.email, name: people.name, role: people.role, timeZone: people.timeZone },
@@ -49,7 +49,14 @@ export async function validateSessionToken(db: Db, token: string, now: Date): Pr
     })
     .from(sessions)
     .innerJoin(people, eq(people.id, sessions.personId))
-    .where(eq(sessions.id, id));
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare("session_with_viewer"),
+);
+
+/** Looks a token up, drops it when expired or its person is deactivated, renews it when due. */
+export async function validateSessionToken(db: Db, token: string, now: Date): Promise<SessionValidation> {
+  const id = hashToken(token);
+  const [row] = await sessionWithViewer(db).execute({ id });
   if (row?.status !== "active") return { session: null, viewer: null, renewed: false };
   if (row.session.expiresAt.getTime() <= now.getTime()) {
     await db.delete(sessions).where(eq(sessions.id, id));

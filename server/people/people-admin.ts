@@ -1,7 +1,8 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { sessions } from "../auth/schema.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import type { Db, DbOrTx } from "../db/index.ts";
+import { prepared } from "../db/prepared.ts";
 import type { FieldErrors } from "../http/errors.ts";
 import { audit } from "../org/audit.ts";
 import type { Person } from "./people.ts";
@@ -22,8 +23,7 @@ export interface PersonListRow {
   teamNames: string[];
 }
 
-/** People with the names of their teams, active first: one query, teams aggregated in SQL. */
-export async function listPeople(db: DbOrTx, filter: PeopleFilter): Promise<PersonListRow[]> {
+function peopleListQuery(db: DbOrTx, where: SQL | undefined) {
   return db
     .select({
       id: people.id,
@@ -39,9 +39,21 @@ export async function listPeople(db: DbOrTx, filter: PeopleFilter): Promise<Pers
     .from(people)
     .leftJoin(teamMembers, eq(teamMembers.personId, people.id))
     .leftJoin(teams, eq(teams.id, teamMembers.teamId))
-    .where(filter === "all" ? undefined : eq(people.status, filter))
+    .where(where)
     .groupBy(people.id)
     .orderBy(sql`${people.status} = 'active' desc`, asc(people.name));
+}
+
+// The admin list is a hot page: both shapes of its query are prepared once per database.
+const preparedPeopleList = prepared((db) => ({
+  all: peopleListQuery(db, undefined).prepare("people_list_all"),
+  byStatus: peopleListQuery(db, eq(people.status, sql.placeholder("status"))).prepare("people_list_by_status"),
+}));
+
+/** People with the names of their teams, active first: one query, teams aggregated in SQL. */
+export async function listPeople(db: Db, filter: PeopleFilter): Promise<PersonListRow[]> {
+  const queries = preparedPeopleList(db);
+  return filter === "all" ? queries.all.execute() : queries.byStatus.execute({ status: filter });
 }
 
 /** The roles `actor` may hand out: only an owner makes owners. */

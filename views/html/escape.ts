@@ -6,20 +6,39 @@ export class SafeHtml {
   }
 }
 
-const escapes: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
 const needsEscape = /[&<>"']/;
-const escapeChars = /[&<>"']/g;
 
 /** Escapes text for an HTML text node or a quoted attribute value. */
 export function escapeHtml(text: string): string {
-  // Most strings need nothing: testing first avoids allocating a new one.
-  return needsEscape.test(text) ? text.replace(escapeChars, (ch) => escapes[ch] as string) : text;
+  // Most strings need nothing: test once, and only then walk the string.
+  if (!needsEscape.test(text)) return text;
+  let out = "";
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    let entity: string;
+    switch (text.charCodeAt(i)) {
+      case 38:
+        entity = "&amp;";
+        break;
+      case 60:
+        entity = "&lt;";
+        break;
+      case 62:
+        entity = "&gt;";
+        break;
+      case 34:
+        entity = "&quot;";
+        break;
+      case 39:
+        entity = "&#39;";
+        break;
+      default:
+        continue;
+    }
+    out += text.slice(last, i) + entity;
+    last = i + 1;
+  }
+  return out + text.slice(last);
 }
 
 /**

@@ -32,14 +32,19 @@ const voidElements = new Set([
   "wbr",
 ]);
 
-function renderChildren(child: Child, out: string[]): void {
-  if (child === null || child === undefined || child === false || child === true) return;
-  if (child instanceof SafeHtml) out.push(child.value);
-  else if (Array.isArray(child)) for (const c of child) renderChildren(c, out);
-  else out.push(escapeHtml(String(child)));
+function childrenHtml(child: Child): string {
+  if (typeof child === "string") return escapeHtml(child);
+  if (child instanceof SafeHtml) return child.value;
+  if (child === null || child === undefined || typeof child === "boolean") return "";
+  if (Array.isArray(child)) {
+    let html = "";
+    for (const c of child) html += childrenHtml(c);
+    return html;
+  }
+  return escapeHtml(String(child));
 }
 
-function renderAttributes(props: Props): string {
+function attributesHtml(props: Props): string {
   let attrs = "";
   for (const key in props) {
     if (key === "children") continue;
@@ -47,9 +52,10 @@ function renderAttributes(props: Props): string {
     if (value === null || value === undefined || value === false) continue;
     const name = key === "className" ? "class" : key === "htmlFor" ? "for" : key;
     if (value === true) attrs += ` ${name}`;
-    else if (name === "style" && typeof value === "object")
+    else if (typeof value === "string") attrs += ` ${name}="${escapeHtml(value)}"`;
+    else if (name === "style" && typeof value === "object" && !(value instanceof SafeHtml)) {
       attrs += ` style="${escapeHtml(styleText(value as Record<string, string | number>))}"`;
-    else attrs += ` ${name}="${escapeHtml(value instanceof SafeHtml ? value.value : String(value))}"`;
+    } else attrs += ` ${name}="${escapeHtml(value instanceof SafeHtml ? value.value : String(value))}"`;
   }
   return attrs;
 }
@@ -60,29 +66,25 @@ function styleText(style: Record<string, string | number>): string {
   return text;
 }
 
+// Each element becomes its HTML string at once, built by concatenation (engines turn repeated
+// `+=` into ropes, which beats collecting parts in arrays and joining them).
 export function jsx(type: string | Component, props: Props): SafeHtml {
   if (typeof type === "function") return type(props);
-  const out: string[] = [`<${type}${renderAttributes(props)}>`];
-  if (voidElements.has(type)) return new SafeHtml(out[0] as string);
-  renderChildren(props.children, out);
-  out.push(`</${type}>`);
-  return new SafeHtml(out.join(""));
+  const open = `<${type}${attributesHtml(props)}>`;
+  if (voidElements.has(type)) return new SafeHtml(open);
+  return new SafeHtml(`${open}${childrenHtml(props.children)}</${type}>`);
 }
 
 export const jsxs = jsx;
 export const jsxDEV = jsx;
 
 export function Fragment(props: { children?: Child }): SafeHtml {
-  const out: string[] = [];
-  renderChildren(props.children, out);
-  return new SafeHtml(out.join(""));
+  return new SafeHtml(childrenHtml(props.children));
 }
 
 /** Renders any child (an element, a list, text) to an HTML string. */
 export function renderToString(child: Child): string {
-  const out: string[] = [];
-  renderChildren(child, out);
-  return out.join("");
+  return childrenHtml(child);
 }
 
 export namespace JSX {
