@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { assetList } from "../views/assets.ts";
+import { apiTokenRoutes } from "./auth/api-token-routes.tsx";
 import { inviteRoutes } from "./auth/invite-routes.tsx";
 import { loadViewer } from "./auth/middleware.ts";
 import { resetRoutes } from "./auth/reset-routes.tsx";
@@ -16,6 +17,7 @@ import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
 import { mailRoutes } from "./mail/routes.tsx";
 import { notificationRoutes } from "./notifications/routes.tsx";
 import { opsRoutes } from "./ops/routes.ts";
+import { auditRoutes } from "./org/audit-routes.tsx";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
 import { profileRoutes } from "./people/profile.tsx";
@@ -104,6 +106,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   mailRoutes(core);
   digestRoutes(core);
   notificationRoutes(core);
+  apiTokenRoutes(core);
+  auditRoutes(core);
   pluginAdminRoutes(core);
   jobAdminRoutes(core);
   extend?.(app);

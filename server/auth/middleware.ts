@@ -42,14 +42,25 @@ export function loadViewer(): MiddlewareHandler<AppEnv> {
     if (bearer?.startsWith(API_TOKEN_PREFIX) && c.req.path.startsWith("/api/")) {
       const token = bearer;
       const [row] = await app.db
-        .select({ id: people.id, email: people.email, name: people.name, role: people.role, timeZone: people.timeZone })
+        .select({
+          id: people.id,
+          email: people.email,
+          name: people.name,
+          role: people.role,
+          timeZone: people.timeZone,
+          scopes: apiTokens.scopes,
+        })
         .from(apiTokens)
         .innerJoin(people, eq(people.id, apiTokens.personId))
         .where(
           and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), eq(people.status, "active")),
         );
       if (!row) throw new HttpError(401, "Unknown or revoked API token.");
-      c.set("viewer", row);
+      const { scopes, ...viewer } = row;
+      if (!scopes.includes("write") && !["GET", "HEAD"].includes(c.req.method)) {
+        throw new HttpError(403, "This API token is read-only.");
+      }
+      c.set("viewer", viewer);
       c.set("viaToken", true);
       return next();
     }

@@ -190,7 +190,14 @@ function ProfilePage(props: ProfileProps): SafeHtml {
   const v = (k: string): string => String(props.values[k] ?? "");
   return (
     <>
-      <PageHeader title="Your profile" />
+      <PageHeader title="Your profile">
+        <a class="button button-secondary" href="/digest/preferences">
+          Digest settings
+        </a>
+        <a class="button button-secondary" href="/profile/tokens">
+          API tokens
+        </a>
+      </PageHeader>
       <div class="split split-top">
         <section class="card" aria-labelledby="profile-title">
           <h2 id="profile-title">About you</h2>
