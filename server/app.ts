@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { assetList } from "../views/assets.ts";
 import { apiTokenRoutes } from "./auth/api-token-routes.tsx";
@@ -75,14 +75,22 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
     });
   }
 
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HttpError(413, `The request body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
-      },
-    }),
-  );
+  // One body-limit middleware per distinct limit: the default, and any an upload route declares.
+  const limiters = new Map<number, MiddlewareHandler<AppEnv>>();
+  app.use(function limitBody(c, next) {
+    const max = ctx.routes.bodyLimitFor(c.req.method, c.req.path, MAX_BODY_BYTES);
+    let limiter = limiters.get(max);
+    if (!limiter) {
+      limiter = bodyLimit({
+        maxSize: max,
+        onError: () => {
+          throw new HttpError(413, `The request body is larger than ${formatBytes(max)}.`);
+        },
+      });
+      limiters.set(max, limiter);
+    }
+    return limiter(c, next);
+  });
   app.use(loadViewer());
   app.use(async function requireSetup(c, next) {
     if (!beforeSetup.test(c.req.path) && !(await ctx.org.exists())) {
@@ -132,4 +140,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
     );
   });
   return app;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${Math.round(bytes / 1024)} KB`;
 }

@@ -32,13 +32,38 @@ export interface RouteRule {
   path: string;
   access: Access;
   owner: string;
+  /** A larger request-body limit than the app's default (uploads). */
+  maxBodyBytes?: number;
 }
 
 /** Every declared route, for the role matrix and the docs. */
 export class RouteRegistry {
   readonly rules: RouteRule[] = [];
+  private limits: { method: string; pattern: RegExp; max: number }[] | undefined;
+
   add(rule: RouteRule): void {
     this.rules.push(rule);
+    this.limits = undefined;
+  }
+
+  /** Raises the body limit of a declared route (uploads). */
+  setBodyLimit(method: string, path: string, maxBodyBytes: number): void {
+    const rule = this.rules.find((r) => r.method === method && r.path === path);
+    if (!rule) throw new Error(`No route ${method} ${path} to set a body limit on.`);
+    rule.maxBodyBytes = maxBodyBytes;
+    this.limits = undefined;
+  }
+
+  /** The body limit for a request: a route's own `maxBodyBytes`, else `fallback`. */
+  bodyLimitFor(method: string, path: string, fallback: number): number {
+    this.limits ??= this.rules
+      .filter((r) => r.maxBodyBytes !== undefined)
+      .map((r) => ({
+        method: r.method,
+        pattern: new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/:[A-Za-z0-9_]+/g, "[^/]+")}/?$`),
+        max: r.maxBodyBytes as number,
+      }));
+    return this.limits.find((l) => l.method === method && l.pattern.test(path))?.max ?? fallback;
   }
 }
 

@@ -79,6 +79,8 @@ export type PluginRoutes<S> = {
     path: string,
     access: Access,
     handler: PluginHandler<S>,
+    /** `maxBodyBytes` raises the 1 MB request-body limit for this route (uploads). */
+    options?: { maxBodyBytes?: number },
   ) => PluginRoutes<S>;
 };
 

@@ -139,3 +139,38 @@ describe("plugin start-up checks", () => {
     }
   });
 });
+
+describe("upload routes", () => {
+  it("may raise the request-body limit for one route; every other route keeps 1 MB", async () => {
+    const app = await testApp({
+      pluginModules: [
+        {
+          id: "uploader",
+          name: "Uploader",
+          version: "1.0.0",
+          apiVersion: "^1.0.0",
+          setup(api: { pages: (b: (r: { post: (...a: unknown[]) => unknown }) => void) => void }) {
+            api.pages((r) => {
+              const size = async (c: { req: { text: () => Promise<string> }; text: (s: string) => Response }) =>
+                c.text(String((await c.req.text()).length));
+              r.post("/files", "member", size, { maxBodyBytes: 3 * 1024 * 1024 });
+              r.post("/notes", "member", size);
+            });
+          },
+        },
+      ],
+    });
+    try {
+      const member = await app.signedIn("member");
+      const body = "x".repeat(2 * 1024 * 1024);
+      const send = (path: string) =>
+        member.request(path, { method: "POST", body, headers: { "Content-Type": "text/plain" } });
+      const big = await send("/uploader/files");
+      expect(big.status).toBe(200);
+      expect(await big.text()).toBe(String(body.length));
+      expect((await send("/uploader/notes")).status).toBe(413);
+    } finally {
+      await app.close();
+    }
+  });
+});

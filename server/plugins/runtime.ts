@@ -282,8 +282,11 @@ export class PluginRuntime {
       const declared = declareRoutes(hono, ctx.routes, { prefix, owner: id });
       const routes = {} as PluginRoutes<unknown>;
       for (const method of ["get", "post", "put", "patch", "delete"] as const) {
-        routes[method] = (path, access, handler) => {
+        routes[method] = (path, access, handler, options) => {
           declared[method](path, access, (c) => handler(c, this.requestServices(id, c)));
+          if (options?.maxBodyBytes) {
+            ctx.routes.setBodyLimit(method.toUpperCase(), prefix + (path === "/" ? "" : path), options.maxBodyBytes);
+          }
           return routes;
         };
       }
