@@ -9,16 +9,69 @@ import type { PluginDefinition } from "./plugins/definition.ts";
 import { pluginSchemaName } from "./plugins/loader.ts";
 
 export type { Clock } from "./clock.ts";
+/**
+ * The database handles: `Db` for queries, `Tx` inside `s.transaction`, `DbOrTx` for helpers
+ * that work in either. Same API on PGlite and Postgres.
+ *
+ * @example
+ * export async function giveKudos(db: DbOrTx, row: NewKudos): Promise<void> {
+ *   await db.insert(kudos).values(row);
+ * }
+ */
 export type { Db, DbOrTx, Tx } from "./db/index.ts";
+/**
+ * Events: `EventMap` lists every event type and its payload (extend it by declaration
+ * merging); handlers receive a `DomainEvent` whose `id` is stable across retries.
+ *
+ * @example
+ * declare module "../../server/plugin-api.ts" {
+ *   interface EventMap { "kudos.given": { kudosId: string; fromId: string; toId: string } }
+ * }
+ * api.on("kudos.given", { id: "notify", handle: async (event: DomainEvent<"kudos.given">, s) => notify(event.payload) });
+ */
 export type { DomainEvent, EventMap, EventType } from "./events/bus.ts";
+/**
+ * Who may call a route (`"public" | "signed-in" | "token" | "member" | "manager" | "admin" |
+ * "owner"`), and the signed-in person as routes see them.
+ *
+ * @example
+ * r.get("/report", "manager" satisfies Access, async (c, s) => s.page(<Report for={(s.viewer as Viewer).id} />, { title: "Report" }));
+ */
 export type { Access } from "./http/access.ts";
 export type { Viewer } from "./http/env.ts";
+/**
+ * Supporting types: field errors for forms, the injectable clock, the structured logger, an
+ * outbox message, an in-app notification, the demo organization, team summaries and members.
+ *
+ * @example
+ * const errors: FieldErrors = { message: "Say what they did." };
+ * s.logger.info("kudos given", { at: s.clock.now().toISOString() });
+ * const note: NewNotification = { personId, title: "You got kudos", link: "/kudos", dedupeKey: event.id };
+ * const mail: QueuedMail = { dedupeKey: `kudos:${event.id}`, to, subject: "Kudos", text: "…" };
+ * api.demo(async (tx, demo: DemoOrg) => seed(tx, demo.teams.map((t: { id: string }) => t.id)));
+ * const mine: TeamSummary[] = await s.myTeams(); const members: TeamMember[] = await membersOf(s.db, teamId);
+ */
 export type { FieldErrors } from "./http/errors.ts";
 export type { Logger } from "./log.ts";
 export type { QueuedMail } from "./mail/outbox.ts";
 export type { NewNotification } from "./notifications/notifications.ts";
 export type { DemoOrg } from "./org/demo.ts";
 export type { TeamMember, TeamSummary } from "./people/teams.ts";
+/**
+ * The shapes of a plugin: its definition, what `setup` may register, and the services every
+ * callback receives. `RequestServices` adds the viewer and page helpers in route handlers.
+ *
+ * @example
+ * const section: DigestSection<MySettings> = {
+ *   id: "mine",
+ *   title: "My section",
+ *   async render(person, period, s) {
+ *     const n = await countFor(s.db, person.id, period.start, period.end);
+ *     return n ? { html: <p>{n} new things</p>, text: `${n} new things` } : null;
+ *   },
+ * };
+ * const handler: PluginHandler<MySettings> = async (c, s) => s.page(<p>Hi {s.viewer?.name}</p>, { title: "Hi" });
+ */
 export type {
   DigestSection,
   PluginCard,
@@ -32,7 +85,22 @@ export type {
   RequestServices,
   SettingsSchema,
 } from "./plugins/definition.ts";
+/**
+ * The plugin API version this core implements (semver). A plugin declares the range it
+ * supports in `apiVersion`; a plugin whose range excludes this version is refused at boot.
+ *
+ * @example
+ * definePlugin({ id: "hello", apiVersion: "^1.0.0", ... }); // runs on 1.x, refused on 2.0.0
+ */
 export { API_VERSION } from "./plugins/definition.ts";
+/**
+ * Hook points a plugin can provide for everyone (`api.provide`) and use (`s.writing`,
+ * `s.calendar`): the writing linter and the business calendar.
+ *
+ * @example
+ * api.provide("calendar.business", { forTeam: async (teamId) => loadCalendar(teamId) });
+ * const hints: WritingHint[] = s.writing.lint(draft);
+ */
 export type {
   BusinessCalendar,
   BusinessCalendarProvider,

@@ -67,12 +67,6 @@ export interface RequestServices<S = Record<string, unknown>> extends PluginServ
 
 export type PluginHandler<S> = (c: Context<AppEnv>, s: RequestServices<S>) => Response | Promise<Response>;
 
-export type PluginMiddleware<S> = (
-  c: Context<AppEnv>,
-  s: RequestServices<S>,
-  next: () => Promise<void>,
-) => Promise<Response | void>;
-
 /** Declares routes with access rules; paths are relative to the plugin's prefix. */
 export type PluginRoutes<S> = {
   [M in "get" | "post" | "put" | "patch" | "delete"]: (
