@@ -1,4 +1,9 @@
-/** The source of "now". Injected everywhere so tests can say what time it is without sleeping. */
+/**
+ * The source of "now". Injected everywhere so tests can say what time it is without sleeping.
+ *
+ * @example
+ * const dueAt = new Date(s.clock.now().getTime() + 4 * 3_600_000);
+ */
 export interface Clock {
   now(): Date;
 }
