@@ -1,6 +1,18 @@
 // All benchmarks: `npm run bench`. Each file also runs on its own, e.g. `bun bench/page.ts`.
+// Every other bench/*.ts (events, digest, render, and each plugin's) runs as its own process
+// so one benchmark's memory and database never affect another's.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { coldStart, printColdStart } from "./cold-start.ts";
 import { pageBench, printPageBench } from "./page.ts";
 
 printColdStart(await coldStart());
 printPageBench(await pageBench());
+
+const skip = new Set(["run.ts", "lib.ts", "cold-start.ts", "page.ts"]);
+for (const file of readdirSync(import.meta.dir).sort()) {
+  if (skip.has(file) || !/\.tsx?$/.test(file)) continue;
+  console.log(`\n# ${file}`);
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, file)], { stdout: "inherit", stderr: "inherit" });
+  if ((await child.exited) !== 0) console.log(`${file} failed (exit ${child.exitCode})`);
+}
