@@ -1,5 +1,6 @@
 // Rebuilds the pre-initialized PGlite data directory that makes a first start fast.
-// Run after upgrading @electric-sql/pglite: `bun run scripts/pglite-template.ts`.
+// Run after upgrading @electric-sql/pglite or adding core migrations: `bun run scripts/pglite-template.ts`.
+import { coreMigrations } from "../server/boot.ts";
 import { buildPgliteTemplate } from "../server/db/pglite-template.ts";
 
-console.log(`wrote ${await buildPgliteTemplate()}`);
+console.log(`wrote ${await buildPgliteTemplate(coreMigrations)}`);

@@ -6,7 +6,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { type Database, openDatabase } from "./db/index.ts";
-import { migrate } from "./db/migrate.ts";
+import { type MigrationReport, migrate } from "./db/migrate.ts";
 import { coreJobs } from "./digest/jobs.ts";
 import { EventBus } from "./events/bus.ts";
 import { RouteRegistry } from "./http/access.ts";
@@ -42,6 +42,8 @@ export interface BootOptions {
 export interface Booted {
   ctx: AppContext;
   app: Hono<AppEnv>;
+  /** What this boot migrated: core first, then each plugin (empty lists when up to date). */
+  migrations: MigrationReport[];
   /** Starts the scheduler and the event dispatcher (the server does; tests call `tick`/`dispatch`). */
   startBackground(): void;
   /** Stops background work and closes the database and the mailer. */
@@ -58,7 +60,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const database =
     options.database ??
     (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }));
-  await migrate(database.db, { owner: "core", folder: coreMigrations });
+  const migrations: MigrationReport[] = [await migrate(database.db, { owner: "core", folder: coreMigrations })];
   const mailer =
     options.mailer !== undefined ? options.mailer : config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
   const clock = options.clock ?? systemClock;
@@ -86,7 +88,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     events,
     plugins: undefined as unknown as PluginRuntime,
   };
-  runtime = new PluginRuntime(ctx, scheduler, events);
+  runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
   ctx.plugins = runtime;
   for (const job of coreJobs(ctx)) scheduler.add(job);
   await runtime.load({ dir: pluginsDir, enabled: config.plugins, ...options.plugins });
@@ -98,6 +100,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   return {
     ctx,
     app,
+    migrations,
     startBackground() {
       background = true;
       scheduler.start();

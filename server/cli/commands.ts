@@ -5,7 +5,7 @@ import type { MigrationReport } from "../db/migrate.ts";
 /** What a command gets to work with: the booted app and somewhere to write. */
 export interface CliContext {
   app: AppContext;
-  /** Migrations applied while opening the database for this run (empty when none were pending). */
+  /** What this run migrated: core, then each plugin (empty lists when nothing was pending). */
   migrations: MigrationReport[];
   /** Writes one line to stdout. */
   print(line: string): void;

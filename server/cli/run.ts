@@ -1,7 +1,6 @@
-import { boot, coreMigrations, pluginsDir } from "../boot.ts";
+import { boot, pluginsDir } from "../boot.ts";
 import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/index.ts";
-import { migrate } from "../db/migrate.ts";
 import { pluginCliCommands } from "../plugins/commands.ts";
 import { type CliCommand, type CommandRegistry, createCommandRegistry, helpText, parseOptions } from "./commands.ts";
 import { createAdminCommand } from "./create-admin.ts";
@@ -65,9 +64,8 @@ export async function runCli(argv: string[], io: CliIo, registryOrNone?: Command
   });
   let booted: Awaited<ReturnType<typeof boot>> | undefined;
   try {
-    // Migrate before boot() so `migrate` can report what was pending; boot then finds nothing to do.
-    const migrations = [await migrate(database.db, { owner: "core", folder: coreMigrations })];
     booted = await boot({ config, database });
+    const migrations = booted.migrations;
     return (
       (await command.run(
         {

@@ -45,3 +45,21 @@ describe("migrations", () => {
     expect(coreCount[0]?.n).toBe(3);
   });
 });
+
+describe("the PGlite template", () => {
+  it("holds only core migrations that still exist unchanged, so boot applies just the newer ones", async () => {
+    const { readMigrationFiles } = await import("drizzle-orm/migrator");
+    const { coreMigrations } = await import("../boot.ts");
+    const template = await openDatabase({});
+    try {
+      const applied = rowsOf<{ hash: string }>(
+        await template.db.execute(sql`select hash from desktrust_migrations."core"`),
+      );
+      const current = new Set(readMigrationFiles({ migrationsFolder: coreMigrations }).map((m) => m.hash));
+      expect(applied.length).toBeGreaterThan(0);
+      for (const { hash } of applied) expect(current.has(hash)).toBe(true);
+    } finally {
+      await template.close();
+    }
+  });
+});

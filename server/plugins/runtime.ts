@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { type Asset, versioned } from "../../views/assets.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/index.ts";
-import { migrate } from "../db/migrate.ts";
+import { type MigrationReport, migrate } from "../db/migrate.ts";
 import type { EventBus } from "../events/bus.ts";
 import { declareRoutes } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -78,6 +78,7 @@ export class PluginRuntime {
     private readonly ctx: AppContext,
     private readonly scheduler: Scheduler,
     private readonly bus: EventBus,
+    private readonly onMigrated: (report: MigrationReport) => void = () => {},
   ) {}
 
   get(id: string): PluginRecord | undefined {
@@ -250,7 +251,7 @@ export class PluginRuntime {
         record.assets.push(versioned(`${def.id}.css`, def.assets.stylesheet, "text/css; charset=utf-8"));
       if (def.assets?.script)
         record.assets.push(versioned(`${def.id}.js`, def.assets.script, "text/javascript; charset=utf-8"));
-      if (def.migrations) await migrate(this.ctx.db, { owner: def.id, folder: def.migrations });
+      if (def.migrations) this.onMigrated(await migrate(this.ctx.db, { owner: def.id, folder: def.migrations }));
       const provided = new Map<keyof Provides, unknown>();
       await def.setup(this.setupApi(record, def, provided) as PluginSetup<never>);
       // Hook implementations count only once setup has succeeded.
