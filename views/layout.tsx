@@ -30,10 +30,13 @@ export interface LayoutProps {
   children: Child;
 }
 
+function isCurrent(href: string, path: string): boolean {
+  return href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
+}
+
 function NavLink(props: { item: NavItem; currentPath: string }): SafeHtml {
   const { href, label } = props.item;
-  const current =
-    href === "/" ? props.currentPath === "/" : props.currentPath === href || props.currentPath.startsWith(`${href}/`);
+  const current = isCurrent(href, props.currentPath);
   return (
     <li>
       <a href={href} aria-current={current ? "page" : undefined}>
@@ -82,11 +85,16 @@ export function Layout(props: LayoutProps): SafeHtml {
                 ))}
               </ul>
               {admin.length ? (
-                <ul class="nav-admin" aria-label="Administration">
-                  {admin.map((item) => (
-                    <NavLink item={item} currentPath={props.currentPath} />
-                  ))}
-                </ul>
+                <details class="nav-menu">
+                  <summary aria-current={admin.some((i) => isCurrent(i.href, props.currentPath)) ? "page" : undefined}>
+                    Admin
+                  </summary>
+                  <ul aria-label="Administration">
+                    {admin.map((item) => (
+                      <NavLink item={item} currentPath={props.currentPath} />
+                    ))}
+                  </ul>
+                </details>
               ) : null}
             </nav>
           ) : null}
