@@ -47,6 +47,7 @@ import { base, Composer, HintsPanel, SavedNote, SearchResults, UpdateCard } from
 
 type S = RequestServices<StatusSettings>;
 
+const MAX_LINT_CHARS = 20_000;
 const weekdayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 function viewerOf(s: S): NonNullable<S["viewer"]> {
@@ -60,6 +61,8 @@ function one(value: string | string[] | undefined): string {
 
 /** The linter, per question kind: the bottom line must lead, the ask must be addressed and dated. */
 function hintsFor(s: S, q: Question, text: string): WritingHint[] {
+  // Live linting is for prose people are writing; an oversized answer is refused elsewhere.
+  if (text.length > MAX_LINT_CHARS) return [];
   const kind = q.kind === "bottom-line" ? "bottom-line" : q.kind === "ask" ? "ask" : "prose";
   return s.writing.lint(text, { kind });
 }
