@@ -220,3 +220,13 @@ export { outOfOffice, people, teamHolidays, teamMembers, teams } from "./people/
  * if (!(await isTeamMember(s.db, teamId, s.viewer.id))) throw new HttpError(403, "Not your team.");
  */
 export { isTeamMember, membersOf, teamsOf } from "./people/teams.ts";
+/**
+ * The writing linter: hints (never errors) about BLUF, asks (@name and a "by when"), long
+ * sentences, passive voice and readability. `s.writing.lint` calls it (or a plugin's
+ * replacement); `mentionedHandles`/`handleOf` resolve `@name` to people by their email's local part.
+ *
+ * @example
+ * const hints: WritingHint[] = lintWriting(body, { kind: "status" });
+ * // kinds: "status" (a whole update), "bottom-line", "ask", or prose rules only
+ */
+export { handleOf, lintWriting, mentionedHandles } from "./writing/lint.ts";

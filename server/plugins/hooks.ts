@@ -8,7 +8,7 @@ export interface WritingHint {
   end?: number;
 }
 
-/** Lints prose (BLUF, asks, sentence length …). Provided by a plugin; core's default finds nothing. */
+/** Lints prose (BLUF, asks, sentence length …). Core's default is `lintWriting` (server/writing/); a plugin may provide another. */
 export interface WritingLinter {
   lint(text: string, options?: { kind?: string }): WritingHint[];
 }
@@ -31,5 +31,3 @@ export interface Provides {
   "writing.linter": WritingLinter;
   "calendar.business": BusinessCalendarProvider;
 }
-
-export const noopLinter: WritingLinter = { lint: () => [] };

@@ -16,6 +16,7 @@ import { notify } from "../notifications/notifications.ts";
 import { audit } from "../org/audit.ts";
 import { seal, unseal } from "../org/sealed.ts";
 import { teamsOf } from "../people/teams.ts";
+import { lintWriting } from "../writing/lint.ts";
 import { defaultBusinessCalendar } from "./default-calendar.ts";
 import type {
   DigestSection,
@@ -27,9 +28,13 @@ import type {
   PluginSetup,
   RequestServices,
 } from "./definition.ts";
-import { noopLinter, type Provides } from "./hooks.ts";
+import type { Provides, WritingLinter } from "./hooks.ts";
+
 import { type DiscoveredPlugin, discoverPlugins, resolvePlugins } from "./loader.ts";
 import { pluginState } from "./schema.ts";
+
+// Core's writing linter, used unless a plugin provides "writing.linter".
+const coreLinter: WritingLinter = { lint: lintWriting };
 
 export type PluginStatus = "active" | "failed" | "refused" | "not-enabled";
 
@@ -162,7 +167,7 @@ export class PluginRuntime {
       },
       emit: (tx, type, payload) => bus.emit(tx, type, payload, id),
       queueMail: (tx, mail) => queueMail(tx, mail, ctx.clock.now()),
-      writing: { lint: (text, options) => (this.provider("writing.linter") ?? noopLinter).lint(text, options) },
+      writing: { lint: (text, options) => (this.provider("writing.linter") ?? coreLinter).lint(text, options) },
       calendar: {
         forTeam: (teamId) => (this.provider("calendar.business") ?? defaultBusinessCalendar(ctx.db)).forTeam(teamId),
       },

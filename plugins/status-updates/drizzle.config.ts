@@ -1,0 +1,9 @@
+import { defineConfig } from "drizzle-kit";
+
+// This plugin's migrations only; run `npx drizzle-kit generate --config plugins/status-updates/drizzle.config.ts`.
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./plugins/status-updates/schema.ts",
+  out: "./plugins/status-updates/migrations",
+  schemaFilter: ["status_updates"],
+});
