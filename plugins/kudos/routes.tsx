@@ -123,8 +123,7 @@ export function kudosPages(r: PluginRoutes<KudosSettings>): void {
       .select({ id: people.id, status: people.status })
       .from(people)
       .where(eq(people.id, form.data.toId));
-    if (!recipient || recipient.status !== "active")
-      return render(s, { toId: "Choose a colleague from the list." }, values);
+    if (recipient?.status !== "active") return render(s, { toId: "Choose a colleague from the list." }, values);
     const settings = await s.settings();
     const now = s.clock.now();
     if ((await givenSince(s.db, viewer.id, new Date(now.getTime() - weekMs))) >= settings.maxPerWeek) {

@@ -8,7 +8,7 @@ import type { JobDefinition } from "./job.ts";
 import { type JobRun, jobHistory, lastRuns } from "./scheduler.ts";
 
 function when(date: Date | null | undefined): string {
-  return date ? date.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "—";
+  return date ? `${date.toISOString().replace("T", " ").slice(0, 16)} UTC` : "—";
 }
 
 function RunStatus(props: { run: JobRun | undefined }): SafeHtml {

@@ -25,5 +25,5 @@ export interface JobDefinition {
   scope: "global" | "local";
   description?: string;
   /** Returns an optional one-line summary for the job history ("sent 12 digests"). */
-  run(ctx: JobRunContext): Promise<string | undefined | void> | string | undefined | void;
+  run(ctx: JobRunContext): Promise<string | undefined> | string | undefined;
 }

@@ -111,7 +111,7 @@ function SettingsPage(props: { plugin: PluginRecord; values: Record<string, unkn
 
 function configurable(runtime: PluginRuntime, id: string): PluginRecord {
   const plugin = runtime.get(id);
-  if (!plugin || plugin.status !== "active" || !plugin.definition?.settings) throw notFound("Plugin");
+  if (plugin?.status !== "active" || !plugin.definition?.settings) throw notFound("Plugin");
   return plugin;
 }
 
@@ -146,7 +146,7 @@ export function pluginAdminRoutes(r: Routes): void {
   r.post("/admin/plugins/:id/toggle", "admin", async (c) => {
     const ctx = c.get("app");
     const plugin = ctx.plugins.get(c.req.param("id") ?? "");
-    if (!plugin || plugin.status !== "active") throw notFound("Plugin");
+    if (plugin?.status !== "active") throw notFound("Plugin");
     const form = await readForm(c, toggleForm);
     if (!form.ok) throw new HttpError(422, "Expected enabled=true or enabled=false.", { fields: form.errors });
     const viewer = c.get("viewer");

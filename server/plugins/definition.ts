@@ -85,7 +85,7 @@ export interface PluginJob<S> {
   timezone?: string;
   scope: "global" | "local";
   description?: string;
-  run(s: PluginServices<S> & { slot: Date | null }): Promise<string | undefined | void>;
+  run(s: PluginServices<S> & { slot: Date | null }): Promise<string | undefined>;
 }
 
 /** A section of a person's email digest. Return null when there is nothing to say. */
@@ -114,7 +114,7 @@ export interface PluginCommand<S> {
   run(
     args: Record<string, unknown> & { _: string[] },
     s: PluginServices<S> & { out(line: string): void; fail(line: string): number },
-  ): Promise<number | undefined | void>;
+  ): Promise<number | undefined>;
 }
 
 export interface PluginCard<S> {
