@@ -1,6 +1,6 @@
 import { defineConfig } from "drizzle-kit";
 
-// This plugin's migrations only; run `npx drizzle-kit generate --config plugins/kudos/drizzle.config.ts`.
+// This plugin's migrations only; run `npm run db:generate -- --config plugins/kudos/drizzle.config.ts`.
 export default defineConfig({
   dialect: "postgresql",
   schema: "./plugins/kudos/schema.ts",

@@ -82,6 +82,7 @@ export async function seedDemoUpdates(tx: Tx, demo: DemoOrg, _s: PluginServices<
           status: "posted",
           answers,
           body: c.body,
+          bodyHtml: c.bodyHtml,
           bottomLine: c.bottomLine,
           blockers: c.blockers,
           hasBlockers: c.hasBlockers,

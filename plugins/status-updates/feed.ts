@@ -14,6 +14,8 @@ export interface FeedItem {
   authorId: string;
   authorName: string;
   body: string;
+  /** Sanitized HTML of `body`, rendered when the update was written ("" for very old rows). */
+  bodyHtml: string;
   bottomLine: string;
   hasBlockers: boolean;
   postedAt: Date;
@@ -59,6 +61,7 @@ export async function feedPage(
       authorId: updates.authorId,
       authorName: people.name,
       body: updates.body,
+      bodyHtml: updates.bodyHtml,
       bottomLine: updates.bottomLine,
       hasBlockers: updates.hasBlockers,
       postedAt: sql<Date>`${updates.postedAt}`.mapWith(updates.postedAt),

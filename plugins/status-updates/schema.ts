@@ -59,6 +59,8 @@ export const updates = statusSchema.table(
     answers: jsonb("answers").$type<Record<string, string>>().notNull(),
     /** The answers as one Markdown document ("## Question" + answer), for search and the page. */
     body: text("body").notNull().default(""),
+    /** `body` rendered and sanitized when written, so the feed never renders Markdown per request. */
+    bodyHtml: text("body_html").notNull().default(""),
     bottomLine: text("bottom_line").notNull().default(""),
     blockers: text("blockers").notNull().default(""),
     hasBlockers: boolean("has_blockers").notNull().default(false),

@@ -6,6 +6,7 @@ import {
   mentionedHandles,
   type PluginServices,
   people,
+  renderMarkdown,
   type Tx,
 } from "../../server/plugin-api.ts";
 import { acknowledgements, askAddressees, asks, comments, type Question, updateEdits, updates } from "./schema.ts";
@@ -19,6 +20,7 @@ export const MAX_COMMENT_BYTES = 20 * 1024;
 
 export interface Composed {
   body: string;
+  bodyHtml: string;
   bottomLine: string;
   blockers: string;
   hasBlockers: boolean;
@@ -42,8 +44,10 @@ export function compose(questions: Question[], answers: Record<string, string>):
     if (q.kind === "risks") blockers = answer;
     if (q.kind === "ask") askText = answer;
   }
+  const body = parts.join("\n\n");
   return {
-    body: parts.join("\n\n"),
+    body,
+    bodyHtml: renderMarkdown(body).value,
     bottomLine,
     blockers,
     hasBlockers: blockers !== "" && !noBlockers.test(markdownToText(blockers)),
@@ -84,6 +88,7 @@ export async function saveDraft(db: DbOrTx, input: DraftInput): Promise<boolean>
   const values = {
     answers: input.answers,
     body: c.body,
+    bodyHtml: c.bodyHtml,
     bottomLine: c.bottomLine,
     blockers: c.blockers,
     hasBlockers: c.hasBlockers,
@@ -162,6 +167,7 @@ export async function postUpdate(s: PluginServices, input: DraftInput): Promise<
       status: "posted" as const,
       answers: input.answers,
       body: c.body,
+      bodyHtml: c.bodyHtml,
       bottomLine: c.bottomLine,
       blockers: c.blockers,
       hasBlockers: c.hasBlockers,
@@ -216,6 +222,7 @@ export async function editUpdate(
       .set({
         answers,
         body: c.body,
+        bodyHtml: c.bodyHtml,
         bottomLine: c.bottomLine,
         blockers: c.blockers,
         hasBlockers: c.hasBlockers,

@@ -165,7 +165,8 @@ export function UpdateCard(props: { item: FeedItem; timeZone: string }): SafeHtm
           ) : null}
         </span>
       </header>
-      <div class="status-updates-body">{renderMarkdown(i.body)}</div>
+      {/* bodyHtml was sanitized by renderMarkdown when the update was written. */}
+      <div class="status-updates-body">{i.bodyHtml ? raw(i.bodyHtml) : renderMarkdown(i.body)}</div>
       <p class="muted small">
         <a href={`${base}/updates/${i.id}#comments`}>
           {i.commentCount} comment{i.commentCount === 1 ? "" : "s"}

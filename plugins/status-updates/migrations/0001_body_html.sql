@@ -1,0 +1,1 @@
+ALTER TABLE "status_updates"."updates" ADD COLUMN "body_html" text DEFAULT '' NOT NULL;
