@@ -4,6 +4,8 @@
 import { sql } from "drizzle-orm";
 import { searchUpdates } from "../plugins/status-updates/search.ts";
 import { SESSION_COOKIE } from "../server/auth/session.ts";
+import { rowsOf } from "../server/db/rows.ts";
+import { renderMarkdown } from "../server/markdown/markdown.ts";
 import { teamMembers, teams } from "../server/people/schema.ts";
 import { testApp } from "../server/testing/test-app.ts";
 import { load, median } from "./lib.ts";
@@ -26,6 +28,14 @@ async function feedBench(): Promise<void> {
       from generate_series(0, 51) w
       cross join lateral (select '2026-03-02'::timestamptz - (w * interval '7 days') as d) dd
       cross join (select id, row_number() over () as n from unnest(${`{${members.join(",")}}`}::uuid[]) id) m`);
+    // As the app does on write: keep each update's rendered, sanitized HTML beside its Markdown.
+    const rows = rowsOf<{ id: string; body: string }>(
+      await t.ctx.db.execute(sql`select id, body from status_updates.updates where team_id = ${teamId}::uuid`),
+    );
+    const rendered = JSON.stringify(rows.map((r) => ({ id: r.id, html: renderMarkdown(r.body).value })));
+    await t.ctx.db.execute(sql`
+      update status_updates.updates u set body_html = v.html
+      from jsonb_to_recordset(${rendered}::jsonb) as v(id uuid, html text) where u.id = v.id`);
     const cookie = `${SESSION_COOKIE}=${viewer.cookies.get(SESSION_COOKIE)}`;
     const app = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: (req) => t.app.fetch(req) });
     const raw = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("hello") });
