@@ -13,7 +13,15 @@ const zones = ["America/New_York", "Europe/Berlin", "Australia/Adelaide", "Asia/
 const calendars = zones.map((timeZone) =>
   compileCalendar({
     timeZone,
-    open: Object.fromEntries([1, 2, 3, 4, 5].map((d) => [d, [["09:00", "12:30"], ["13:30", "17:30"]] as [string, string][]])),
+    open: Object.fromEntries(
+      [1, 2, 3, 4, 5].map((d) => [
+        d,
+        [
+          ["09:00", "12:30"],
+          ["13:30", "17:30"],
+        ] as [string, string][],
+      ]),
+    ),
     holidays: ["2026-04-03", "2026-05-01", "2026-12-25"],
   }),
 );
@@ -48,24 +56,27 @@ const wallMs = performance.now() - t1;
 console.log(
   `sla evaluate: ${N} open clocks in ${businessMs.toFixed(1)} ms = ${Math.round(N / (businessMs / 1000)).toLocaleString("en")} clocks/s (goal ≥ 100,000/s); ${(businessMs / wallMs).toFixed(2)}× the wall-clock baseline; ${breached} breached`,
 );
-const cold = compileCalendar({ ...calendars[0]!.spec });
+const cold = compileCalendar({ ...(calendars[0] as (typeof calendars)[number]).spec });
 const t2 = performance.now();
 for (let i = 0; i < 10_000; i++) businessMsBetween(cold, now - ((i * 7919) % (365 * 86_400_000)), now);
-console.log(`sla elapsed, cold calendar (blocks built on demand): 10,000 queries in ${(performance.now() - t2).toFixed(1)} ms`);
+console.log(
+  `sla elapsed, cold calendar (blocks built on demand): 10,000 queries in ${(performance.now() - t2).toFixed(1)} ms`,
+);
 
 // The breach job over 100,000 open clocks: 1 % due for a warning, 0.5 % breached.
 const t = await testApp({ plugins: ["sla"], now: new Date(now).toISOString() });
 try {
-  const [team] = await t.ctx.db.insert(teams).values({ name: "Bench", timeZone: "Europe/Berlin" }).returning();
+  const [created] = await t.ctx.db.insert(teams).values({ name: "Bench", timeZone: "Europe/Berlin" }).returning();
+  const team = created as { id: string };
   const people = await Promise.all(Array.from({ length: 50 }, () => t.person()));
-  const cal = calendars[1]!;
+  const cal = calendars[1] as (typeof calendars)[number];
   const askIds: string[] = [];
   for (let b = 0; b < N; b += 5000) {
     const rows = Array.from({ length: Math.min(5000, N - b) }, (_, j) => ({
       id: crypto.randomUUID(),
       source: "bench",
       sourceRef: String(b + j),
-      teamId: team!.id,
+      teamId: team.id,
       workType: "question",
       medium: "portal",
       title: `Ask ${b + j}`,
@@ -82,10 +93,10 @@ try {
       // Most clocks started recently; 1 in 100 long enough ago to warn, 1 in 200 to breach.
       const ago = i % 200 === 0 ? 10 : i % 100 === 1 ? 2.5 : (i % 50) / 100;
       const startedAt = new Date(now - ago * 86_400_000);
-      const responderId = people[i % people.length]!.id;
+      const responderId = (people[i % people.length] as { id: string }).id;
       return {
         askId,
-        teamId: team!.id,
+        teamId: team.id,
         responderId,
         eligibleIds: [responderId],
         basis: "business" as const,
