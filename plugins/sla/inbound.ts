@@ -1,0 +1,114 @@
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Context } from "hono";
+import { z } from "zod";
+import { type DomainEvent, HttpError, type PluginServices, people, teams } from "../../server/plugin-api.ts";
+import { mediums } from "./charter.ts";
+import { answerAsk, isBotIdentity, startAsk } from "./clocks.ts";
+import { asks } from "./schema.ts";
+import type { SlaSettings } from "./settings.ts";
+
+const uuid = z.uuid();
+
+/** `ask.created`: record the ask and start its clocks (idempotent: a retry starts nothing new). */
+export async function onAskCreated(event: DomainEvent<"ask.created">, s: PluginServices<SlaSettings>): Promise<void> {
+  const p = event.payload;
+  const ids = Array.isArray(p.addresseeIds) ? p.addresseeIds.filter((id) => uuid.safeParse(id).success) : [];
+  if (!uuid.safeParse(p.teamId).success || typeof p.askId !== "string") {
+    s.logger.warn("ignored an ask.created event without a team or ask id", { eventId: event.id });
+    return;
+  }
+  const [team] = await s.db.select({ id: teams.id }).from(teams).where(eq(teams.id, p.teamId));
+  if (!team) return;
+  const { warnFraction } = await s.settings();
+  await s.transaction((tx) =>
+    startAsk(tx, {
+      source: p.source || event.source,
+      sourceRef: p.askId,
+      teamId: p.teamId,
+      askerId: uuid.safeParse(p.askerId).success ? p.askerId : null,
+      addresseeIds: ids,
+      workType: String(p.workType || "question").toLowerCase(),
+      medium: String(p.medium || "portal").toLowerCase(),
+      title: String(p.summary || "An ask"),
+      link: String(p.link || "/"),
+      at: event.createdAt,
+      warnFraction,
+    }),
+  );
+}
+
+/** `ask.answered`: stop the clocks of that ask the responder may answer. */
+export async function onAskAnswered(event: DomainEvent<"ask.answered">, s: PluginServices<SlaSettings>): Promise<void> {
+  const p = event.payload;
+  if (!uuid.safeParse(p.responderId).success) return;
+  const at = Number.isNaN(Date.parse(p.answeredAt)) ? event.createdAt : new Date(p.answeredAt);
+  const found = await s.db
+    .select({ id: asks.id })
+    .from(asks)
+    .where(and(eq(asks.sourceRef, String(p.askId)), ne(asks.source, "webhook")));
+  await s.transaction(async (tx) => {
+    for (const ask of found) await answerAsk(tx, { askId: ask.id, responderId: p.responderId, at });
+  });
+}
+
+const email = z.string().trim().toLowerCase().max(254).pipe(z.email("an email address"));
+
+export const inboundAsk = z.object({
+  externalId: z.string().trim().min(1, "externalId is required").max(200),
+  team: z.string().trim().min(1, "team is required").max(200),
+  workType: z.string().trim().toLowerCase().min(1).max(60).default("review request"),
+  medium: z.enum(mediums).default("portal"),
+  addressees: z.array(email).min(1, "name at least one addressee").max(50),
+  asker: email.optional(),
+  title: z.string().trim().min(1, "title is required").max(300),
+  link: z.url({ protocol: /^https?$/, error: "link must be an http(s) URL" }).max(2000),
+});
+
+export const inboundResponse = z.object({
+  responder: email,
+  bot: z.boolean().default(false),
+  respondedAt: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** Parses a JSON body with a schema: malformed JSON is a 400, a body that fails the schema a 422 naming the field. */
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  if (!(c.req.header("Content-Type") ?? "").toLowerCase().startsWith("application/json"))
+    throw new HttpError(415, "Send JSON with Content-Type: application/json.");
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new HttpError(400, "The body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || "body";
+    throw new HttpError(422, `Invalid ${field}: ${issue?.message ?? "unexpected value"}.`);
+  }
+  return parsed.data;
+}
+
+/** People by email (active only), for webhook addressees; unknown emails are an error naming them. */
+export async function peopleByEmail(s: PluginServices, emails: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(emails)];
+  const rows = wanted.length
+    ? await s.db
+        .select({ id: people.id, email: people.email })
+        .from(people)
+        .where(and(inArray(sql`lower(${people.email})`, wanted), eq(people.status, "active")))
+    : [];
+  const map = new Map(rows.map((r) => [r.email.toLowerCase(), r.id]));
+  const unknown = wanted.filter((e) => !map.has(e));
+  if (unknown.length) throw new HttpError(422, `Unknown addressee or responder: ${unknown.slice(0, 5).join(", ")}.`);
+  return map;
+}
+
+/** Whether a webhook's `team` (an id or a name) is the token's team. */
+export async function teamMatches(s: PluginServices, tokenTeamId: string, team: string): Promise<boolean> {
+  if (team === tokenTeamId) return true;
+  const [row] = await s.db.select({ name: teams.name }).from(teams).where(eq(teams.id, tokenTeamId));
+  return row?.name.toLowerCase() === team.toLowerCase();
+}
+
+export { answerAsk, isBotIdentity, startAsk };

@@ -1,0 +1,52 @@
+import { EmptyState, formatInstant, type SafeHtml } from "../../server/plugin-api.ts";
+import { formatDuration, type WaitingAsk } from "./clocks.ts";
+
+function statusClass(status: string): string {
+  return `sla-status sla-status-${status.replace(/\s+/g, "-")}`;
+}
+
+/** Open asks with time left in business hours, soonest due first. */
+export function WaitingList(props: { items: WaitingAsk[]; timeZone: string; showEmpty?: boolean }): SafeHtml {
+  if (!props.items.length)
+    return (
+      <EmptyState title="Nothing is waiting on you.">
+        <p>Asks addressed to you appear here with the time left to answer.</p>
+      </EmptyState>
+    );
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Ask</th>
+            <th scope="col">Type</th>
+            <th scope="col">Status</th>
+            <th scope="col">Time left (business)</th>
+            <th scope="col">Due</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.items.map((a) => (
+            <tr>
+              <td>
+                <a href={a.link}>{a.title}</a>
+              </td>
+              <td>
+                {a.workType} · {a.medium}
+              </td>
+              <td class={statusClass(a.status.status)}>{a.status.status}</td>
+              <td>{formatDuration(a.status.remainingSeconds)}</td>
+              <td>
+                {a.dueAt ? (
+                  <time datetime={a.dueAt.toISOString()}>{formatInstant(a.dueAt, props.timeZone)}</time>
+                ) : (
+                  <span class="muted">paused</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
