@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { type DbOrTx, type PluginServices, teamMembers } from "../../server/plugin-api.ts";
+import { type DbOrTx, type NewNotification, type PluginServices, teamMembers } from "../../server/plugin-api.ts";
 import { asks, clockAlerts, clocks } from "./schema.ts";
 
 const BATCH = 2000;
@@ -72,8 +72,9 @@ async function notifyClaimed(
       .where(and(inArray(teamMembers.teamId, teamIds), eq(teamMembers.isManager, true)));
     for (const m of managers) managersByTeam.set(m.teamId, [...(managersByTeam.get(m.teamId) ?? []), m.personId]);
   }
+  const notifications: NewNotification[] = [];
   for (const r of rows) {
-    await s.notify(tx, {
+    notifications.push({
       personId: r.responderId,
       title: kind === "warning" ? `Due soon: ${r.title}` : `Response time passed: ${r.title}`,
       body:
@@ -86,7 +87,7 @@ async function notifyClaimed(
     });
     for (const managerId of managersByTeam.get(r.teamId) ?? []) {
       if (managerId === r.responderId) continue;
-      await s.notify(tx, {
+      notifications.push({
         personId: managerId,
         title: `An ask on your team passed its response time: ${r.title}`,
         body: "See the team's SLA board for what is waiting and on whom.",
@@ -96,4 +97,6 @@ async function notifyClaimed(
       });
     }
   }
+  // One batch per claim round: a few statements, not two per person.
+  await s.notifyMany(tx, notifications);
 }

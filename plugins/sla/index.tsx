@@ -1,4 +1,4 @@
-import { type Db, definePlugin } from "../../server/plugin-api.ts";
+import { definePlugin } from "../../server/plugin-api.ts";
 import { sendAlerts } from "./alerts.ts";
 import { slaApi } from "./api.ts";
 import { businessCalendarProvider } from "./calendars.ts";
@@ -9,14 +9,6 @@ import { onAskAnswered, onAskCreated } from "./inbound.ts";
 import { slaPages } from "./routes.tsx";
 import { type SlaSettings, slaSettings } from "./settings.ts";
 import { WaitingList } from "./views.tsx";
-
-// The calendar hook is called by other plugins through their own services; it needs a database,
-// which setup does not receive, so it uses the one the first callback of this plugin brings.
-let database: Db | null = null;
-const remember = <T extends { db: Db }>(s: T): T => {
-  database ??= s.db;
-  return s;
-};
 
 /**
  * Published response-time norms (a charter per team), business calendars, and SLA clocks on asks
@@ -43,7 +35,7 @@ export default definePlugin<SlaSettings>({
       async render(_c, s) {
         const viewer = s.viewer;
         if (!viewer) return null;
-        const items = await openClocks(remember(s).db, { responderId: viewer.id }, s.clock.now(), 5);
+        const items = await openClocks(s.db, { responderId: viewer.id }, s.clock.now(), 5);
         return <WaitingList items={items} timeZone={viewer.timeZone} />;
       },
     });
@@ -54,21 +46,15 @@ export default definePlugin<SlaSettings>({
       description: "Pauses and resumes clocks for out-of-office responders, then sends due warnings and breaches once.",
       async run(s) {
         const now = s.clock.now();
-        const absences = await reconcileAbsences(remember(s).db, now);
+        const absences = await reconcileAbsences(s.db, now);
         const alerts = await sendAlerts(s, now);
         return `paused ${absences.paused}, resumed ${absences.resumed}, warnings ${alerts.warnings}, breaches ${alerts.breaches}`;
       },
     });
-    api.on("ask.created", { id: "start-clocks", handle: (e, s) => onAskCreated(e, remember(s)) });
-    api.on("ask.answered", { id: "stop-clocks", handle: (e, s) => onAskAnswered(e, remember(s)) });
+    api.on("ask.created", { id: "start-clocks", handle: (e, s) => onAskCreated(e, s) });
+    api.on("ask.answered", { id: "stop-clocks", handle: (e, s) => onAskAnswered(e, s) });
     api.digest(slaDigest);
-    api.demo((tx, demo, s) => demoClocks(tx, demo, remember(s)));
-    api.provide(
-      "calendar.business",
-      businessCalendarProvider(() => {
-        if (!database) throw new Error("The SLA calendar is not ready yet.");
-        return database;
-      }),
-    );
+    api.demo((tx, demo, s) => demoClocks(tx, demo, s));
+    api.provide("calendar.business", (s) => businessCalendarProvider(() => s.db));
   },
 });

@@ -270,9 +270,8 @@ describe("webhook", () => {
     const [stored] = await t.ctx.db.select().from(webhookTokens).where(eq(webhookTokens.teamId, tm.id));
     expect(stored?.tokenHash).not.toContain(token);
 
-    // Core's access check still asks token routes for a session before the handler runs (a fix
-    // is requested); the session grants nothing here: without the token the answer is 401.
-    const client = await t.signedIn("member");
+    // A machine client: no session, only the team's bearer token.
+    const client = t.client();
     const post = (path: string, body: string, auth = `Bearer ${token}`) =>
       client.request(path, {
         method: "POST",

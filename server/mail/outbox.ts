@@ -32,6 +32,19 @@ export async function queueMail(db: DbOrTx, mail: QueuedMail, now?: Date): Promi
   return inserted.length > 0;
 }
 
+/** Queues many messages in one statement; duplicates (by dedupe key) are skipped. Returns how many were new. */
+export async function queueMails(db: DbOrTx, mails: QueuedMail[], now: Date): Promise<number> {
+  if (!mails.length) return 0;
+  const inserted = await db
+    .insert(mailOutbox)
+    .values(
+      mails.map((m) => ({ ...m, html: m.html ?? null, headers: m.headers ?? {}, createdAt: now, nextAttemptAt: now })),
+    )
+    .onConflictDoNothing({ target: mailOutbox.dedupeKey })
+    .returning({ id: mailOutbox.id });
+  return inserted.length;
+}
+
 export const MAX_ATTEMPTS = 8;
 
 /** Backoff before attempt n+1: 1, 2, 4 … minutes, capped at 6 hours. */

@@ -99,3 +99,20 @@ describe("plugin assets", () => {
     expect(css.headers.get("Cache-Control")).toContain("immutable");
   });
 });
+
+describe("notifyMany", () => {
+  it("notifies many people in one batch, skips duplicate keys, and emails only those who asked for it", async () => {
+    const s = services as PluginServices;
+    const a = await t.person();
+    const b = await t.person();
+    const list = [
+      { personId: a.id, title: "Batch one", dedupeKey: "batch-a", email: true },
+      { personId: b.id, title: "Batch two", dedupeKey: "batch-b" },
+    ];
+    expect(await s.notifyMany(s.db, list)).toBe(2);
+    expect(await s.notifyMany(s.db, list)).toBe(0);
+    expect(await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, a.email))).toHaveLength(1);
+    expect(await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, b.email))).toHaveLength(0);
+    expect(await t.ctx.db.select().from(notifications).where(eq(notifications.personId, b.id))).toHaveLength(1);
+  });
+});

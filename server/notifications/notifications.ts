@@ -1,6 +1,6 @@
-import { and, count, desc, eq, isNull } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, DbOrTx } from "../db/index.ts";
-import { queueMail } from "../mail/outbox.ts";
+import { queueMail, queueMails } from "../mail/outbox.ts";
 import { people } from "../people/schema.ts";
 import { notifications } from "./schema.ts";
 
@@ -56,6 +56,62 @@ export async function notify(
     }
   }
   return true;
+}
+
+/**
+ * Notifies many people at once: one insert for the notifications and one for their emails,
+ * instead of two statements per person. Duplicate dedupe keys are skipped, as with `notify`.
+ * Returns how many were new.
+ */
+export async function notifyMany(
+  db: DbOrTx,
+  list: NewNotification[],
+  context: { source: string; at: Date; baseUrl: string },
+): Promise<number> {
+  let created = 0;
+  for (let i = 0; i < list.length; i += 500) {
+    const chunk = list.slice(i, i + 500);
+    const inserted = await db
+      .insert(notifications)
+      .values(
+        chunk.map((n) => ({
+          personId: n.personId,
+          source: context.source,
+          title: n.title.slice(0, 300),
+          body: (n.body ?? "").slice(0, 4000),
+          link: n.link ?? null,
+          dedupeKey: n.dedupeKey ?? null,
+          createdAt: context.at,
+        })),
+      )
+      .onConflictDoNothing({ target: notifications.dedupeKey })
+      .returning({ id: notifications.id, dedupeKey: notifications.dedupeKey, personId: notifications.personId });
+    created += inserted.length;
+    const emailed = new Set(chunk.filter((n) => n.email).map((n) => n.dedupeKey));
+    const toEmail = inserted.filter((row) => row.dedupeKey === null || emailed.has(row.dedupeKey));
+    const wanted = new Map(chunk.filter((n) => n.email).map((n) => [n.dedupeKey ?? "", n]));
+    if (!toEmail.length || !wanted.size) continue;
+    const recipients = await db
+      .select({ id: people.id, email: people.email })
+      .from(people)
+      .where(and(inArray(people.id, [...new Set(toEmail.map((r) => r.personId))]), eq(people.status, "active")));
+    const emailOf = new Map(recipients.map((p) => [p.id, p.email]));
+    const mails = toEmail.flatMap((row) => {
+      const n = wanted.get(row.dedupeKey ?? "");
+      const to = emailOf.get(row.personId);
+      if (!n || !to) return [];
+      return [
+        {
+          dedupeKey: `notify:${row.dedupeKey ?? row.id}`,
+          to,
+          subject: n.title,
+          text: [n.body ?? "", n.link ? `${context.baseUrl}${n.link}` : ""].filter(Boolean).join("\n\n"),
+        },
+      ];
+    });
+    if (mails.length) await queueMails(db, mails, context.at);
+  }
+  return created;
 }
 
 export async function notificationsFor(db: Db, personId: string, limit = 100): Promise<Notification[]> {

@@ -47,6 +47,8 @@ export interface PluginServices<S = Record<string, unknown>> {
    * the change; give a `dedupeKey` (e.g. the event id) so a retried handler notifies once.
    */
   notify(tx: DbOrTx, notification: NewNotification): Promise<boolean>;
+  /** `notify` for many people in a few statements (a job alerting hundreds at once). Returns how many were new. */
+  notifyMany(tx: DbOrTx, notifications: NewNotification[]): Promise<number>;
   /** Encrypts a secret the plugin must read back later (e.g. a feed URL); AES-256-GCM. */
   seal(plaintext: string): Promise<string>;
   /** Decrypts what `seal` produced; null when tampered with. */
@@ -150,7 +152,14 @@ export interface PluginSetup<S> {
   digest(section: DigestSection<S>): void;
   command(command: PluginCommand<S>): void;
   demo(contribute: (tx: Tx, demo: DemoOrg, s: PluginServices<S>) => Promise<void>): void;
-  provide<K extends keyof Provides>(hook: K, implementation: Provides[K]): void;
+  /**
+   * Provides a hook point for every plugin. Pass the implementation, or a factory that receives
+   * this plugin's services (called once setup has succeeded) when it needs the database.
+   */
+  provide<K extends keyof Provides>(
+    hook: K,
+    implementation: Provides[K] | ((s: PluginServices<S>) => Provides[K]),
+  ): void;
 }
 
 export interface PluginDefinition<S = Record<string, unknown>> {

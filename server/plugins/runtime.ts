@@ -12,7 +12,7 @@ import { setFlash } from "../http/flash.ts";
 import { page, redirect } from "../http/render.tsx";
 import type { Scheduler } from "../jobs/scheduler.ts";
 import { queueMail } from "../mail/outbox.ts";
-import { notify } from "../notifications/notifications.ts";
+import { notify, notifyMany } from "../notifications/notifications.ts";
 import { audit } from "../org/audit.ts";
 import { seal, unseal } from "../org/sealed.ts";
 import { teamsOf } from "../people/teams.ts";
@@ -174,6 +174,7 @@ export class PluginRuntime {
       teamsOf: (personId) => teamsOf(ctx.db, personId),
       notify: (tx, notification) =>
         notify(tx, { ...notification, source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
+      notifyMany: (tx, list) => notifyMany(tx, list, { source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
       seal: (plaintext) => seal(ctx, plaintext),
       unseal: (sealed) => unseal(ctx, sealed),
     };
@@ -260,7 +261,8 @@ export class PluginRuntime {
       const provided = new Map<keyof Provides, unknown>();
       await def.setup(this.setupApi(record, def, provided) as PluginSetup<never>);
       // Hook implementations count only once setup has succeeded.
-      for (const [hook, implementation] of provided) {
+      for (const [hook, provision] of provided) {
+        const implementation = typeof provision === "function" ? provision(this.services(def.id)) : provision;
         this.provided.set(hook, implementation);
         this.providers.set(hook, def.id);
       }
