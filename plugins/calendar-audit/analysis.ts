@@ -46,7 +46,8 @@ export async function seriesViews(
 ): Promise<SeriesView[]> {
   const conditions = [];
   if (filter.recurringOnly ?? true) conditions.push(eq(meetingSeries.recurring, true));
-  if (filter.teamIds) conditions.push(filter.teamIds.length ? inArray(meetingSeries.teamId, filter.teamIds) : sql`false`);
+  if (filter.teamIds)
+    conditions.push(filter.teamIds.length ? inArray(meetingSeries.teamId, filter.teamIds) : sql`false`);
   if (filter.seriesId) conditions.push(eq(meetingSeries.id, filter.seriesId));
   const list = await db
     .select()
@@ -143,7 +144,12 @@ export async function seriesTimeFlags(db: DbOrTx, series: MeetingSeries, now: Da
   const [next] = await db
     .select({ start: meetingOccurrences.start, end: meetingOccurrences.end })
     .from(meetingOccurrences)
-    .where(and(eq(meetingOccurrences.seriesId, series.id), sql`${meetingOccurrences.start} >= ${now.toISOString()}::timestamptz`))
+    .where(
+      and(
+        eq(meetingOccurrences.seriesId, series.id),
+        sql`${meetingOccurrences.start} >= ${now.toISOString()}::timestamptz`,
+      ),
+    )
     .orderBy(meetingOccurrences.start)
     .limit(1);
   const emails = series.attendees.filter((a) => a.partstat !== "DECLINED").map((a) => a.email);

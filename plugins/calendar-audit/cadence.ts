@@ -36,7 +36,10 @@ export function cadenceOf(rrule: string | null): Cadence {
     }
     case "MONTHLY": {
       const times = setPos ? 1 : Math.max(1, byDay.length);
-      return { label: `${times > 1 ? `${times}× ` : ""}${every("monthly")}`, perWeek: times / (weeksPerMonth * interval) };
+      return {
+        label: `${times > 1 ? `${times}× ` : ""}${every("monthly")}`,
+        perWeek: times / (weeksPerMonth * interval),
+      };
     }
     case "YEARLY":
       return { label: every("yearly"), perWeek: 1 / (52 * interval) };

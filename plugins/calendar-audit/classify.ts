@@ -57,19 +57,51 @@ export const categoryLabels: Record<Category, string> = {
 
 /** Title keywords, most specific first: "incident review" is an incident, not a review. */
 const titleRules: { category: Category; pattern: RegExp; word: string }[] = [
-  { category: "not-a-meeting", pattern: /\b(focus|deep work|no meetings?|lunch|commute|gym|ooo|out of office|blocker? time|hold|busy|travel)\b/i, word: "a personal block" },
-  { category: "incident", pattern: /\b(incident|outage|post-?mortem|war ?room|escalation|sev ?[0-4]|on-?call handover)\b/i, word: "incident" },
+  {
+    category: "not-a-meeting",
+    pattern: /\b(focus|deep work|no meetings?|lunch|commute|gym|ooo|out of office|blocker? time|hold|busy|travel)\b/i,
+    word: "a personal block",
+  },
+  {
+    category: "incident",
+    pattern: /\b(incident|outage|post-?mortem|war ?room|escalation|sev ?[0-4]|on-?call handover)\b/i,
+    word: "incident",
+  },
   { category: "hiring-debrief", pattern: /\b(debrief|hiring|candidate|interview loop)\b/i, word: "debrief" },
   { category: "retro", pattern: /\b(retro|retrospective)\b/i, word: "retro" },
-  { category: "one-on-one", pattern: /(\b1\s?[:/-]\s?1\b|\b1on1\b|one[- ]on[- ]one|\bskip[- ]level\b|\bcoaching\b|\bmentoring\b)/i, word: "1:1" },
+  {
+    category: "one-on-one",
+    pattern: /(\b1\s?[:/-]\s?1\b|\b1on1\b|one[- ]on[- ]one|\bskip[- ]level\b|\bcoaching\b|\bmentoring\b)/i,
+    word: "1:1",
+  },
   { category: "onboarding", pattern: /\b(onboarding|orientation|welcome|new hire|buddy)\b/i, word: "onboarding" },
-  { category: "brainstorm", pattern: /\b(brainstorm\w*|ideation|whiteboard|workshop|design sprint|jam)\b/i, word: "brainstorm" },
+  {
+    category: "brainstorm",
+    pattern: /\b(brainstorm\w*|ideation|whiteboard|workshop|design sprint|jam)\b/i,
+    word: "brainstorm",
+  },
   { category: "kickoff", pattern: /\b(kick-?off|project launch|inception)\b/i, word: "kickoff" },
-  { category: "broadcast", pattern: /\b(all[- ]hands|town ?hall|company update|announcements?|webinar|ama|demo day|quarterly update)\b/i, word: "a broadcast" },
-  { category: "decision", pattern: /\b(decision|approval|go\/no-?go|steering|prioriti[sz]ation|planning|roadmap)\b/i, word: "decision or planning" },
+  {
+    category: "broadcast",
+    pattern: /\b(all[- ]hands|town ?hall|company update|announcements?|webinar|ama|demo day|quarterly update)\b/i,
+    word: "a broadcast",
+  },
+  {
+    category: "decision",
+    pattern: /\b(decision|approval|go\/no-?go|steering|prioriti[sz]ation|planning|roadmap)\b/i,
+    word: "decision or planning",
+  },
   { category: "review", pattern: /\b(review|critique|code walkthrough|demo|design crit)\b/i, word: "review" },
-  { category: "external", pattern: /\b(client|customer|vendor|partner|supplier|investor|sales call)\b/i, word: "an outside party" },
-  { category: "status", pattern: /\b(stand-?up|daily|status|sync|scrum|huddle|check-?in|weekly|team meeting|update)\b/i, word: "standup or status" },
+  {
+    category: "external",
+    pattern: /\b(client|customer|vendor|partner|supplier|investor|sales call)\b/i,
+    word: "an outside party",
+  },
+  {
+    category: "status",
+    pattern: /\b(stand-?up|daily|status|sync|scrum|huddle|check-?in|weekly|team meeting|update)\b/i,
+    word: "standup or status",
+  },
 ];
 
 /**

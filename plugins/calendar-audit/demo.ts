@@ -20,7 +20,11 @@ const templates: [string, string, string, number, boolean][] = [
 const icsDate = (plain: Temporal.PlainDateTime): string => plain.toString().replace(/[-:]/g, "").slice(0, 15);
 
 /** iCalendar text for one team, written as a calendar app would export it. */
-export function demoCalendar(team: DemoOrg["teams"][number], people: Map<string, { email: string; name: string }>, now: Date): string {
+export function demoCalendar(
+  team: DemoOrg["teams"][number],
+  people: Map<string, { email: string; name: string }>,
+  now: Date,
+): string {
   const start = Temporal.Instant.fromEpochMilliseconds(now.getTime() - 10 * 7 * 86_400_000)
     .toZonedDateTimeISO(team.timeZone)
     .toPlainDate();
@@ -69,7 +73,11 @@ export function demoCalendar(team: DemoOrg["teams"][number], people: Map<string,
 }
 
 /** Each team's calendar, generated as ICS text and imported through the plugin's own pipeline. */
-export async function importDemoCalendars(tx: Tx, demo: DemoOrg, s: PluginServices<CalendarAuditSettings>): Promise<void> {
+export async function importDemoCalendars(
+  tx: Tx,
+  demo: DemoOrg,
+  s: PluginServices<CalendarAuditSettings>,
+): Promise<void> {
   const people = new Map(demo.people.map((p) => [p.id, { email: p.email.toLowerCase(), name: p.name }]));
   const settings = await s.settings();
   const domains = await orgDomains(tx, settings);
@@ -77,9 +85,23 @@ export async function importDemoCalendars(tx: Tx, demo: DemoOrg, s: PluginServic
   for (const team of demo.teams) {
     const [source] = await tx
       .insert(calendarSources)
-      .values({ kind: "upload", name: `${team.name} calendar (demo)`, teamId: team.id, status: "ok", createdBy: demo.ownerId, lastFetchedAt: demo.now })
+      .values({
+        kind: "upload",
+        name: `${team.name} calendar (demo)`,
+        teamId: team.id,
+        status: "ok",
+        createdBy: demo.ownerId,
+        lastFetchedAt: demo.now,
+      })
       .returning({ id: calendarSources.id });
     const expansion = expand(demoCalendar(team, people, demo.now), window);
-    await storeExpansion(tx, { expansion, window, sourceId: (source as { id: string }).id, teamId: team.id, domains, now: demo.now });
+    await storeExpansion(tx, {
+      expansion,
+      window,
+      sourceId: (source as { id: string }).id,
+      teamId: team.id,
+      domains,
+      now: demo.now,
+    });
   }
 }

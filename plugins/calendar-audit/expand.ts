@@ -65,7 +65,7 @@ export interface ExpandOptions {
 }
 
 /** Safety net for rules like FREQ=MINUTELY since 1990: instances looked at per rule. */
-const MAX_ITERATIONS = 200_000;
+const MAX_ITERATIONS = 50_000;
 const weekMs = 7 * 86_400_000;
 
 /** Last 8 weeks and next 26 weeks around `now`. */
@@ -313,7 +313,8 @@ function lengthOf(ve: ICAL.Component, start: ICAL.Time, zones: ZoneResolver): { 
   const endProp = ve.getFirstProperty("dtend");
   const end = endProp ? readTime(endProp, zones) : null;
   if (end) {
-    if (start.isDate) return { seconds: 0, days: Math.max(0, Math.round((toMs_(end, true) - toMs_(start, true)) / 86_400_000)) };
+    if (start.isDate)
+      return { seconds: 0, days: Math.max(0, Math.round((toMs_(end, true) - toMs_(start, true)) / 86_400_000)) };
     return { seconds: Math.max(0, toMs_(end, false) - toMs_(start, false)) / 1000, days: 0 };
   }
   const duration = ve.getFirstPropertyValue("duration") as ICAL.Duration | null;
@@ -467,7 +468,9 @@ class ZoneResolver {
       else {
         if (!this.#unknown.has(tzid)) {
           this.#unknown.add(tzid);
-          this.#problems.push(`Unknown time zone "${tzid}" with no definition in the file; its times were read as UTC.`);
+          this.#problems.push(
+            `Unknown time zone "${tzid}" with no definition in the file; its times were read as UTC.`,
+          );
         }
         zone = ICAL.Timezone.utcTimezone;
       }

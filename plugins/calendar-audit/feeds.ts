@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, lte, or, isNull } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
 import type { PluginServices } from "../../server/plugin-api.ts";
 import { startImport } from "./importer.ts";
 import { calendarSources } from "./schema.ts";
@@ -115,10 +115,18 @@ export async function refreshDueFeeds(s: Services): Promise<string> {
   for (const source of due) {
     const url = await s.unseal(source.feedUrlSealed ?? "");
     const result = url
-      ? await fetchFeed(url, { timeoutMs: settings.feedTimeoutSeconds * 1000, maxBytes: settings.feedMaxMegabytes * 1_048_576 })
+      ? await fetchFeed(url, {
+          timeoutMs: settings.feedTimeoutSeconds * 1000,
+          maxBytes: settings.feedMaxMegabytes * 1_048_576,
+        })
       : ({ ok: false, reason: "The stored feed URL could not be decrypted; enter it again." } as const);
     if (result.ok) {
-      const run = await startImport(s, { sourceId: source.id, fileName: source.name, text: result.text, createdBy: null });
+      const run = await startImport(s, {
+        sourceId: source.id,
+        fileName: source.name,
+        text: result.text,
+        createdBy: null,
+      });
       const good = run.status === "done" || run.status === "queued";
       await s.db
         .update(calendarSources)

@@ -2,7 +2,14 @@ import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { DbOrTx, PluginServices } from "../../server/plugin-api.ts";
 import { cadenceOf } from "./cadence.ts";
 import { classify } from "./classify.ts";
-import { type Attendee, defaultWindow, type Expansion, type ExpandWindow, expand, NotACalendarError } from "./expand.ts";
+import {
+  type Attendee,
+  defaultWindow,
+  type ExpandWindow,
+  type Expansion,
+  expand,
+  NotACalendarError,
+} from "./expand.ts";
 import { orgDomains } from "./org.ts";
 import { type CalendarImport, calendarImports, calendarSources, meetingOccurrences, meetingSeries } from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
@@ -80,7 +87,8 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
     try {
       expansion = expand(claimed.payload ?? "", window, { maxAttendees: settings.maxAttendees });
     } catch (error) {
-      if (error instanceof NotACalendarError) return finish({ status: "failed", progress: 100, message: error.message });
+      if (error instanceof NotACalendarError)
+        return finish({ status: "failed", progress: 100, message: error.message });
       throw error;
     }
     await progress(50, `Read ${expansion.events.length} events; saving.`);

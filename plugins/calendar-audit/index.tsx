@@ -78,8 +78,8 @@ export default definePlugin<CalendarAuditSettings>({
         if (!row || !Number(row.n)) return null;
         return (
           <p>
-            {Number(row.n)} recurring meetings imported; {Number(row.convert)} are async candidates; {Number(row.done)} converted
-            or stopped. <a href="/calendar-audit/report">See the audit</a>
+            {Number(row.n)} recurring meetings imported; {Number(row.convert)} are async candidates; {Number(row.done)}{" "}
+            converted or stopped. <a href="/calendar-audit/report">See the audit</a>
           </p>
         );
       },
@@ -103,10 +103,17 @@ export default definePlugin<CalendarAuditSettings>({
     api.digest(transitionDigest);
     api.command({
       name: "expand",
-      summary: "Print the occurrences of an .ics file as JSON lines (uid, recurrenceId, start, end, allDay, summary, attendees).",
+      summary:
+        "Print the occurrences of an .ics file as JSON lines (uid, recurrenceId, start, end, allDay, summary, attendees).",
       options: z.object({
-        from: z.iso.datetime({ offset: true, error: "an instant like 2026-03-01T00:00:00Z" }).optional().describe("Window start (default: 8 weeks ago)"),
-        to: z.iso.datetime({ offset: true, error: "an instant like 2026-09-01T00:00:00Z" }).optional().describe("Window end (default: 26 weeks ahead)"),
+        from: z.iso
+          .datetime({ offset: true, error: "an instant like 2026-03-01T00:00:00Z" })
+          .optional()
+          .describe("Window start (default: 8 weeks ago)"),
+        to: z.iso
+          .datetime({ offset: true, error: "an instant like 2026-09-01T00:00:00Z" })
+          .optional()
+          .describe("Window end (default: 26 weeks ahead)"),
       }),
       positionals: [{ name: "file.ics", description: "The iCalendar file to expand", required: true }],
       async run(args, s) {

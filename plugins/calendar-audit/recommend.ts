@@ -31,7 +31,12 @@ const conversions: Partial<Record<Category, { practice: string; link: string | n
 export function recommend(category: Category, poll: PollTally, declinedShare: number): Recommendation {
   const answered = poll.yes + poll.no + poll.unsure;
   if (answered >= 3 && poll.no / answered > 0.5) {
-    return { action: "kill", practice: null, link: null, reason: `${poll.no} of ${answered} attendees would not miss it` };
+    return {
+      action: "kill",
+      practice: null,
+      link: null,
+      reason: `${poll.no} of ${answered} attendees would not miss it`,
+    };
   }
   if (category !== "not-a-meeting" && declinedShare >= 0.5) {
     return {

@@ -36,7 +36,10 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
     return s.page(
       <>
         <PageHeader title={`Meeting audit: ${scope.label}`}>
-          <a class="button button-secondary" href={`/calendar-audit/report.csv${scope.ids?.length === 1 ? `?team=${scope.ids[0]}` : ""}`}>
+          <a
+            class="button button-secondary"
+            href={`/calendar-audit/report.csv${scope.ids?.length === 1 ? `?team=${scope.ids[0]}` : ""}`}
+          >
             Download CSV
           </a>
         </PageHeader>
@@ -65,13 +68,16 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
           </div>
           <div class="card">
             <h2>{money(report.costPerMonth, settings.currency)}</h2>
-            <p>recurring meetings cost per month, plus {money(report.focusCostPerMonth, settings.currency)} of lost focus</p>
+            <p>
+              recurring meetings cost per month, plus {money(report.focusCostPerMonth, settings.currency)} of lost focus
+            </p>
           </div>
           <div class="card">
             <h2>{share} %</h2>
             <p>
-              of {report.recurringSeries} recurring meetings are recommended to convert or kill — the playbook's benchmark is
-              30–40 %{share < 30 ? " (you are below it)" : share > 40 ? " (you are above it)" : " (within it)"}.
+              of {report.recurringSeries} recurring meetings are recommended to convert or kill — the playbook's
+              benchmark is 30–40 %
+              {share < 30 ? " (you are below it)" : share > 40 ? " (you are above it)" : " (within it)"}.
             </p>
           </div>
         </div>
@@ -93,7 +99,22 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
     const settings = await s.settings();
     const scope = await reportScope(s, c.req.query("team"));
     const views = await seriesViews(s.db, settings, scope.ids ? { teamIds: scope.ids } : {});
-    const header = ["uid", "meeting", "cadence", "minutes", "internal", "external", "attendee_hours_per_week", "cost_per_month", "focus_cost_per_month", "kind", "confidence", "recommendation", "outcome", "flags"];
+    const header = [
+      "uid",
+      "meeting",
+      "cadence",
+      "minutes",
+      "internal",
+      "external",
+      "attendee_hours_per_week",
+      "cost_per_month",
+      "focus_cost_per_month",
+      "kind",
+      "confidence",
+      "recommendation",
+      "outcome",
+      "flags",
+    ];
     const lines = views.map((v: SeriesView) =>
       [
         v.series.uid,
@@ -125,7 +146,13 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
     const teamRows = await s.db
       .select({ id: teams.id, name: teams.name })
       .from(teams)
-      .where(managed === null ? undefined : managed.length ? inArray(teams.id, managed) : eq(teams.id, "00000000-0000-0000-0000-000000000000"))
+      .where(
+        managed === null
+          ? undefined
+          : managed.length
+            ? inArray(teams.id, managed)
+            : eq(teams.id, "00000000-0000-0000-0000-000000000000"),
+      )
       .orderBy(teams.name);
     const ids = teamRows.map((t) => t.id);
     const views = await seriesViews(s.db, settings, { teamIds: ids });
@@ -134,14 +161,19 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
     const byId = new Map(views.map((v) => [v.series.id, v]));
     const done = views.filter((v) => v.series.outcome !== "active");
     const outcomes = await Promise.all(
-      done.map(async (v) => ({ v, ...(await beforeAfter(s.db, [v.series.id], new Date(`${v.series.outcomeOn}T00:00:00Z`))) })),
+      done.map(async (v) => ({
+        v,
+        ...(await beforeAfter(s.db, [v.series.id], new Date(`${v.series.outcomeOn}T00:00:00Z`))),
+      })),
     );
     return s.page(
       <>
         <PageHeader title="Transition tracker" />
         <p class="muted">One conversion per team per month, over six to nine months. Weekly status first.</p>
         {teamRows.map((team) => {
-          const candidates = views.filter((v) => v.series.teamId === team.id && v.series.outcome === "active" && v.recommendation.action !== "keep");
+          const candidates = views.filter(
+            (v) => v.series.teamId === team.id && v.series.outcome === "active" && v.recommendation.action !== "keep",
+          );
           const teamDone = done.filter((v) => v.series.teamId === team.id).length;
           return (
             <section class="card" aria-labelledby={`ca-t-${team.id}`}>
@@ -189,7 +221,13 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
                               <span class="muted">nothing left to convert</span>
                             )}
                           </td>
-                          <td>{v ? (v.series.outcome === "active" ? "planned" : `${v.series.outcome} ${v.series.outcomeOn}`) : ""}</td>
+                          <td>
+                            {v
+                              ? v.series.outcome === "active"
+                                ? "planned"
+                                : `${v.series.outcome} ${v.series.outcomeOn}`
+                              : ""}
+                          </td>
                         </tr>
                       );
                     })}
@@ -222,14 +260,18 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
                       </td>
                       <td>{o.before.toFixed(1)}</td>
                       <td>{o.after.toFixed(1)}</td>
-                      <td>{money(o.before ? (o.v.costPerMonth * (o.before - o.after)) / o.before : 0, settings.currency)}</td>
+                      <td>
+                        {money(o.before ? (o.v.costPerMonth * (o.before - o.after)) / o.before : 0, settings.currency)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
           ) : (
-            <p class="muted">Nothing converted or killed yet. Mark a meeting on its page; re-import calendars to measure the change.</p>
+            <p class="muted">
+              Nothing converted or killed yet. Mark a meeting on its page; re-import calendars to measure the change.
+            </p>
           )}
         </section>
       </>,
@@ -248,7 +290,8 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
     );
     if (!form.ok) throw new HttpError(422, Object.values(form.errors)[0] ?? "Check the form.");
     const managed = await managedTeamIds(s);
-    if (managed !== null && !managed.includes(form.data.teamId)) throw new HttpError(403, "You do not manage this team.");
+    if (managed !== null && !managed.includes(form.data.teamId))
+      throw new HttpError(403, "You do not manage this team.");
     const settings = await s.settings();
     const [v] = await seriesViews(s.db, settings, { seriesId: form.data.seriesId });
     if (!v || v.series.teamId !== form.data.teamId) throw new HttpError(422, "Choose a meeting of this team.");
@@ -268,4 +311,3 @@ export function nextMonths(now: Date, n: number): string[] {
   const start = Temporal.PlainYearMonth.from({ year: now.getUTCFullYear(), month: now.getUTCMonth() + 1 });
   return Array.from({ length: n }, (_, i) => start.add({ months: i }).toString());
 }
-

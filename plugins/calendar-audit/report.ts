@@ -29,7 +29,12 @@ const weekMs = 7 * 86_400_000;
  * into recurring and one-off, aggregated in the database. Personal blocks and all-day entries
  * are not meetings and are left out.
  */
-export async function meetingHoursByWeek(db: DbOrTx, teamIds: string[] | null, from: Date, to: Date): Promise<WeekHours[]> {
+export async function meetingHoursByWeek(
+  db: DbOrTx,
+  teamIds: string[] | null,
+  from: Date,
+  to: Date,
+): Promise<WeekHours[]> {
   const hours = sql<number>`sum(extract(epoch from (${meetingOccurrences.end} - ${meetingOccurrences.start})) / 3600 * (${meetingOccurrences.required} + ${meetingOccurrences.optional} * 0.5))`;
   const week = sql<string>`to_char(date_trunc('week', ${meetingOccurrences.start} at time zone 'UTC'), 'YYYY-MM-DD')`;
   const rows = await db
@@ -63,7 +68,12 @@ export async function headcount(db: DbOrTx, teamIds: string[] | null): Promise<n
 }
 
 /** The audit of the last eight weeks for some teams (or the org), from stored occurrences and series views. */
-export async function teamReport(db: DbOrTx, teamIds: string[] | null, views: SeriesView[], now: Date): Promise<TeamReport> {
+export async function teamReport(
+  db: DbOrTx,
+  teamIds: string[] | null,
+  views: SeriesView[],
+  now: Date,
+): Promise<TeamReport> {
   const from = new Date(now.getTime() - 8 * weekMs);
   const weeks = await meetingHoursByWeek(db, teamIds, from, now);
   const people = Math.max(1, await headcount(db, teamIds));
@@ -86,7 +96,11 @@ export async function teamReport(db: DbOrTx, teamIds: string[] | null, views: Se
 }
 
 /** Attendee-hours per week of one series in the four weeks before and after a date. */
-export async function beforeAfter(db: DbOrTx, seriesIds: string[], on: Date): Promise<{ before: number; after: number }> {
+export async function beforeAfter(
+  db: DbOrTx,
+  seriesIds: string[],
+  on: Date,
+): Promise<{ before: number; after: number }> {
   if (!seriesIds.length) return { before: 0, after: 0 };
   const span = 4 * weekMs;
   const hours = (from: Date, to: Date) =>
@@ -96,7 +110,11 @@ export async function beforeAfter(db: DbOrTx, seriesIds: string[], on: Date): Pr
       })
       .from(meetingOccurrences)
       .where(
-        and(inArray(meetingOccurrences.seriesId, seriesIds), gte(meetingOccurrences.start, from), lt(meetingOccurrences.start, to)),
+        and(
+          inArray(meetingOccurrences.seriesId, seriesIds),
+          gte(meetingOccurrences.start, from),
+          lt(meetingOccurrences.start, to),
+        ),
       );
   const [b] = await hours(new Date(on.getTime() - span), on);
   const [a] = await hours(on, new Date(on.getTime() + span));

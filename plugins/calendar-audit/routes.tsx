@@ -125,7 +125,10 @@ const feedSchema = z.object({
   target: z.string().trim().min(1, "Choose whose calendar this is."),
 });
 
-async function targetOf(s: Services, target: string): Promise<{ personId: string | null; teamId: string | null } | null> {
+async function targetOf(
+  s: Services,
+  target: string,
+): Promise<{ personId: string | null; teamId: string | null } | null> {
   const viewer = s.viewer;
   if (!viewer) return null;
   if (target === "me") return { personId: viewer.id, teamId: null };
@@ -135,7 +138,12 @@ async function targetOf(s: Services, target: string): Promise<{ personId: string
   return null;
 }
 
-async function indexPage(s: Services, errors: FieldErrors = {}, values: Record<string, string> = {}, status: 200 | 422 = 200) {
+async function indexPage(
+  s: Services,
+  errors: FieldErrors = {},
+  values: Record<string, string> = {},
+  status: 200 | 422 = 200,
+) {
   const settings = await s.settings();
   const viewer = s.viewer;
   if (!viewer) throw new HttpError(401, "Please sign in.");
@@ -153,7 +161,12 @@ async function indexPage(s: Services, errors: FieldErrors = {}, values: Record<s
     ? await s.db
         .select()
         .from(calendarImports)
-        .where(inArray(calendarImports.sourceId, sources.map((x) => x.id)))
+        .where(
+          inArray(
+            calendarImports.sourceId,
+            sources.map((x) => x.id),
+          ),
+        )
         .orderBy(desc(calendarImports.createdAt))
         .limit(5)
     : [];
@@ -190,7 +203,13 @@ async function indexPage(s: Services, errors: FieldErrors = {}, values: Record<s
       <div class="split">
         <section class="card" aria-labelledby="ca-upload">
           <h2 id="ca-upload">Upload calendars</h2>
-          <form method="post" action="/calendar-audit/upload" enctype="multipart/form-data" class="stack" hx-boost="false">
+          <form
+            method="post"
+            action="/calendar-audit/upload"
+            enctype="multipart/form-data"
+            class="stack"
+            hx-boost="false"
+          >
             <FormErrors errors={errors.files ? { files: errors.files } : {}} />
             <div class={errors.files ? "field has-error" : "field"}>
               <label for="ca-files">.ics files (several at once)</label>
@@ -266,14 +285,17 @@ export function calendarAuditPages(r: PluginRoutes<CalendarAuditSettings>): void
     } catch (error) {
       throw new HttpError(400, "The upload could not be read.", { cause: error });
     }
-    const files = ([] as (string | File)[]).concat(body.files ?? []).filter((f): f is File => f instanceof File && f.size > 0);
+    const files = ([] as (string | File)[])
+      .concat(body.files ?? [])
+      .filter((f): f is File => f instanceof File && f.size > 0);
     const target = typeof body.target === "string" ? body.target : "";
     if (!files.length) return indexPage(s, { files: "Choose one or more .ics files." }, { target }, 422);
     const owner = await targetOf(s, target);
     if (!owner) return indexPage(s, { files: "Choose your own calendar or a team you manage." }, { target }, 422);
     const texts: { name: string; text: string }[] = [];
     for (const file of files) {
-      if (file.size > MAX_UPLOAD_BYTES) return indexPage(s, { files: `${file.name} is larger than 20 MB.` }, { target }, 422);
+      if (file.size > MAX_UPLOAD_BYTES)
+        return indexPage(s, { files: `${file.name} is larger than 20 MB.` }, { target }, 422);
       const text = await file.text();
       if (!/^\uFEFF?\s*BEGIN:VCALENDAR/i.test(text.slice(0, 1024))) {
         return indexPage(s, { files: `${file.name} is not an iCalendar (.ics) file.` }, { target }, 422);
@@ -282,12 +304,14 @@ export function calendarAuditPages(r: PluginRoutes<CalendarAuditSettings>): void
     }
     const source = await uploadSource(s, owner, viewer.id);
     const runs: CalendarImport[] = [];
-    for (const t of texts) runs.push(await startImport(s, { sourceId: source, fileName: t.name, text: t.text, createdBy: viewer.id }));
+    for (const t of texts)
+      runs.push(await startImport(s, { sourceId: source, fileName: t.name, text: t.text, createdBy: viewer.id }));
     const failed = runs.filter((x) => x.status === "failed");
     if (failed.length) s.flash("error", failed.map((x) => `${x.fileName}: ${x.message}`).join(" "));
     else s.flash("success", runs.map((x) => `${x.fileName}: ${x.message ?? "queued"}`).join(" "));
     const first = runs[0];
-    if (runs.length === 1 && first && first.status === "queued") return s.redirect(`/calendar-audit/imports/${first.id}`);
+    if (runs.length === 1 && first && first.status === "queued")
+      return s.redirect(`/calendar-audit/imports/${first.id}`);
     return s.redirect("/calendar-audit");
   });
 
@@ -332,7 +356,11 @@ export function calendarAuditPages(r: PluginRoutes<CalendarAuditSettings>): void
   });
 }
 
-async function uploadSource(s: Services, owner: { personId: string | null; teamId: string | null }, by: string): Promise<string> {
+async function uploadSource(
+  s: Services,
+  owner: { personId: string | null; teamId: string | null },
+  by: string,
+): Promise<string> {
   const [existing] = await s.db
     .select({ id: calendarSources.id })
     .from(calendarSources)
@@ -347,8 +375,13 @@ async function uploadSource(s: Services, owner: { personId: string | null; teamI
   if (existing) return existing.id;
   const [row] = await s.db
     .insert(calendarSources)
-    .values({ kind: "upload", name: owner.teamId ? "Team upload" : "My uploads", ...owner, status: "ok", createdBy: by })
+    .values({
+      kind: "upload",
+      name: owner.teamId ? "Team upload" : "My uploads",
+      ...owner,
+      status: "ok",
+      createdBy: by,
+    })
     .returning({ id: calendarSources.id });
   return (row as { id: string }).id;
 }
-

@@ -59,14 +59,16 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
               <dt>Attendees</dt>
               <dd>
                 {view.internal} inside, {view.external} outside, {view.declined} declined
-                {v.attendeeTotal > v.attendees.length ? ` (${v.attendeeTotal} invited; the first ${v.attendees.length} listed)` : ""}
+                {v.attendeeTotal > v.attendees.length
+                  ? ` (${v.attendeeTotal} invited; the first ${v.attendees.length} listed)`
+                  : ""}
               </dd>
               <dt>Attendee-hours per week</dt>
               <dd>{view.attendeeHoursPerWeek.toFixed(1)} h</dd>
               <dt>Cost per month</dt>
               <dd>
-                {money(view.costPerMonth, settings.currency)} plus {money(view.focusCostPerMonth, settings.currency)} of lost
-                focus time
+                {money(view.costPerMonth, settings.currency)} plus {money(view.focusCostPerMonth, settings.currency)} of
+                lost focus time
               </dd>
               <dt>Flags</dt>
               <dd>{[...view.flags, ...timeFlags].join(" · ") || "none"}</dd>
@@ -82,7 +84,9 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
             <h2 id="ca-verdict">Recommendation: {rec.action}</h2>
             <p>
               {categoryLabels[view.category]} ({categoryGroups[view.category]}){" "}
-              {v.overrideCategory ? "— set by a manager" : `— ${Math.round(v.confidence * 100)} % sure: ${v.reasons.join("; ")}`}
+              {v.overrideCategory
+                ? "— set by a manager"
+                : `— ${Math.round(v.confidence * 100)} % sure: ${v.reasons.join("; ")}`}
             </p>
             <p>Why: {rec.reason}.</p>
             {rec.practice ? (
