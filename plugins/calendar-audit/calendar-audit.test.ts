@@ -8,7 +8,7 @@ import { calendarImports, calendarSources, meetingOccurrences, meetingSeries, po
 let t: TestApp;
 beforeAll(async () => {
   t = await testApp({ plugins: ["calendar-audit"] });
-});
+}, 30_000);
 afterAll(() => t.close());
 
 function standupIcs(emails: string[], summary = "Daily standup"): string {

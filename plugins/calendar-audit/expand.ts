@@ -94,6 +94,9 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
   const masters = new Map<string, ICAL.Component>();
   const overrides = new Map<string, ICAL.Component[]>();
   for (const ve of vevents) {
+    // Detach from the VCALENDAR: ical.js otherwise scans every sibling for a VTIMEZONE on each
+    // TZID it reads (quadratic in the file size); zones are resolved by ZoneResolver instead.
+    (ve as unknown as { parent: ICAL.Component | null }).parent = null;
     const uid = String(ve.getFirstPropertyValue("uid") ?? "").trim();
     if (!uid) {
       problems.push(`An event without a UID ("${summaryOf(ve)}") was skipped.`);
