@@ -1,0 +1,273 @@
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { eq } from "drizzle-orm";
+import { mailOutbox } from "../../server/mail/schema.ts";
+import { type TestApp, testApp } from "../../server/testing/test-app.ts";
+import { checkFeedUrl, fetchFeed, maskFeedUrl, retryDelayMs } from "./feeds.ts";
+import { calendarImports, calendarSources, meetingOccurrences, meetingSeries, pollAnswers } from "./schema.ts";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await testApp({ plugins: ["calendar-audit"] });
+}, 30_000);
+afterAll(() => t.close());
+
+function standupIcs(emails: string[], summary = "Daily standup"): string {
+  return [
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "BEGIN:VEVENT",
+    "UID:team-standup@test",
+    "DTSTART;TZID=Europe/Berlin:20260302T093000",
+    "DURATION:PT30M",
+    "RRULE:FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR",
+    `SUMMARY:${summary}`,
+    ...emails.map(
+      (e, i) =>
+        `ATTENDEE;ROLE=${i === emails.length - 1 ? "OPT-PARTICIPANT" : "REQ-PARTICIPANT"};PARTSTAT=ACCEPTED:mailto:${e}`,
+    ),
+    "ATTENDEE;CUTYPE=ROOM;CN=Big room:mailto:room@example.com",
+    "END:VEVENT",
+    "BEGIN:VEVENT",
+    "UID:one-off@test",
+    "DTSTART:20260304T130000Z",
+    "DTEND:20260304T140000Z",
+    "SUMMARY:Vendor call",
+    "ATTENDEE;PARTSTAT=ACCEPTED:mailto:sales@vendor.io",
+    `ATTENDEE;PARTSTAT=ACCEPTED:mailto:${emails[0]}`,
+    "END:VEVENT",
+    "END:VCALENDAR",
+  ].join("\r\n");
+}
+
+function upload(files: { name: string; text: string; type?: string }[], target = "me"): FormData {
+  const form = new FormData();
+  for (const f of files) form.append("files", new File([f.text], f.name, { type: f.type ?? "text/calendar" }));
+  form.append("target", target);
+  return form;
+}
+
+describe("calendar-audit plugin", () => {
+  it("imports uploaded calendars, classifies the series with reasons, and shows cost", async () => {
+    const member = await t.signedIn("member");
+    const others = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(() => t.person()));
+    const emails = [member.person.email, ...others.map((p) => p.email)];
+    const res = await member.request("/calendar-audit/upload", {
+      method: "POST",
+      body: upload([{ name: "work.ics", text: standupIcs(emails) }]),
+    });
+    expect(res.status).toBe(303);
+    const [series] = await t.ctx.db.select().from(meetingSeries).where(eq(meetingSeries.uid, "team-standup@test"));
+    expect(series?.category).toBe("status");
+    expect(series?.reasons).toEqual(["title says standup or status", "daily (weekdays)", "9 attendees"]);
+    expect(series?.rooms).toEqual(["Big room"]);
+    expect(series?.hasEnd).toBe(false);
+    const occurrences = await t.ctx.db
+      .select()
+      .from(meetingOccurrences)
+      .where(eq(meetingOccurrences.seriesId, series?.id ?? ""));
+    // Window: to Monday 31 August 09:00Z, 26 weeks after the clock; that morning's 07:30Z standup is in it.
+    expect(occurrences.length).toBe(26 * 5 + 1);
+    expect(occurrences.every((o) => o.required === 8 && o.optional === 1)).toBe(true);
+    const page = await (await member.get(`/calendar-audit/series/${series?.id}`)).text();
+    expect(page).toContain("Recommendation: convert");
+    expect(page).toContain("a weekly written update");
+    // 5 × 0.5 h × (8 + 0.5) = 21.25 attendee-hours per week.
+    expect(page).toContain("21.3 h");
+    expect(page).toContain("9 attendees");
+    expect(page).toContain("no end date");
+    const [vendor] = await t.ctx.db.select().from(meetingSeries).where(eq(meetingSeries.uid, "one-off@test"));
+    expect(vendor?.category).toBe("external");
+  });
+
+  it("keeps a manager's override across re-imports", async () => {
+    const manager = await t.signedIn("admin");
+    const [series] = await t.ctx.db.select().from(meetingSeries).where(eq(meetingSeries.uid, "team-standup@test"));
+    const res = await manager.post(`/calendar-audit/series/${series?.id}/classify`, { category: "incident" });
+    expect(res.status).toBe(303);
+    const again = await manager.request("/calendar-audit/upload", {
+      method: "POST",
+      body: upload([
+        { name: "again.ics", text: standupIcs(["x@example.com", "y@example.com"], "Daily standup (renamed)") },
+      ]),
+    });
+    expect(again.status).toBe(303);
+    const [after] = await t.ctx.db.select().from(meetingSeries).where(eq(meetingSeries.uid, "team-standup@test"));
+    expect(after?.id).toBe(series?.id ?? "");
+    expect(after?.summary).toBe("Daily standup (renamed)");
+    expect(after?.overrideCategory).toBe("incident");
+    expect(after?.category).toBe("status");
+  });
+
+  it("refuses a non-ICS upload with 422 and stores nothing", async () => {
+    const member = await t.signedIn("member");
+    const before = (await t.ctx.db.select().from(calendarImports)).length;
+    const res = await member.request("/calendar-audit/upload", {
+      method: "POST",
+      body: upload([{ name: "photo.png", text: "\x89PNG\r\n", type: "image/png" }]),
+    });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain("photo.png is not an iCalendar (.ics) file.");
+    expect((await t.ctx.db.select().from(calendarImports)).length).toBe(before);
+  });
+
+  it("imports the readable events of a damaged file and lists what it skipped", async () => {
+    const member = await t.signedIn("member");
+    const text = await Bun.file(`${import.meta.dir}/fixtures/truncated.ics`).text();
+    const res = await member.request("/calendar-audit/upload", {
+      method: "POST",
+      body: upload([{ name: "broken.ics", text }]),
+    });
+    expect(res.status).toBe(303);
+    const [row] = await t.ctx.db.select().from(calendarImports).where(eq(calendarImports.fileName, "broken.ics"));
+    expect(row?.status).toBe("done");
+    expect(row?.eventCount).toBe(2);
+    expect(row?.problems.join(" ")).toContain("damaged");
+  });
+
+  it("queues a large calendar, shows its progress, and the worker imports it", async () => {
+    const member = await t.signedIn("member");
+    const filler = Array.from({ length: 3000 }, (_, i) =>
+      [
+        "BEGIN:VEVENT",
+        `UID:filler-${i}@test`,
+        `DTSTART:202603${String((i % 27) + 1).padStart(2, "0")}T100000Z`,
+        "DURATION:PT30M",
+        `SUMMARY:Focus block number ${i} with a long title to make the file bigger than the inline limit of the importer`,
+        `DESCRIPTION:${"x".repeat(100)}`,
+        "END:VEVENT",
+      ].join("\r\n"),
+    );
+    const text = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${filler.join("\r\n")}\r\nEND:VCALENDAR\r\n`;
+    expect(text.length).toBeGreaterThan(512 * 1024);
+    expect(text.length).toBeLessThan(1024 * 1024);
+    const res = await member.request("/calendar-audit/upload", {
+      method: "POST",
+      body: upload([{ name: "big.ics", text }]),
+    });
+    expect(res.status).toBe(303);
+    const location = res.headers.get("location") ?? "";
+    expect(location).toMatch(/^\/calendar-audit\/imports\//);
+    const progress = await (await member.get(location)).text();
+    expect(progress).toContain("queued");
+    expect(progress).toContain('hx-trigger="every 1s"');
+    await t.ctx.scheduler.runNow("calendar-audit.run-imports");
+    const done = await (await member.get(location)).text();
+    expect(done).toContain("Imported 3000 events");
+    expect(done).not.toContain("hx-trigger");
+  });
+
+  it("polls attendees in the portal and by email, and shows the totals on the series page", async () => {
+    const admin = await t.signedIn("admin");
+    const voter = await t.signedIn("member");
+    const ics = standupIcs([voter.person.email, admin.person.email], "Weekly status").replace(
+      "team-standup@test",
+      "poll@test",
+    );
+    await admin.request("/calendar-audit/upload", { method: "POST", body: upload([{ name: "poll.ics", text: ics }]) });
+    const [series] = await t.ctx.db.select().from(meetingSeries).where(eq(meetingSeries.uid, "poll@test"));
+    expect((await admin.post(`/calendar-audit/series/${series?.id}/poll`, {})).status).toBe(303);
+    const mails = await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, voter.person.email));
+    expect(mails.map((m) => m.subject)).toContain('Would you miss "Weekly status"?');
+    expect(
+      (await voter.post(`/calendar-audit/series/${series?.id}/answer`, { answer: "no", comment: "" })).status,
+    ).toBe(303);
+    expect(
+      await t.ctx.db
+        .select()
+        .from(pollAnswers)
+        .where(eq(pollAnswers.seriesId, series?.id ?? "")),
+    ).toHaveLength(1);
+    const page = await (await admin.get(`/calendar-audit/series/${series?.id}`)).text();
+    expect(page).toContain("0 would miss it, 1 would not");
+    // Someone who is not invited cannot answer.
+    const stranger = await t.signedIn("admin");
+    expect((await stranger.post(`/calendar-audit/series/${series?.id}/answer`, { answer: "yes" })).status).toBe(403);
+  });
+
+  it("reports hours, the recurring share and the benchmark, with SVG charts and a CSV export", async () => {
+    const admin = await t.signedIn("admin");
+    const page = await (await admin.get("/calendar-audit/report")).text();
+    expect(page).toContain("<svg");
+    expect(page).toContain("30–40 %");
+    const csv = await admin.get("/calendar-audit/report.csv");
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const body = await csv.text();
+    expect(body.split("\r\n")[0]).toContain("attendee_hours_per_week");
+    expect(body).toContain('"Daily standup (renamed)"');
+    expect((await (await t.signedIn("member")).get("/calendar-audit/report")).status).toBe(403);
+  });
+
+  it("refuses feed URLs that are not http(s), and stores accepted ones sealed and masked", async () => {
+    expect(checkFeedUrl("file:///etc/passwd")).toEqual({
+      ok: false,
+      reason: "Only http and https feed URLs are fetched, not file.",
+    });
+    expect(checkFeedUrl("webcal://calendar.example.com/ical/abc/basic.ics").ok).toBe(true);
+    expect(maskFeedUrl(new URL("https://calendar.google.com/calendar/ical/secret-token-123/basic.ics"))).toBe(
+      "https://calendar.google.com/cal….ics",
+    );
+    const member = await t.signedIn("member");
+    const bad = await member.post("/calendar-audit/feeds", {
+      name: "Mine",
+      url: "ftp://x.example/cal.ics",
+      target: "me",
+    });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain("not ftp");
+    const ok = await member.post("/calendar-audit/feeds", {
+      name: "Mine",
+      url: "http://127.0.0.1:9/never.ics",
+      target: "me",
+    });
+    expect(ok.status).toBe(303);
+    const [source] = await t.ctx.db.select().from(calendarSources).where(eq(calendarSources.kind, "feed"));
+    expect(source?.feedUrlSealed).not.toContain("127.0.0.1");
+    expect(source?.feedUrlMasked).toBe("http://127.0.0.1:9/nev….ics");
+    expect(source?.status).toBe("failed");
+    expect(source?.lastError).toContain("Could not connect");
+    expect(source?.failures).toBe(1);
+    expect(retryDelayMs(1)).toBe(300_000);
+    expect(retryDelayMs(3)).toBe(1_200_000);
+  });
+
+  it("fetches a feed with manual redirects, a size limit and a timeout", async () => {
+    const ics = standupIcs(["a@example.com"]);
+    const server = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      async fetch(req) {
+        const path = new URL(req.url).pathname;
+        if (path === "/hop") return new Response(null, { status: 302, headers: { Location: "/cal.ics" } });
+        if (path === "/loop") return new Response(null, { status: 302, headers: { Location: "/loop" } });
+        if (path === "/file") return new Response(null, { status: 302, headers: { Location: "file:///etc/passwd" } });
+        if (path === "/big") return new Response("x".repeat(2_000_000));
+        if (path === "/slow") {
+          await Bun.sleep(1500);
+          return new Response(ics);
+        }
+        return new Response(ics, { headers: { "Content-Type": "text/calendar" } });
+      },
+    });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const limits = { timeoutMs: 500, maxBytes: 1_000_000 };
+      expect(await fetchFeed(`${base}/hop`, limits)).toEqual({ ok: true, text: ics });
+      expect(await fetchFeed(`${base}/loop`, limits)).toEqual({ ok: false, reason: "More than 3 redirects." });
+      expect(await fetchFeed(`${base}/file`, limits)).toEqual({
+        ok: false,
+        reason: "Only http and https feed URLs are fetched, not file.",
+      });
+      expect(await fetchFeed(`${base}/big`, limits)).toEqual({ ok: false, reason: "The feed is larger than 1 MB." });
+      expect(await fetchFeed(`${base}/slow`, limits)).toEqual({ ok: false, reason: "No answer within 1 s." });
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  it("keeps series of other teams out of a member's view", async () => {
+    const outsider = await t.signedIn("member");
+    const [series] = await t.ctx.db.select().from(meetingSeries).where(eq(meetingSeries.uid, "team-standup@test"));
+    expect((await outsider.get(`/calendar-audit/series/${series?.id}`)).status).toBe(404);
+    expect((await outsider.get("/calendar-audit/series/not-a-uuid")).status).toBe(404);
+  });
+});
