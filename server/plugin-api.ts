@@ -170,6 +170,13 @@ export type { SafeHtml } from "../views/html/escape.ts";
  */
 export { raw } from "../views/html/escape.ts";
 /**
+ * Rows of a raw `db.execute(sql\`…\`)` on either driver (postgres.js returns an array, PGlite `{ rows }`).
+ *
+ * @example
+ * const rows = rowsOf<{ n: number }>(await s.db.execute(sql`select count(*)::int as n from kudos.kudos`));
+ */
+export { instant, rowsOf } from "./db/rows.ts";
+/**
  * The error a route throws for an expected failure; core renders it as a page, an htmx
  * fragment or JSON under `/api`.
  *
@@ -205,6 +212,13 @@ export { claimPersonPeriod, latestOccurrence, peopleDue } from "./jobs/person-sc
  * <article class="update-body">{renderMarkdown(update.body)}</article>
  */
 export { markdownToText, renderMarkdown } from "./markdown/markdown.ts";
+/**
+ * The organization (one row: name, internal email domains, default time zone), read-only.
+ *
+ * @example
+ * const [org] = await s.db.select({ domains: organization.emailDomains }).from(organization);
+ */
+export { organization } from "./org/schema.ts";
 /**
  * Core tables a plugin may read (and join) but should not write: people, teams, memberships,
  * holidays and out-of-office periods.

@@ -21,6 +21,8 @@ import type { CalendarAuditSettings } from "./settings.ts";
 
 /** The largest file the upload form accepts (the portal's request limit may be lower). */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
+/** One upload request may carry several files of up to 20 MB each. */
+export const MAX_UPLOAD_REQUEST_BYTES = 64 * 1024 * 1024;
 
 export function money(value: number, currency: string): string {
   return `${currency}${Math.round(value).toLocaleString("en")}`;
@@ -276,44 +278,49 @@ async function indexPage(
 export function calendarAuditPages(r: PluginRoutes<CalendarAuditSettings>): void {
   r.get("/", "member", (_c, s) => indexPage(s));
 
-  r.post("/upload", "member", async (c, s) => {
-    const viewer = s.viewer;
-    if (!viewer) throw new HttpError(401, "Please sign in.");
-    let body: Record<string, string | File | (string | File)[]>;
-    try {
-      body = await c.req.parseBody({ all: true });
-    } catch (error) {
-      throw new HttpError(400, "The upload could not be read.", { cause: error });
-    }
-    const files = ([] as (string | File)[])
-      .concat(body.files ?? [])
-      .filter((f): f is File => f instanceof File && f.size > 0);
-    const target = typeof body.target === "string" ? body.target : "";
-    if (!files.length) return indexPage(s, { files: "Choose one or more .ics files." }, { target }, 422);
-    const owner = await targetOf(s, target);
-    if (!owner) return indexPage(s, { files: "Choose your own calendar or a team you manage." }, { target }, 422);
-    const texts: { name: string; text: string }[] = [];
-    for (const file of files) {
-      if (file.size > MAX_UPLOAD_BYTES)
-        return indexPage(s, { files: `${file.name} is larger than 20 MB.` }, { target }, 422);
-      const text = await file.text();
-      if (!/^\uFEFF?\s*BEGIN:VCALENDAR/i.test(text.slice(0, 1024))) {
-        return indexPage(s, { files: `${file.name} is not an iCalendar (.ics) file.` }, { target }, 422);
+  r.post(
+    "/upload",
+    "member",
+    async (c, s) => {
+      const viewer = s.viewer;
+      if (!viewer) throw new HttpError(401, "Please sign in.");
+      let body: Record<string, string | File | (string | File)[]>;
+      try {
+        body = await c.req.parseBody({ all: true });
+      } catch (error) {
+        throw new HttpError(400, "The upload could not be read.", { cause: error });
       }
-      texts.push({ name: file.name || "calendar.ics", text });
-    }
-    const source = await uploadSource(s, owner, viewer.id);
-    const runs: CalendarImport[] = [];
-    for (const t of texts)
-      runs.push(await startImport(s, { sourceId: source, fileName: t.name, text: t.text, createdBy: viewer.id }));
-    const failed = runs.filter((x) => x.status === "failed");
-    if (failed.length) s.flash("error", failed.map((x) => `${x.fileName}: ${x.message}`).join(" "));
-    else s.flash("success", runs.map((x) => `${x.fileName}: ${x.message ?? "queued"}`).join(" "));
-    const first = runs[0];
-    if (runs.length === 1 && first && first.status === "queued")
-      return s.redirect(`/calendar-audit/imports/${first.id}`);
-    return s.redirect("/calendar-audit");
-  });
+      const files = ([] as (string | File)[])
+        .concat(body.files ?? [])
+        .filter((f): f is File => f instanceof File && f.size > 0);
+      const target = typeof body.target === "string" ? body.target : "";
+      if (!files.length) return indexPage(s, { files: "Choose one or more .ics files." }, { target }, 422);
+      const owner = await targetOf(s, target);
+      if (!owner) return indexPage(s, { files: "Choose your own calendar or a team you manage." }, { target }, 422);
+      const texts: { name: string; text: string }[] = [];
+      for (const file of files) {
+        if (file.size > MAX_UPLOAD_BYTES)
+          return indexPage(s, { files: `${file.name} is larger than 20 MB.` }, { target }, 422);
+        const text = await file.text();
+        if (!/^\uFEFF?\s*BEGIN:VCALENDAR/i.test(text.slice(0, 1024))) {
+          return indexPage(s, { files: `${file.name} is not an iCalendar (.ics) file.` }, { target }, 422);
+        }
+        texts.push({ name: file.name || "calendar.ics", text });
+      }
+      const source = await uploadSource(s, owner, viewer.id);
+      const runs: CalendarImport[] = [];
+      for (const t of texts)
+        runs.push(await startImport(s, { sourceId: source, fileName: t.name, text: t.text, createdBy: viewer.id }));
+      const failed = runs.filter((x) => x.status === "failed");
+      if (failed.length) s.flash("error", failed.map((x) => `${x.fileName}: ${x.message}`).join(" "));
+      else s.flash("success", runs.map((x) => `${x.fileName}: ${x.message ?? "queued"}`).join(" "));
+      const first = runs[0];
+      if (runs.length === 1 && first && first.status === "queued")
+        return s.redirect(`/calendar-audit/imports/${first.id}`);
+      return s.redirect("/calendar-audit");
+    },
+    { maxBodyBytes: MAX_UPLOAD_REQUEST_BYTES },
+  );
 
   r.get("/imports/:id", "member", async (c, s) => {
     const id = uuidParam(c.req.param("id"), "import");
