@@ -43,14 +43,17 @@ const wrongTypedJson = Object.fromEntries(commonFields.map((field, i) => [field,
 
 interface BadRequest {
   name: string;
-  body: () => BodyInit;
+  body: (rule: RouteRule) => BodyInit;
   contentType: string;
   /** What the status must satisfy besides "not a 5xx". */
   expectStatus?: (status: number) => boolean;
   expected?: string;
 }
 
-const oversized = `a=${"x".repeat(MAX_BODY_BYTES + 1)}`;
+/** One byte over the route's own limit (upload routes declare a larger one). */
+function oversized(rule: RouteRule): string {
+  return `a=${"x".repeat((rule.maxBodyBytes ?? MAX_BODY_BYTES) + 1)}`;
+}
 
 const badBodies: BadRequest[] = [
   { name: "malformed urlencoded", body: () => "%zz&&==&%&=%G1", contentType: form },
@@ -65,17 +68,17 @@ const badBodies: BadRequest[] = [
   { name: "wrong-typed JSON fields", body: () => JSON.stringify(wrongTypedJson), contentType: json },
   {
     name: "a body over the size limit",
-    body: () => oversized,
+    body: (rule) => oversized(rule),
     contentType: form,
     expectStatus: (status) => status === 413,
     expected: "413",
   },
   {
     name: "a streamed body over the size limit (no Content-Length)",
-    body: () =>
+    body: (rule) =>
       new ReadableStream({
         start(controller) {
-          controller.enqueue(new TextEncoder().encode(oversized));
+          controller.enqueue(new TextEncoder().encode(oversized(rule)));
           controller.close();
         },
       }),
@@ -147,7 +150,7 @@ for (const rule of mutating) {
         const res = await expectNothingChanged(rule, (client) =>
           client.request(concretePath(rule.path), {
             method: rule.method,
-            body: bad.body(),
+            body: bad.body(rule),
             headers: { "Content-Type": bad.contentType },
           }),
         );
