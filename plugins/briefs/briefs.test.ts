@@ -368,3 +368,38 @@ describe("hiring debriefs", () => {
     expect(again).toHaveLength(2);
   });
 });
+
+describe("demo data", () => {
+  it("adds briefs in several states, two interviews with notes and a decisions log", async () => {
+    const d = await testApp({ plugins: ["briefs"] });
+    try {
+      const crew = await Promise.all([1, 2, 3, 4, 5, 6].map(() => d.person()));
+      const [team] = await d.ctx.db.insert(teams).values({ name: "Demo", timeZone: "UTC" }).returning();
+      const ids = crew.map((p) => p.id);
+      const demo = {
+        ownerId: ids[0] as string,
+        people: crew.map((p) => ({ id: p.id, email: p.email, name: p.name, timeZone: "UTC", role: "member" })),
+        teams: [
+          {
+            id: (team as { id: string }).id,
+            name: "Demo",
+            timeZone: "UTC",
+            memberIds: ids,
+            managerIds: [ids[0] as string],
+          },
+        ],
+        now: d.clock.now(),
+      };
+      const contributor = d.ctx.demo.find((c) => c.owner === "briefs");
+      if (!contributor) throw new Error("no briefs demo contributor");
+      await d.ctx.db.transaction((tx) => contributor.contribute(tx, demo));
+      const states = new Set((await d.ctx.db.select({ state: briefs.state }).from(briefs)).map((b) => b.state));
+      expect(states.size).toBeGreaterThanOrEqual(3);
+      expect(await d.ctx.db.select().from(interviews)).toHaveLength(2);
+      expect((await d.ctx.db.select().from(notes)).length).toBeGreaterThanOrEqual(2);
+      expect((await d.ctx.db.select().from(decisions)).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await d.close();
+    }
+  }, 30_000);
+});

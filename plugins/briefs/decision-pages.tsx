@@ -52,9 +52,9 @@ export async function visibleDecision(s: S, id: string | undefined): Promise<Dec
   throw new HttpError(404, "There is no such decision.");
 }
 
-function Links(props: { links: string }): SafeHtml {
+function Links(props: { links: string }): SafeHtml | null {
   const links = linksOf(props.links);
-  if (!links.length) return <></>;
+  if (!links.length) return null;
   return (
     <ul class="plain-list">
       {links.map((l) => (

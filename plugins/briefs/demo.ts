@@ -158,15 +158,17 @@ export async function addDemoBriefs(tx: Tx, demo: DemoOrg, s: PluginServices<Bri
     .returning({ id: briefs.id, title: briefs.title, body: briefs.body });
   const [search, oncall, offsite] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
 
-  await tx.insert(briefReviewers).values([
-    { briefId: search.id, personId: b, answeredAt: at(-22 * day) },
-    { briefId: search.id, personId: c, answeredAt: at(-21 * day) },
-    { briefId: oncall.id, personId: a, answeredAt: null },
-    { briefId: oncall.id, personId: c, answeredAt: at(-12 * hour) },
-    { briefId: oncall.id, personId: demo.ownerId, answeredAt: null },
-    { briefId: offsite.id, personId: a, answeredAt: at(-5 * day) },
-    { briefId: offsite.id, personId: d, answeredAt: at(-4 * day) },
-  ]);
+  await tx
+    .insert(briefReviewers)
+    .values([
+      { briefId: search.id, personId: b, answeredAt: at(-22 * day) },
+      { briefId: search.id, personId: c, answeredAt: at(-21 * day) },
+      { briefId: oncall.id, personId: a, answeredAt: null },
+      { briefId: oncall.id, personId: c, answeredAt: at(-12 * hour) },
+      ...([a, b, c].includes(demo.ownerId) ? [] : [{ briefId: oncall.id, personId: demo.ownerId, answeredAt: null }]),
+      { briefId: offsite.id, personId: a, answeredAt: at(-5 * day) },
+      { briefId: offsite.id, personId: d, answeredAt: at(-4 * day) },
+    ]);
   const anchor = (body: string, index: number) => {
     const p = paragraphsOf(body)[index];
     return { paragraph: index, paragraphHash: p ? p.hash : paragraphHash("") };
