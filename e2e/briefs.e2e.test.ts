@@ -73,6 +73,8 @@ describe("briefs", () => {
     await page.getByRole("button", { name: "Create draft" }).click();
     await page.waitForURL(/\/briefs\/[0-9a-f-]{36}$/);
     const briefUrl = page.url();
+    await page.getByRole("heading", { name: "Send for review" }).waitFor();
+    await h.screenshot(page, "briefs-draft");
     await page.selectOption('[name="reviewerIds"]', [{ label: ana.name }]);
     await page.fill('[name="commentDeadline"]', localInput(24 * 60));
     await page.getByRole("button", { name: "Send for review" }).click();
@@ -100,6 +102,10 @@ describe("briefs", () => {
     await anaPage.goto("/briefs/decisions?q=kickoffs");
     await anaPage.getByRole("link", { name: "Written kickoffs for every project" }).waitFor();
     await h.screenshot(anaPage, "briefs-decisions-log");
+    await anaPage.setViewportSize({ width: 390, height: 844 });
+    await anaPage.goto(briefUrl);
+    await h.screenshot(anaPage, "briefs-decided-mobile");
+    await anaPage.setViewportSize({ width: 1280, height: 900 });
   });
 
   it("keeps a debrief blind until the interviewer submits, then the hiring manager decides", async () => {

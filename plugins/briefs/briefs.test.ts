@@ -115,6 +115,46 @@ describe("kickoff briefs", () => {
     expect((await reviewer.get(`/briefs/decisions/${entry?.id}`)).status).toBe(200);
   });
 
+  it("refuses edits after circulation, moves by anyone but the author, and comments on a changed paragraph", async () => {
+    const author = await t.signedIn("member");
+    const reviewer = await t.signedIn("member");
+    const id = await draftBrief(author);
+    expect((await reviewer.post(`/briefs/${id}`, { title: "Mine now", teamId, body })).status).toBe(403);
+    expect(
+      (
+        await reviewer.post(`/briefs/${id}/send`, {
+          reviewerIds: reviewer.person.id,
+          commentDeadline: "2026-03-09T09:00",
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await author.post(`/briefs/${id}/send`, { reviewerIds: author.person.id, commentDeadline: "2026-03-09T09:00" }))
+        .status,
+    ).toBe(422);
+    expect((await author.post(`/briefs/${id}/send`, { commentDeadline: "2026-03-09T09:00" })).status).toBe(422);
+    expect(
+      (
+        await author.post(`/briefs/${id}/send`, {
+          reviewerIds: reviewer.person.id,
+          commentDeadline: "2026-03-09T09:00",
+        })
+      ).status,
+    ).toBe(303);
+    expect((await author.post(`/briefs/${id}`, { title: "Changed", teamId, body })).status).toBe(409);
+    expect((await author.get(`/briefs/${id}/edit`)).status).toBe(409);
+    const stale = await reviewer.post(`/briefs/${id}/comments`, {
+      paragraph: "0",
+      paragraphHash: "0000000000000000",
+      body: "Hm",
+    });
+    expect(stale.status).toBe(422);
+    expect((await author.post(`/briefs/${id}/state`, { to: "abandoned" })).status).toBe(303);
+    expect((await author.post(`/briefs/${id}/state`, { to: "synthesis", synthesis: "x" })).status).toBe(409);
+    const [row] = await t.ctx.db.select().from(briefs).where(eq(briefs.id, id));
+    expect(row?.state).toBe("abandoned");
+  });
+
   it("renders writing hints through the live lint fragment", async () => {
     const author = await t.signedIn("member");
     const res = await author.post("/briefs/lint", { body: "Some text." }, { "HX-Request": "true" });
@@ -291,6 +331,13 @@ describe("hiring debriefs", () => {
         expect(text).not.toContain('"recommendation":"no_hire"');
       });
     }
+
+    it("answers B's debrief ask when B submits", async () => {
+      const answered = await t.ctx.db.select().from(events).where(eq(events.type, "ask.answered"));
+      expect(answered.map((e) => (e.payload as { askId: string }).askId)).toContain(
+        askIdFor("debrief-note", p.id, p.b.person.id),
+      );
+    });
 
     it("shows every note to the hiring manager", async () => {
       expect(await (await p.hm.get(`/briefs/interviews/${p.id}`)).text()).toContain(secret);

@@ -56,13 +56,16 @@ function Links(props: { links: string }): SafeHtml | null {
   const links = linksOf(props.links);
   if (!links.length) return null;
   return (
-    <ul class="plain-list">
-      {links.map((l) => (
-        <li>
-          <a href={l}>{l}</a>
-        </li>
-      ))}
-    </ul>
+    <>
+      <h3>Links</h3>
+      <ul class="plain-list">
+        {links.map((l) => (
+          <li>
+            <a href={l}>{l}</a>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
