@@ -45,7 +45,8 @@ export class RouteRegistry {
 function requireAccess(access: Access): MiddlewareHandler<AppEnv> {
   return async function requireAccess(c, next) {
     const viewer = c.get("viewer");
-    if (access !== "public" && !viewer) throw unauthenticated(c);
+    // Token routes authenticate their own bearer token (and answer 401 themselves without one).
+    if (access !== "public" && access !== "token" && !viewer) throw unauthenticated(c);
     if (!allows(access, viewer)) throw new HttpError(403, "You do not have access to this page.");
     await next();
   };
