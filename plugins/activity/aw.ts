@@ -9,10 +9,10 @@ import {
   MAX_DURATION_S,
   MAX_FUTURE_MS,
   MAX_PAST_MS,
-  parseTimestamp,
   storeEvents,
 } from "./ingest.ts";
 import { buckets, events } from "./schema.ts";
+import { parseTimestamp } from "./timestamps.ts";
 
 /** ActivityWatch bucket ids: what aw-client builds from the watcher name and host name. */
 export const BUCKET_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../../server/plugin-api.ts";
-import type { Categorizer } from "./categories.ts";
+import { type Categorizer, OTHER } from "./categories.ts";
 import { rowsOf } from "./sql.ts";
+import { parseTimestamp } from "./timestamps.ts";
 
 /** Most events one native batch may carry; a bigger batch gets 413. */
 export const MAX_BATCH_EVENTS = 5_000;
@@ -29,21 +30,6 @@ export interface CleanEvent {
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
-
-const iso = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/;
-
-/**
- * Parses an RFC 3339 timestamp as ActivityWatch watchers send it: `…Z` or `…+00:00`, with
- * up to microseconds (JavaScript keeps milliseconds). Null for anything else.
- */
-export function parseTimestamp(value: unknown): Date | null {
-  if (typeof value !== "string") return null;
-  const m = iso.exec(value);
-  if (!m) return null;
-  const fraction = (m[2] ?? "").padEnd(3, "0").slice(0, 3);
-  const ms = Date.parse(`${m[1]}.${fraction}${m[3]}`);
-  return Number.isNaN(ms) ? null : new Date(ms);
-}
 
 function shortText(value: unknown): string | null | undefined {
   if (value === undefined || value === null) return undefined;
@@ -104,7 +90,7 @@ export function checkNativeEvent(raw: unknown, index: number, now: Date, rules: 
       durationS,
       app: app || null,
       // A category from a relay is kept only if the org's rules know it; else the server decides.
-      category: category && rules.knows(category) ? category : app ? rules.categorize(app) : null,
+      category: category && rules.knows(category) ? category : app ? rules.categorize(app) : category ? OTHER : null,
       afk,
     },
   };

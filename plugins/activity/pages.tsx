@@ -38,7 +38,12 @@ type S = RequestServices<Record<string, unknown>>;
 const dayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 const deviceForm = z.object({
-  name: z.string().trim().min(1, "Name the device (e.g. “Work laptop”).").max(80, "Keep it under 80 characters."),
+  name: z
+    .string()
+    .trim()
+    .min(1, "Name the device (e.g. “Work laptop”).")
+    .max(80, "Keep it under 80 characters.")
+    .regex(/^[\p{L}\p{N} .,_'’()+-]+$/u, "Use letters, digits, spaces and . , _ - ' ( ) +."),
 });
 const collectionForm = z.object({ state: z.enum(["paused", "collecting"], "Choose pause or resume.") });
 const deleteForm = z.object({
