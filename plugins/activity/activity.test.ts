@@ -8,6 +8,9 @@ import { devices, events, policyChanges, rollups } from "./schema.ts";
 import { rowsOf } from "./sql.ts";
 import { tablesContaining } from "./test-support.ts";
 
+type Member = Awaited<ReturnType<TestApp["person"]>>;
+type Team = typeof teams.$inferSelect;
+
 let t: TestApp;
 beforeAll(async () => {
   t = await testApp({ plugins: ["activity"] });
@@ -46,7 +49,7 @@ async function teamWithRollups(size: number, opts: { zones?: string[]; name?: st
       timeZone: opts.zones?.[i] ?? "UTC",
       workingHours: { mon: [["09:00", "17:00"]], tue: [["09:00", "17:00"]] },
     });
-    await t.ctx.db.insert(teamMembers).values({ teamId: team!.id, personId: p.id });
+    await t.ctx.db.insert(teamMembers).values({ teamId: (team as Team).id, personId: p.id });
     members.push(p);
   }
   // Last week's Monday and Tuesday, 10:00–12:00 UTC, plus an evening slot.
@@ -63,7 +66,7 @@ async function teamWithRollups(size: number, opts: { zones?: string[]; name?: st
   );
   await ensurePartitions(t.ctx.db, new Date(monday), new Date(monday + 7 * 86_400_000));
   await t.ctx.db.insert(rollups).values(rows);
-  return { team: team!, members };
+  return { team: team as Team, members };
 }
 
 describe("devices and tokens", () => {
@@ -96,7 +99,7 @@ describe("devices and tokens", () => {
 
   it("shows admins device counts per team, never who owns them", async () => {
     const { team, members } = await teamWithRollups(2, { name: "Counted team" });
-    await deviceFor(members[0]!.id);
+    await deviceFor((members[0] as Member).id);
     const admin = await t.signedIn("admin");
     const html = await (await admin.get("/activity/admin")).text();
     expect(html).toContain(team.name);
@@ -332,13 +335,13 @@ describe("privacy rules", () => {
   it("shows team figures only when at least 5 people contributed", async () => {
     const four = await teamWithRollups(4);
     const five = await teamWithRollups(5);
-    const viewer = await t.signedIn(four.members[0]!);
+    const viewer = await t.signedIn(four.members[0] as Member);
     const small = await (await viewer.get(`/api/activity/teams/${four.team.id}`)).json();
     expect(small.figures.shown).toBe(false);
     expect(small.figures.heatmap).toBeUndefined();
     const html = await (await viewer.get(`/activity/teams/${four.team.id}`)).text();
     expect(html).toContain("Fewer than 5 people");
-    const viewer5 = await t.signedIn(five.members[0]!);
+    const viewer5 = await t.signedIn(five.members[0] as Member);
     const big = await (await viewer5.get(`/api/activity/teams/${five.team.id}`)).json();
     expect(big.figures.shown).toBe(true);
     expect(big.figures.contributors).toBe(5);
@@ -348,7 +351,7 @@ describe("privacy rules", () => {
   it("suppresses a slice that would leave fewer than 5 people in the rest of the team", async () => {
     const zones = [...Array(6).fill("Europe/Berlin"), ...Array(2).fill("Asia/Tokyo")];
     const { team, members } = await teamWithRollups(8, { zones });
-    const viewer = await t.signedIn(members[0]!);
+    const viewer = await t.signedIn(members[0] as Member);
     const whole = await (await viewer.get(`/api/activity/teams/${team.id}`)).json();
     expect(whole.figures.shown).toBe(true);
     const slice = await (await viewer.get(`/api/activity/teams/${team.id}?zone=Europe/Berlin`)).json();
@@ -360,7 +363,7 @@ describe("privacy rules", () => {
 
   it("never puts person ids or names in team pages and APIs", async () => {
     const { team, members } = await teamWithRollups(6);
-    const viewer = await t.signedIn(members[0]!);
+    const viewer = await t.signedIn(members[0] as Member);
     const admin = await t.signedIn("admin");
     for (const client of [viewer, admin]) {
       for (const path of [`/api/activity/teams/${team.id}`, `/activity/teams/${team.id}`]) {
@@ -379,7 +382,7 @@ describe("privacy rules", () => {
 
   it("offers no ranking or per-person sorting anywhere", async () => {
     const { team, members } = await teamWithRollups(6);
-    const viewer = await t.signedIn(members[1]!);
+    const viewer = await t.signedIn(members[1] as Member);
     for (const query of ["?sort=person", "?order=desc&by=person", "?rank=1"]) {
       const body = await (await viewer.get(`/api/activity/teams/${team.id}${query}`)).text();
       for (const m of members) expect(body).not.toContain(m.id);
@@ -405,16 +408,26 @@ describe("privacy rules", () => {
 
   it("exports the person's data as JSON and CSV, and deletes it on request", async () => {
     const { members } = await teamWithRollups(1);
-    const me = await t.signedIn(members[0]!);
+    const me = await t.signedIn(members[0] as Member);
     const json = await (await me.get("/activity/export.json")).json();
     expect(json.rollups.length).toBe(12);
     const csv = await (await me.get("/activity/export.csv")).text();
     expect(csv.split("\r\n")[0]).toBe("kind,start,seconds,category,app,afk");
     expect(csv).toContain("Focus work > Programming");
     expect((await me.post("/activity/delete", { confirm: "nope" })).status).toBe(422);
-    expect(await t.ctx.db.select().from(rollups).where(eq(rollups.personId, members[0]!.id))).toHaveLength(12);
+    expect(
+      await t.ctx.db
+        .select()
+        .from(rollups)
+        .where(eq(rollups.personId, (members[0] as Member).id)),
+    ).toHaveLength(12);
     expect((await me.post("/activity/delete", { confirm: "delete my activity" })).status).toBe(303);
-    expect(await t.ctx.db.select().from(rollups).where(eq(rollups.personId, members[0]!.id))).toHaveLength(0);
+    expect(
+      await t.ctx.db
+        .select()
+        .from(rollups)
+        .where(eq(rollups.personId, (members[0] as Member).id)),
+    ).toHaveLength(0);
   });
 
   it("refuses a threshold below 5 and audit-logs every change, visible to all members", async () => {
