@@ -9,8 +9,12 @@
  * 3. Team heatmap over 90 days × 200 people of rollups: median ms.
  * Without a Postgres URL everything runs on PGlite and the COPY ratio is skipped.
  */
-import postgres from "postgres";
+
 import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { registerDevice } from "../plugins/activity/devices.ts";
+import { ensurePartitions } from "../plugins/activity/rollup.ts";
+import { heatmapOf, teamFigures } from "../plugins/activity/team-figures.ts";
 import { boot } from "../server/boot.ts";
 import { loadConfig } from "../server/config.ts";
 import { createLogger } from "../server/log.ts";
@@ -18,9 +22,6 @@ import { organization } from "../server/org/schema.ts";
 import { createPerson } from "../server/people/people.ts";
 import { teamMembers, teams } from "../server/people/schema.ts";
 import { freshDatabase } from "../server/testing/database.ts";
-import { registerDevice } from "../plugins/activity/devices.ts";
-import { ensurePartitions } from "../plugins/activity/rollup.ts";
-import { heatmapOf, teamFigures } from "../plugins/activity/team-figures.ts";
 import { freePort, median } from "./lib.ts";
 
 const EVENTS = 100_000;
@@ -29,7 +30,8 @@ const HEARTBEATS = 4_000;
 const PEOPLE = 200;
 const DAYS = 90;
 
-if (!process.env.TEST_DATABASE_URL && process.env.DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.DATABASE_URL;
+if (!process.env.TEST_DATABASE_URL && process.env.DATABASE_URL)
+  process.env.TEST_DATABASE_URL = process.env.DATABASE_URL;
 
 const port = freePort();
 const base = `http://127.0.0.1:${port}`;
@@ -44,14 +46,22 @@ const booted = await boot({
   plugins: { enabled: ["activity"] },
 });
 const { ctx } = booted;
-await ctx.db.insert(organization).values({ id: 1, name: "Bench", emailDomains: ["example.com"], defaultTimeZone: "UTC" });
+await ctx.db
+  .insert(organization)
+  .values({ id: 1, name: "Bench", emailDomains: ["example.com"], defaultTimeZone: "UTC" });
 await ctx.org.refresh();
 const server = Bun.serve({ hostname: "127.0.0.1", port, fetch: (req) => booted.app.fetch(req) });
 const rate = (n: number, ms: number): number => Math.round((n / ms) * 1000);
 const fmt = (n: number): string => n.toLocaleString("en");
 
 try {
-  const owner = await createPerson(ctx.db, { email: "bench@example.com", name: "Bench", role: "member", timeZone: "UTC", password: null });
+  const owner = await createPerson(ctx.db, {
+    email: "bench@example.com",
+    name: "Bench",
+    role: "member",
+    timeZone: "UTC",
+    password: null,
+  });
   const { token } = await registerDevice(ctx.db, { personId: owner.id, name: "bench", at: new Date() });
   const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
 
@@ -67,7 +77,9 @@ try {
   }));
 
   // 1a. Native batch API over HTTP.
-  const bodies = Array.from({ length: EVENTS / BATCH }, (_, b) => JSON.stringify({ events: rows.slice(b * BATCH, (b + 1) * BATCH) }));
+  const bodies = Array.from({ length: EVENTS / BATCH }, (_, b) =>
+    JSON.stringify({ events: rows.slice(b * BATCH, (b + 1) * BATCH) }),
+  );
   const ingestStarted = performance.now();
   for (const body of bodies) {
     const res = await fetch(`${base}/api/activity/events`, { method: "POST", headers, body });
@@ -82,13 +94,25 @@ try {
   if (database.url) {
     const raw = postgres(database.url, { max: 1, onnotice: () => {} });
     await raw.unsafe("create table public.activity_copy_bench (like activity.events including all)");
-    const categories = ["Focus work > Programming", "Browsing", "Communication > Chat", "Meetings", "Docs", "Focus work > Programming"];
+    const categories = [
+      "Focus work > Programming",
+      "Browsing",
+      "Communication > Chat",
+      "Meetings",
+      "Docs",
+      "Focus work > Programming",
+    ];
     const csv = rows
-      .map((r, i) => `${owner.id},${owner.id},${r.id},,${r.start},${r.duration},${r.app},${categories[i % categories.length]},f`)
+      .map(
+        (r, i) =>
+          `${owner.id},${owner.id},${r.id},,${r.start},${r.duration},${r.app},${categories[i % categories.length]},f`,
+      )
       .join("\n");
     const copyStarted = performance.now();
     const writable = await raw
-      .unsafe("copy public.activity_copy_bench (device_id, person_id, client_id, bucket_id, start_at, duration_s, app, category, afk) from stdin with (format csv)")
+      .unsafe(
+        "copy public.activity_copy_bench (device_id, person_id, client_id, bucket_id, start_at, duration_s, app, category, afk) from stdin with (format csv)",
+      )
       .writable();
     await new Promise<void>((resolve, reject) => {
       writable.on("error", reject);
@@ -97,7 +121,9 @@ try {
       writable.end();
     });
     const copyMs = performance.now() - copyStarted;
-    const [{ n }] = (await raw.unsafe("select count(*)::int as n from public.activity_copy_bench")) as unknown as [{ n: number }];
+    const [{ n }] = (await raw.unsafe("select count(*)::int as n from public.activity_copy_bench")) as unknown as [
+      { n: number },
+    ];
     if (n !== EVENTS) throw new Error(`COPY stored ${n} rows`);
     const copyRate = rate(EVENTS, copyMs);
     copyLine = `raw COPY ${fmt(copyRate)} rows/s → ratio ${(ingestRate / copyRate).toFixed(2)} (goal ≥ 0.25)`;
@@ -110,10 +136,20 @@ try {
   // 2. Heartbeats: 8 devices in parallel, each merging into its own window bucket.
   const devices = await Promise.all(
     Array.from({ length: 8 }, async (_, d) => {
-      const person = await createPerson(ctx.db, { email: `hb${d}@example.com`, name: `HB ${d}`, role: "member", timeZone: "UTC", password: null });
+      const person = await createPerson(ctx.db, {
+        email: `hb${d}@example.com`,
+        name: `HB ${d}`,
+        role: "member",
+        timeZone: "UTC",
+        password: null,
+      });
       const device = await registerDevice(ctx.db, { personId: person.id, name: "hb", at: new Date() });
       const h = { Authorization: `Bearer ${device.token}`, "Content-Type": "application/json" };
-      await fetch(`${base}/api/0/buckets/w`, { method: "POST", headers: h, body: JSON.stringify({ client: "bench", type: "currentwindow", hostname: "h" }) });
+      await fetch(`${base}/api/0/buckets/w`, {
+        method: "POST",
+        headers: h,
+        body: JSON.stringify({ client: "bench", type: "currentwindow", hostname: "h" }),
+      });
       return h;
     }),
   );
@@ -126,7 +162,11 @@ try {
         const res = await fetch(`${base}/api/0/buckets/w/heartbeat?pulsetime=2`, {
           method: "POST",
           headers: h,
-          body: JSON.stringify({ timestamp: new Date(hbStart + i * 1000).toISOString(), duration: 0, data: { app, title: "x" } }),
+          body: JSON.stringify({
+            timestamp: new Date(hbStart + i * 1000).toISOString(),
+            duration: 0,
+            data: { app, title: "x" },
+          }),
         });
         if (res.status !== 200) throw new Error(`heartbeat answered ${res.status}`);
         await res.arrayBuffer();
@@ -134,14 +174,22 @@ try {
     }),
   );
   const hbMs = performance.now() - hbStarted;
-  console.log(`activity heartbeat [${database.driver}]: ${fmt(rate(HEARTBEATS, hbMs))} requests/s (${fmt(HEARTBEATS)} heartbeats, 8 devices in parallel)`);
+  console.log(
+    `activity heartbeat [${database.driver}]: ${fmt(rate(HEARTBEATS, hbMs))} requests/s (${fmt(HEARTBEATS)} heartbeats, 8 devices in parallel)`,
+  );
 
   // 3. Team heatmap over 90 days × 200 people of rollups.
   const [team] = await ctx.db.insert(teams).values({ name: "Bench team", timeZone: "Europe/Berlin" }).returning();
   if (!team) throw new Error("no team");
   const ids: string[] = [];
   for (let p = 0; p < PEOPLE; p++) {
-    const person = await createPerson(ctx.db, { email: `r${p}@example.com`, name: `R ${p}`, role: "member", timeZone: "Europe/Berlin", password: null });
+    const person = await createPerson(ctx.db, {
+      email: `r${p}@example.com`,
+      name: `R ${p}`,
+      role: "member",
+      timeZone: "Europe/Berlin",
+      password: null,
+    });
     ids.push(person.id);
   }
   await ctx.db.insert(teamMembers).values(ids.map((personId) => ({ teamId: team.id, personId })));
@@ -157,9 +205,9 @@ try {
          generate_series(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz - interval '15 minutes', interval '15 minutes') as slot,
          unnest(array['Focus work > Programming', 'Communication > Chat']) as c
     where extract(isodow from slot) < 6 and extract(hour from slot) between 8 and 16`);
-  const [{ n: rollupRows }] = (await ctx.db.execute(sql`select count(*)::int as n from activity.rollups`).then((r) =>
-    Array.isArray(r) ? r : (r as { rows: unknown[] }).rows,
-  )) as [{ n: number }];
+  const [{ n: rollupRows }] = (await ctx.db
+    .execute(sql`select count(*)::int as n from activity.rollups`)
+    .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as [{ n: number }];
   const seedMs = performance.now() - seedStarted;
   const window = { teamId: team.id, timeZone: "Europe/Berlin", from, to, k: 5 };
   const heatTimes: number[] = [];

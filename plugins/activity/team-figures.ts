@@ -123,12 +123,17 @@ export async function heatmapOf(db: DbOrTx, w: TeamWindow, contributors: number)
   const weeks = Math.max(1, (w.to.getTime() - w.from.getTime()) / (7 * 86_400_000));
   const rows = rowsOf<{ weekday: number; hour: number; secs: number }>(
     await db.execute(sql`
-      select extract(isodow from r.slot_start at time zone ${w.timeZone})::int as weekday,
-             extract(hour from r.slot_start at time zone ${w.timeZone})::int as hour,
-             sum(r.seconds)::float8 as secs
-      ${scoped(w)}
+      -- Per person first, so the threshold is a plain count (cheaper than count(distinct)).
+      select weekday, hour, sum(secs)::float8 as secs
+      from (
+        select extract(isodow from r.slot_start at time zone ${w.timeZone})::int as weekday,
+               extract(hour from r.slot_start at time zone ${w.timeZone})::int as hour,
+               r.person_id, sum(r.seconds) as secs
+        ${scoped(w)}
+        group by 1, 2, 3
+      ) per_person
       group by 1, 2
-      having count(distinct r.person_id) >= ${w.k}`),
+      having count(*) >= ${w.k}`),
   );
   return rows.map((r) => ({
     weekday: r.weekday,
@@ -144,9 +149,12 @@ export async function categoryMix(
 ): Promise<{ shares: CategoryShare[]; withheldShare: number; totalSeconds: number }> {
   const rows = rowsOf<{ category: string; secs: number; enough: boolean }>(
     await db.execute(sql`
-      select split_part(r.category, ' > ', 1) as category, sum(r.seconds)::float8 as secs,
-             count(distinct r.person_id)::int >= ${w.k} as enough
-      ${scoped(w)}
+      select category, sum(secs)::float8 as secs, count(*) >= ${w.k} as enough
+      from (
+        select split_part(r.category, ' > ', 1) as category, r.person_id, sum(r.seconds) as secs
+        ${scoped(w)}
+        group by 1, 2
+      ) per_person
       group by 1
       order by 2 desc`),
   );
@@ -172,18 +180,34 @@ export async function afterHoursTrend(db: DbOrTx, w: TeamWindow): Promise<WeekSh
   const rows = rowsOf<{ week: string; total: number; after: number }>(
     await db.execute(sql`
       with s as (
-        select r.person_id, r.slot_start, r.seconds, r.slot_start at time zone m.time_zone as local, m.working_hours
+        select r.person_id, r.slot_start, r.seconds, r.slot_start at time zone m.time_zone as local
         ${scoped(w)}
+      ),
+      -- Each member's working hours as rows (person, ISO weekday, from, to): a small table to
+      -- join, instead of unpacking JSON for every rollup row.
+      hours as (
+        select m.person_id, d.n as weekday, iv->>0 as opens, iv->>1 as closes
+        from (${population(w)}) m
+        cross join unnest(${weekdayKeys}) with ordinality as d(key, n)
+        cross join jsonb_array_elements(coalesce(m.working_hours -> d.key, '[]'::jsonb)) iv
+      ),
+      marked as (
+        select s.person_id, s.slot_start, s.seconds, exists (
+          select 1 from hours h
+          where h.person_id = s.person_id and h.weekday = extract(isodow from s.local)
+            and to_char(s.local, 'HH24:MI') >= h.opens and to_char(s.local, 'HH24:MI') < h.closes
+        ) as in_hours
+        from s
+      ),
+      per_person as (
+        select to_char(date_trunc('week', slot_start at time zone ${w.timeZone}), 'YYYY-MM-DD') as week, person_id,
+               sum(seconds) as total, sum(seconds) filter (where not in_hours) as after
+        from marked group by 1, 2
       )
-      select to_char(date_trunc('week', s.slot_start at time zone ${w.timeZone}), 'YYYY-MM-DD') as week,
-             sum(s.seconds)::float8 as total,
-             coalesce(sum(s.seconds) filter (where not coalesce((
-               select bool_or(to_char(s.local, 'HH24:MI') >= iv->>0 and to_char(s.local, 'HH24:MI') < iv->>1)
-               from jsonb_array_elements(coalesce(s.working_hours -> (${weekdayKeys})[extract(isodow from s.local)::int], '[]'::jsonb)) iv
-             ), false)), 0)::float8 as after
-      from s
+      select week, sum(total)::float8 as total, coalesce(sum(after), 0)::float8 as after
+      from per_person
       group by 1
-      having count(distinct s.person_id) >= ${w.k}
+      having count(*) >= ${w.k}
       order by 1`),
   );
   return rows.map((r) => ({ week: r.week, share: Number(r.total) ? Number(r.after) / Number(r.total) : 0 }));
