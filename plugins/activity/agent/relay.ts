@@ -73,7 +73,7 @@ export function startRelay(options: RelayOptions): Relay {
     create table if not exists buckets (id text primary key, type text not null, client text not null, created text not null);
     create table if not exists events (
       client_id text primary key, bucket text not null, start_ms integer not null, duration real not null,
-      app text, category text, afk integer not null, version integer not null default 0, sent_version integer not null default -1);
+      app text, afk integer not null, version integer not null default 0, sent_version integer not null default -1);
     create index if not exists events_bucket on events (bucket, start_ms);
     create index if not exists events_unsent on events (sent_version, version);
     create table if not exists rules (json text not null);
@@ -116,12 +116,12 @@ export function startRelay(options: RelayOptions): Relay {
     [string]
   >("select client_id, start_ms, duration, app, afk from events where bucket = ? order by start_ms desc limit 1");
   const insert = db.query(
-    "insert into events (client_id, bucket, start_ms, duration, app, category, afk) values (?, ?, ?, ?, ?, ?, ?)",
+    "insert into events (client_id, bucket, start_ms, duration, app, afk) values (?, ?, ?, ?, ?, ?)",
   );
   const extend = db.query("update events set duration = ?, version = version + 1 where client_id = ?");
 
   const store = (bucket: string, e: NonNullable<Clean>): void => {
-    insert.run(randomUUID(), bucket, e.start, e.duration, e.app, categorize(e.app), e.afk ? 1 : 0);
+    insert.run(randomUUID(), bucket, e.start, e.duration, e.app, e.afk ? 1 : 0);
   };
 
   /** ActivityWatch's heartbeat merge, done locally so only merged events travel. */
@@ -220,7 +220,7 @@ export function startRelay(options: RelayOptions): Relay {
     },
     [number]
   >(
-    "select client_id, start_ms, duration, app, category, afk, version from events where sent_version <> version order by start_ms limit ?",
+    "select client_id, start_ms, duration, app, afk, version from events where sent_version <> version order by start_ms limit ?",
   );
   const markSent = db.query("update events set sent_version = ? where client_id = ? and version = ?");
   let flushing: Promise<number> | null = null;
@@ -237,14 +237,18 @@ export function startRelay(options: RelayOptions): Relay {
     for (;;) {
       const rows = pendingQuery.all(BATCH);
       if (!rows.length) return accepted;
-      const payload = rows.map((r) => ({
-        id: r.client_id,
-        start: new Date(r.start_ms).toISOString(),
-        duration: r.duration,
-        // With the org's rules loaded only the category leaves this machine, not the app name.
-        ...(r.category ? { category: r.category } : r.app ? { app: r.app } : {}),
-        afk: Boolean(r.afk),
-      }));
+      const payload = rows.map((r) => {
+        // Categorized when sent, so events queued before the rules arrived get them too. With
+        // the org's rules loaded only the category leaves this machine, not the app name.
+        const category = categorize(r.app);
+        return {
+          id: r.client_id,
+          start: new Date(r.start_ms).toISOString(),
+          duration: r.duration,
+          ...(category ? { category } : r.app ? { app: r.app } : {}),
+          afk: Boolean(r.afk),
+        };
+      });
       let res: Response;
       try {
         res = await fetch(`${server}/api/activity/events`, {
