@@ -1,0 +1,171 @@
+import type { SafeHtml } from "../../server/plugin-api.ts";
+import type { OverlapHour, SyncWindow } from "./overlap.ts";
+import type { CategoryShare, HeatCell, WeekShare } from "./team-figures.ts";
+
+const weekdayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const pct = (share: number): string => `${Math.round(share * 100)}%`;
+const hourLabel = (h: number): string => `${String(h).padStart(2, "0")}:00`;
+
+/**
+ * Active-hours heatmap, hour × weekday, drawn as server-side SVG with presentation attributes
+ * (the CSP forbids inline styles), followed by the same figures as a table for screen readers
+ * and keyboard users. Withheld cells (fewer than k people) are hatched and say so.
+ */
+export function Heatmap(props: { cells: HeatCell[]; timeZone: string }): SafeHtml {
+  const byKey = new Map(props.cells.map((c) => [`${c.weekday}:${c.hour}`, c.share]));
+  const cell = 22;
+  const left = 40;
+  const top = 20;
+  return (
+    <figure class="activity-figure">
+      <svg
+        class="activity-heatmap"
+        viewBox={`0 0 ${left + 24 * cell} ${top + 7 * cell}`}
+        role="img"
+        aria-labelledby="heatmap-title heatmap-desc"
+      >
+        <title id="heatmap-title">Active hours by weekday and hour</title>
+        <desc id="heatmap-desc">
+          Darker cells mean a larger share of the team was active in that hour ({props.timeZone}). Blank cells had too
+          few people to show.
+        </desc>
+        {Array.from({ length: 24 }, (_, h) =>
+          h % 3 === 0 ? (
+            <text x={left + h * cell + 2} y={top - 6} font-size="10" fill="currentColor">
+              {String(h).padStart(2, "0")}
+            </text>
+          ) : null,
+        )}
+        {weekdayNames.map((day, d) => (
+          <>
+            <text x="0" y={top + d * cell + 15} font-size="11" fill="currentColor">
+              {day.slice(0, 3)}
+            </text>
+            {Array.from({ length: 24 }, (_, h) => {
+              const share = byKey.get(`${d + 1}:${h}`);
+              return (
+                <rect
+                  x={left + h * cell}
+                  y={top + d * cell}
+                  width={cell - 2}
+                  height={cell - 2}
+                  rx="3"
+                  fill={share === undefined ? "#e5e7eb" : "#2563eb"}
+                  fill-opacity={share === undefined ? "1" : String(Math.max(0.06, share).toFixed(2))}
+                >
+                  <title>
+                    {day} {hourLabel(h)}: {share === undefined ? "not shown" : pct(share)}
+                  </title>
+                </rect>
+              );
+            })}
+          </>
+        ))}
+      </svg>
+      <figcaption class="muted small">Hours in {props.timeZone}. Grey cells: not shown (too few people).</figcaption>
+      <details>
+        <summary>Show the heatmap as a table</summary>
+        <div class="table-wrap">
+          <table>
+            <caption class="visually-hidden">Share of the team active, by weekday and hour</caption>
+            <thead>
+              <tr>
+                <th scope="col">Hour</th>
+                {weekdayNames.map((d) => (
+                  <th scope="col">{d.slice(0, 3)}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {Array.from({ length: 24 }, (_, h) => (
+                <tr>
+                  <th scope="row">{hourLabel(h)}</th>
+                  {weekdayNames.map((_d, d) => {
+                    const share = byKey.get(`${d + 1}:${h}`);
+                    return <td>{share === undefined ? "—" : pct(share)}</td>;
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </figure>
+  );
+}
+
+/** Horizontal bars with the number written out (no figure depends on colour alone). */
+export function ShareBars(props: { items: { label: string; share: number }[]; caption: string }): SafeHtml {
+  return (
+    <table class="activity-bars">
+      <caption class="visually-hidden">{props.caption}</caption>
+      <tbody>
+        {props.items.map((item) => (
+          <tr>
+            <th scope="row">{item.label}</th>
+            <td>
+              <svg viewBox="0 0 100 10" class="activity-bar" aria-hidden="true" preserveAspectRatio="none">
+                <rect x="0" y="0" width="100" height="10" fill="#e5e7eb" />
+                <rect x="0" y="0" width={String(Math.round(item.share * 1000) / 10)} height="10" fill="#2563eb" />
+              </svg>
+            </td>
+            <td class="activity-num">{pct(item.share)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function CategoryMix(props: { categories: CategoryShare[]; withheldShare: number }): SafeHtml {
+  const items = props.categories.map((c) => ({ label: c.category, share: c.share }));
+  if (props.withheldShare > 0) items.push({ label: "Not shown (too few people)", share: props.withheldShare });
+  return <ShareBars items={items} caption="Share of active time by category" />;
+}
+
+export function AfterHoursTrend(props: { weeks: WeekShare[] }): SafeHtml {
+  return (
+    <ShareBars
+      items={props.weeks.map((w) => ({ label: `Week of ${w.week}`, share: w.share }))}
+      caption="Share of active time outside people's own working hours, per week"
+    />
+  );
+}
+
+export function OverlapTable(props: {
+  hours: OverlapHour[];
+  windows: SyncWindow[];
+  members: number;
+  timeZone: string;
+}): SafeHtml {
+  const working = props.hours.filter((h) => h.available > 0);
+  return (
+    <div class="stack">
+      {props.windows.length ? (
+        <p>
+          Best sync {props.windows.length === 1 ? "window" : "windows"} ({props.timeZone}):{" "}
+          {props.windows.map((w, i) => (
+            <>
+              {i ? ", " : ""}
+              <strong>
+                {hourLabel(w.from)}–{hourLabel(w.to)}
+              </strong>
+            </>
+          ))}{" "}
+          — on average {w0(props.windows)} of {props.members} people are within their working hours.
+        </p>
+      ) : (
+        <p class="muted">Nobody on the team has working hours set.</p>
+      )}
+      <ShareBars
+        items={working.map((h) => ({
+          label: hourLabel(h.hour),
+          share: props.members ? h.available / props.members : 0,
+        }))}
+        caption="Share of members within working hours, per hour of a weekday"
+      />
+    </div>
+  );
+}
+
+const w0 = (windows: SyncWindow[]): number => windows[0]?.available ?? 0;

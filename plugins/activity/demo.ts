@@ -1,0 +1,85 @@
+import { sql } from "drizzle-orm";
+import type { DemoOrg, PluginServices, Tx } from "../../server/plugin-api.ts";
+import { ensurePartitions, RAW_RETENTION_MS } from "./rollup.ts";
+import { rollupState } from "./schema.ts";
+import { SLOT_MS, slotOf } from "./sql.ts";
+
+const mix: [string, number][] = [
+  ["Focus work > Programming", 0.38],
+  ["Communication > Chat", 0.16],
+  ["Meetings", 0.14],
+  ["Docs", 0.12],
+  ["Browsing", 0.1],
+  ["Communication > Email", 0.06],
+  ["Other", 0.04],
+];
+
+/** A small deterministic generator, so every demo looks the same. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function pickCategory(r: number): string {
+  let acc = 0;
+  for (const [category, share] of mix) {
+    acc += share;
+    if (r < acc) return category;
+  }
+  return "Other";
+}
+
+/**
+ * Four weeks of rollups for the demo teams, inserted in bulk. The last team gets data from
+ * only three people, so its page shows the privacy threshold at work.
+ */
+export async function seedDemoActivity(
+  tx: Tx,
+  demo: DemoOrg,
+  _s: PluginServices<Record<string, unknown>>,
+): Promise<void> {
+  const horizon = slotOf(new Date(demo.now.getTime() - RAW_RETENTION_MS));
+  const from = new Date(horizon.getTime() - 28 * 86_400_000);
+  await ensurePartitions(tx, from, horizon);
+  const rows: { p: string; s: string; c: string; n: number }[] = [];
+  const seen = new Set<string>();
+  demo.teams.forEach((team, t) => {
+    const contributors = t === demo.teams.length - 1 ? team.memberIds.slice(0, 3) : team.memberIds;
+    contributors.forEach((personId, i) => {
+      if (seen.has(personId)) return;
+      seen.add(personId);
+      const rand = random(t * 1000 + i + 1);
+      const lateOwl = i % 4 === 0;
+      for (let at = from.getTime(); at < horizon.getTime(); at += SLOT_MS) {
+        const local = Temporal.Instant.fromEpochMilliseconds(at).toZonedDateTimeISO(team.timeZone);
+        const hour = local.hour + local.minute / 60;
+        const workday = local.dayOfWeek <= 5;
+        const start = lateOwl ? 10 : 8.5;
+        const end = lateOwl ? 19.5 : 17;
+        const inHours = workday && hour >= start && hour < end && !(hour >= 12.5 && hour < 13.25);
+        const chance = inHours ? 0.85 : workday && hour >= 19 && hour < 22 ? 0.12 : 0.01;
+        if (rand() >= chance) continue;
+        rows.push({
+          p: personId,
+          s: new Date(at).toISOString(),
+          c: pickCategory(rand()),
+          n: Math.round(420 + rand() * 480),
+        });
+      }
+    });
+  });
+  for (let i = 0; i < rows.length; i += 5_000) {
+    await tx.execute(sql`
+      insert into activity.rollups (person_id, slot_start, category, seconds)
+      select x.p::uuid, x.s::timestamptz, x.c, x.n
+      from json_to_recordset(${JSON.stringify(rows.slice(i, i + 5_000))}::json) as x(p text, s text, c text, n int)
+      on conflict do nothing`);
+  }
+  await tx
+    .insert(rollupState)
+    .values({ id: 1, rolledUntil: horizon })
+    .onConflictDoUpdate({ target: rollupState.id, set: { rolledUntil: horizon } });
+}

@@ -1,0 +1,134 @@
+import { sql } from "drizzle-orm";
+import type { DbOrTx } from "../../server/plugin-api.ts";
+import { OTHER } from "./categories.ts";
+import { rollupState } from "./schema.ts";
+import { at, rowsOf, slotOf } from "./sql.ts";
+
+/** Raw events are kept at most this long. */
+export const RAW_RETENTION_MS = 24 * 3_600_000;
+
+const monthStart = (year: number, month: number): Date => new Date(Date.UTC(year, month, 1));
+
+/**
+ * Creates the monthly partitions of `activity.rollups` covering [from, to] (idempotent). Every
+ * writer of rollups calls it first: the table has no default partition, so a row outside
+ * every partition fails loudly instead of piling up somewhere retention cannot drop it.
+ */
+export async function ensurePartitions(db: DbOrTx, from: Date, to: Date): Promise<void> {
+  let y = from.getUTCFullYear();
+  let m = from.getUTCMonth();
+  const last = to.getUTCFullYear() * 12 + to.getUTCMonth();
+  while (y * 12 + m <= last) {
+    const lo = monthStart(y, m);
+    const hi = monthStart(y, m + 1);
+    const name = `rollups_${y}_${String(m + 1).padStart(2, "0")}`;
+    await db.execute(
+      sql.raw(
+        `create table if not exists activity.${name} partition of activity.rollups for values from ('${lo.toISOString()}') to ('${hi.toISOString()}')`,
+      ),
+    );
+    m++;
+    if (m === 12) {
+      m = 0;
+      y++;
+    }
+  }
+}
+
+/**
+ * Folds raw events into 15-minute per-person category totals, then deletes raw events that
+ * ended before the 24-hour horizon.
+ *
+ * Slots from `rolled_until` on are recomputed from scratch: every raw event touching them is
+ * still there (deletion only removes events that ended before `rolled_until`, and ingest
+ * refuses events older than 24 hours), so a re-run, a heartbeat that extended an event, or a
+ * relay draining its queue late all land exactly once. Slots before it are final.
+ *
+ * Active time is an app event's time minus its overlap with the person's AFK periods; a
+ * person's slot never counts more than 15 minutes, however many devices report.
+ */
+export async function rollUp(db: DbOrTx, now: Date): Promise<{ slots: number; deleted: number }> {
+  const [state] = await db.select().from(rollupState);
+  const horizon = slotOf(new Date(now.getTime() - RAW_RETENTION_MS));
+  const from = state?.rolledUntil ?? horizon;
+  const until = horizon > from ? horizon : from;
+  await ensurePartitions(db, from, new Date(now.getTime() + 31 * 86_400_000));
+  await db.execute(sql`delete from activity.rollups where slot_start >= ${at(from)}`);
+  const inserted = await db.execute(sql`
+    with ev as (
+      select person_id, start_at as s, start_at + duration_s * interval '1 second' as e,
+             coalesce(category, ${OTHER}) as category, afk,
+             (app is not null or category is not null) as is_work
+      from activity.events
+      where start_at + duration_s * interval '1 second' > ${at(from)}
+    ),
+    sliced as (
+      select w.person_id, w.category, g.slot,
+             greatest(w.s, g.slot) as s, least(w.e, g.slot + interval '15 minutes') as e
+      from ev w
+      cross join lateral generate_series(
+        date_bin('15 minutes', greatest(w.s, ${at(from)}), timestamptz '2000-01-01'),
+        w.e - interval '1 microsecond', interval '15 minutes') as g(slot)
+      where w.is_work and not w.afk and w.e > w.s
+    ),
+    active as (
+      select s.person_id, s.category, s.slot,
+             greatest(0, extract(epoch from (s.e - s.s)) - coalesce((
+               select sum(extract(epoch from (least(s.e, a.e) - greatest(s.s, a.s))))
+               from ev a
+               where a.afk and a.person_id = s.person_id and a.s < s.e and a.e > s.s), 0)) as secs
+      from sliced s
+      where s.e > s.s
+    ),
+    per_category as (
+      select person_id, slot, category, sum(secs) as secs from active group by 1, 2, 3
+    ),
+    capped as (
+      select person_id, slot, category,
+             round(secs * least(1, 900 / nullif(sum(secs) over (partition by person_id, slot), 0)))::int as secs
+      from per_category
+    ),
+    stored as (
+      insert into activity.rollups (person_id, slot_start, category, seconds)
+      select person_id, slot, category, secs from capped where secs > 0
+      returning 1
+    )
+    select count(*)::int as n from stored`);
+  const deleted = await db.execute(sql`
+    with gone as (
+      delete from activity.events where start_at + duration_s * interval '1 second' <= ${at(until)} returning 1
+    )
+    select count(*)::int as n from gone`);
+  await db
+    .insert(rollupState)
+    .values({ id: 1, rolledUntil: until })
+    .onConflictDoUpdate({ target: rollupState.id, set: { rolledUntil: until } });
+  return { slots: rowsOf<{ n: number }>(inserted)[0]?.n ?? 0, deleted: rowsOf<{ n: number }>(deleted)[0]?.n ?? 0 };
+}
+
+/**
+ * Drops rollups older than the retention: whole monthly partitions when they are entirely
+ * past it, row deletes in the partition that straddles the cut-off.
+ */
+export async function pruneRollups(db: DbOrTx, now: Date, retentionDays: number): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+  const partitions = rowsOf<{ name: string }>(
+    await db.execute(sql`
+      select c.relname as name
+      from pg_inherits i
+      join pg_class c on c.oid = i.inhrelid
+      join pg_class p on p.oid = i.inhparent
+      join pg_namespace n on n.oid = p.relnamespace
+      where n.nspname = 'activity' and p.relname = 'rollups'`),
+  );
+  for (const part of partitions) {
+    const month = /^rollups_(\d{4})_(\d{2})$/.exec(part.name);
+    if (month && monthStart(Number(month[1]), Number(month[2])) <= cutoff) {
+      await db.execute(sql.raw(`drop table activity.${part.name}`));
+    }
+  }
+  const removed = await db.execute(sql`
+    with gone as (delete from activity.rollups where slot_start < ${at(cutoff)} returning 1)
+    select count(*)::int as n from gone`);
+  return rowsOf<{ n: number }>(removed)[0]?.n ?? 0;
+}

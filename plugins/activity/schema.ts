@@ -1,0 +1,147 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { pluginSchema } from "../../server/plugin-api.ts";
+
+/** Every activity table lives in the plugin's own Postgres schema, `activity`. */
+export const activitySchema = pluginSchema("activity");
+
+/** A person's desktop agent. The token is stored only as its SHA-256 hash. */
+export const devices = activitySchema.table(
+  "devices",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    personId: uuid("person_id").notNull(),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("devices_token_hash_unique").on(t.tokenHash), index("devices_person_idx").on(t.personId)],
+);
+
+/** ActivityWatch buckets a device created (metadata only: type and client name). */
+export const buckets = activitySchema.table(
+  "buckets",
+  {
+    deviceId: uuid("device_id")
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
+    bucketId: text("bucket_id").notNull(),
+    type: text("type").notNull(),
+    client: text("client").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.deviceId, t.bucketId] })],
+);
+
+/**
+ * Raw events, kept at most 24 hours before the rollup job folds them into `rollups`. Only the
+ * app name (or a category) and the AFK flag are stored: never a window title or URL.
+ * `app` null means a presence event (an AFK watcher's "afk" / "not-afk").
+ */
+export const events = activitySchema.table(
+  "events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    deviceId: uuid("device_id").notNull(),
+    personId: uuid("person_id").notNull(),
+    clientId: text("client_id").notNull(),
+    bucketId: text("bucket_id"),
+    startAt: timestamp("start_at", { withTimezone: true }).notNull(),
+    durationS: doublePrecision("duration_s").notNull(),
+    app: text("app"),
+    category: text("category"),
+    afk: boolean("afk").notNull(),
+  },
+  (t) => [
+    uniqueIndex("events_device_client_unique").on(t.deviceId, t.clientId),
+    index("events_bucket_start_idx").on(t.deviceId, t.bucketId, t.startAt),
+    index("events_person_start_idx").on(t.personId, t.startAt),
+    check("events_duration_check", sql`${t.durationS} >= 0`),
+  ],
+);
+
+/**
+ * Seconds active per person, 15-minute slot and category. Partitioned by month on
+ * `slot_start` (the migration declares the partitioning; the rollup job creates partitions
+ * ahead of time and drops whole months past retention).
+ */
+export const rollups = activitySchema.table(
+  "rollups",
+  {
+    personId: uuid("person_id").notNull(),
+    slotStart: timestamp("slot_start", { withTimezone: true }).notNull(),
+    category: text("category").notNull(),
+    seconds: integer("seconds").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.slotStart, t.category] }), index("rollups_slot_idx").on(t.slotStart)],
+);
+
+/** App → category rules, ActivityWatch style: a category path and a case-insensitive regex. */
+export const categoryRules = activitySchema.table("category_rules", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  path: jsonb("path").$type<string[]>().notNull(),
+  pattern: text("pattern").notNull(),
+  position: integer("position").notNull(),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The privacy policy: one row. Changes go through `policy_changes`, which every member can read. */
+export const policy = activitySchema.table(
+  "policy",
+  {
+    id: integer("id").primaryKey().default(1),
+    minGroupSize: integer("min_group_size").notNull().default(5),
+    rollupRetentionDays: integer("rollup_retention_days").notNull().default(90),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("policy_single_row", sql`${t.id} = 1`),
+    check("policy_min_group_check", sql`${t.minGroupSize} >= 5`),
+    check("policy_retention_check", sql`${t.rollupRetentionDays} between 7 and 730`),
+  ],
+);
+
+/** The audit log of policy changes, shown to every member. */
+export const policyChanges = activitySchema.table(
+  "policy_changes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    changedBy: uuid("changed_by").notNull(),
+    field: text("field").notNull(),
+    oldValue: integer("old_value").notNull(),
+    newValue: integer("new_value").notNull(),
+    changedAt: timestamp("changed_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("policy_changes_at_idx").on(t.changedAt)],
+);
+
+/** People who paused collection: events from their devices are dropped at the door. */
+export const pauses = activitySchema.table("pauses", {
+  personId: uuid("person_id").primaryKey(),
+  pausedAt: timestamp("paused_at", { withTimezone: true }).notNull(),
+});
+
+/** Job bookkeeping: slots before `rolled_until` are final and their raw events may be gone. */
+export const rollupState = activitySchema.table(
+  "rollup_state",
+  {
+    id: integer("id").primaryKey().default(1),
+    rolledUntil: timestamp("rolled_until", { withTimezone: true }),
+  },
+  (t) => [check("rollup_state_single_row", sql`${t.id} = 1`)],
+);
