@@ -207,8 +207,9 @@ try {
     where extract(isodow from slot) < 6 and extract(hour from slot) between 8 and 16`);
   await markAfterHours(ctx.db, from);
   await refreshHours(ctx.db, from);
-  await ctx.db.execute(sql`analyze activity.rollups`);
-  await ctx.db.execute(sql`analyze activity.rollup_hours`);
+  // The bulk update above leaves a dead copy of every row; the rollup job inserts flagged rows instead.
+  await ctx.db.execute(sql`vacuum analyze activity.rollups`);
+  await ctx.db.execute(sql`vacuum analyze activity.rollup_hours`);
   const [{ n: rollupRows }] = (await ctx.db
     .execute(sql`select count(*)::int as n from activity.rollups`)
     .then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows))) as [{ n: number }];
