@@ -3,9 +3,10 @@ import { eq, sql } from "drizzle-orm";
 import { people, teamMembers, teams } from "../../server/plugin-api.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { registerDevice } from "./devices.ts";
-import { ensurePartitions } from "./rollup.ts";
-import { devices, events, policyChanges, rollups } from "./schema.ts";
+import { ensurePartitions, markAfterHours, refreshHours } from "./rollup.ts";
+import { devices, events, policyChanges, rollupHours, rollups } from "./schema.ts";
 import { rowsOf } from "./sql.ts";
+import { teamFigures } from "./team-figures.ts";
 import { tablesContaining } from "./test-support.ts";
 
 type Member = Awaited<ReturnType<TestApp["person"]>>;
@@ -66,6 +67,8 @@ async function teamWithRollups(size: number, opts: { zones?: string[]; name?: st
   );
   await ensurePartitions(t.ctx.db, new Date(monday), new Date(monday + 7 * 86_400_000));
   await t.ctx.db.insert(rollups).values(rows);
+  await markAfterHours(t.ctx.db, new Date(monday));
+  await refreshHours(t.ctx.db, new Date(monday));
   return { team: team as Team, members };
 }
 
@@ -480,6 +483,102 @@ describe("privacy rules", () => {
     expect(await eventCount(d.deviceId)).toBeGreaterThan(1);
     await t.ctx.scheduler.runNow("activity.rollup");
     expect(await tablesContaining(t, "CANARY")).toEqual([]);
+  });
+});
+
+describe("after-hours flag and hourly totals", () => {
+  it("marks each slot from the person's own working hours in their own zone, and freezes it once final", async () => {
+    // Move to the next Monday 11:00 UTC (clocks only go forward in this file).
+    const start = now().getTime();
+    const monday = new Date(Math.ceil((start - 345_600_000) / 604_800_000) * 604_800_000 + 345_600_000); // epoch + 4 days: a Monday
+    t.clock.set(new Date(monday.getTime() + 11 * 3_600_000));
+    const tokyo = await t.person({ timeZone: "Asia/Tokyo", workingHours: { mon: [["09:00", "17:00"]] } });
+    const d = await deviceFor(tokyo.id);
+    const at = (h: number, m = 0): string => new Date(monday.getTime() + (h * 60 + m) * 60_000).toISOString();
+    // 01:00 UTC is 10:00 in Tokyo (working hours); 10:00 UTC is 19:00 there (after hours).
+    const res = await send(d.token, "/api/activity/events", [
+      { id: "in", start: at(1), end: at(1, 15), app: "Code" },
+      { id: "out", start: at(10), end: at(10, 10), app: "Slack" },
+    ]);
+    expect(res.status).toBe(200);
+    await t.ctx.scheduler.runNow("activity.rollup");
+    const flags = async () =>
+      (await t.ctx.db.select().from(rollups).where(eq(rollups.personId, tokyo.id)))
+        .map((r) => [r.slotStart.toISOString().slice(11, 16), r.afterHours])
+        .sort();
+    expect(await flags()).toEqual([
+      ["01:00", false],
+      ["10:00", true],
+    ]);
+    const hours = await t.ctx.db.select().from(rollupHours).where(eq(rollupHours.personId, tokyo.id));
+    expect(hours.map((h) => [h.hourStart.toISOString().slice(11, 16), h.seconds, h.afterHoursSeconds]).sort()).toEqual([
+      ["01:00", 900, 0],
+      ["10:00", 600, 600],
+    ]);
+    // The first run after the slots leave the raw-event window still reads the current hours.
+    await t.ctx.db
+      .update(people)
+      .set({ workingHours: { mon: [["00:00", "23:59"]] } })
+      .where(eq(people.id, tokyo.id));
+    t.clock.advance(25 * 3_600_000);
+    await t.ctx.scheduler.runNow("activity.rollup");
+    expect(await flags()).toEqual([
+      ["01:00", false],
+      ["10:00", false],
+    ]);
+    // From then on the slots are final: a later edit of the working hours rewrites nothing.
+    await t.ctx.db.update(people).set({ workingHours: {} }).where(eq(people.id, tokyo.id));
+    t.clock.advance(3_600_000);
+    await t.ctx.scheduler.runNow("activity.rollup");
+    expect(await flags()).toEqual([
+      ["01:00", false],
+      ["10:00", false],
+    ]);
+    expect(
+      (await t.ctx.db.select().from(rollupHours).where(eq(rollupHours.personId, tokyo.id))).map(
+        (h) => h.afterHoursSeconds,
+      ),
+    ).toEqual([0, 0]);
+  });
+
+  it("computes the team's after-hours share from the flags, and the heatmap in half-hour zones too", async () => {
+    const { team, members } = await teamWithRollups(5);
+    const window = {
+      teamId: team.id,
+      from: new Date("2026-02-23T00:00:00Z"),
+      to: new Date("2026-03-02T00:00:00Z"),
+      k: 5,
+    };
+    const utc = await teamFigures(t.ctx.db, { ...window, timeZone: "UTC" });
+    if (!utc.shown) throw new Error(utc.reason);
+    // Per day: five 10-minute slots in 09:00–17:00 and one at 20:00, outside.
+    expect(utc.afterHours).toHaveLength(1);
+    expect(utc.afterHours[0]?.share).toBeCloseTo(1 / 6, 5);
+    expect(
+      utc.heatmap
+        .filter((c) => c.weekday === 1)
+        .map((c) => c.hour)
+        .sort(),
+    ).toEqual([10, 11, 20]);
+    // Asia/Kolkata is UTC+05:30: 10:00 and 10:15 UTC fall in 15:00–16:00 there, 10:30–11:00 in 16:00.
+    const kolkata = await teamFigures(t.ctx.db, { ...window, timeZone: "Asia/Kolkata" });
+    if (!kolkata.shown) throw new Error(kolkata.reason);
+    const monday = kolkata.heatmap.filter((c) => c.weekday === 1);
+    expect(monday.map((c) => c.hour).sort((a, b) => a - b)).toEqual([15, 16]);
+    const share = (hour: number) => monday.find((c) => c.hour === hour)?.share ?? 0;
+    expect(share(16) / share(15)).toBeCloseTo(1.5, 5);
+    // The 20:00 UTC slot is 01:30 on Tuesday there.
+    expect(kolkata.heatmap.some((c) => c.weekday === 2 && c.hour === 1)).toBe(true);
+    expect(kolkata.afterHours[0]?.share).toBeCloseTo(1 / 6, 5);
+    // Deleting one's data removes the hourly totals as well.
+    const me = await t.signedIn(members[0] as Member);
+    await me.post("/activity/delete", { confirm: "delete my activity" });
+    expect(
+      await t.ctx.db
+        .select()
+        .from(rollupHours)
+        .where(eq(rollupHours.personId, (members[0] as Member).id)),
+    ).toHaveLength(0);
   });
 });
 

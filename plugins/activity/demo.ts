@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { DemoOrg, PluginServices, Tx } from "../../server/plugin-api.ts";
-import { ensurePartitions, RAW_RETENTION_MS } from "./rollup.ts";
+import { ensurePartitions, markAfterHours, RAW_RETENTION_MS, refreshHours } from "./rollup.ts";
 import { rollupState } from "./schema.ts";
 import { SLOT_MS, slotOf } from "./sql.ts";
 
@@ -78,6 +78,8 @@ export async function seedDemoActivity(
       from json_to_recordset(${JSON.stringify(rows.slice(i, i + 5_000))}::json) as x(p text, s text, c text, n int)
       on conflict do nothing`);
   }
+  await markAfterHours(tx, from);
+  await refreshHours(tx, from);
   await tx
     .insert(rollupState)
     .values({ id: 1, rolledUntil: horizon })

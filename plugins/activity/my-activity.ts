@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../server/plugin-api.ts";
-import { events, pauses, rollups } from "./schema.ts";
+import { events, pauses, rollupHours, rollups } from "./schema.ts";
 import { at, rowsOf } from "./sql.ts";
 
 /** One person's own figures: only ever queried for the viewer themself. */
@@ -100,6 +100,7 @@ export function exportCsv(data: OwnExport): string {
 export async function deleteOwn(db: DbOrTx, personId: string): Promise<void> {
   await db.delete(events).where(eq(events.personId, personId));
   await db.delete(rollups).where(eq(rollups.personId, personId));
+  await db.delete(rollupHours).where(eq(rollupHours.personId, personId));
 }
 
 export async function isPaused(db: DbOrTx, personId: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../server/plugin-api.ts";
 import { OTHER } from "./categories.ts";
 import { rollupState } from "./schema.ts";
@@ -6,6 +6,46 @@ import { at, rowsOf, slotOf } from "./sql.ts";
 
 /** Raw events are kept at most this long. */
 export const RAW_RETENTION_MS = 24 * 3_600_000;
+
+/** A fixed origin for `date_bin` (a bare '2000-01-01' would be read in the session's zone). */
+const ORIGIN = sql.raw(`timestamptz '2000-01-01T00:00:00Z'`);
+
+/**
+ * Whether the instant `slot` lies outside the working hours `hours` (a `people.working_hours`
+ * value: local "HH:MM" intervals per weekday) read in the time zone `zone`. No hours that day
+ * means the whole day is outside them.
+ */
+export function outsideWorkingHours(slot: SQL, zone: SQL, hours: SQL): SQL {
+  return sql`not exists (
+    select 1
+    from jsonb_array_elements(coalesce(${hours} -> (array['mon','tue','wed','thu','fri','sat','sun'])[extract(isodow from ${slot} at time zone ${zone})::int], '[]'::jsonb)) iv
+    where to_char(${slot} at time zone ${zone}, 'HH24:MI') >= iv->>0 and to_char(${slot} at time zone ${zone}, 'HH24:MI') < iv->>1)`;
+}
+
+/**
+ * Sets `after_hours` on the rollups from `from` on, from each person's working hours and zone.
+ * For writers that insert rollups in bulk (demo data); the rollup job sets it as it inserts.
+ */
+export async function markAfterHours(db: DbOrTx, from: Date): Promise<void> {
+  await db.execute(sql`
+    update activity.rollups r
+    set after_hours = ${outsideWorkingHours(sql`r.slot_start`, sql`p.time_zone`, sql`p.working_hours`)}
+    from people p
+    where p.id = r.person_id and r.slot_start >= ${at(from)}`);
+}
+
+/** Rebuilds `rollup_hours` from `rollups` for every hour from the one holding `from` on. */
+export async function refreshHours(db: DbOrTx, from: Date): Promise<void> {
+  const hour = sql`date_bin('1 hour', ${at(from)}, ${ORIGIN})`;
+  await db.execute(sql`delete from activity.rollup_hours where hour_start >= ${hour}`);
+  await db.execute(sql`
+    insert into activity.rollup_hours (person_id, hour_start, category, seconds, after_hours_seconds)
+    select person_id, date_bin('1 hour', slot_start, ${ORIGIN}), category, sum(seconds)::int,
+           coalesce(sum(seconds) filter (where after_hours), 0)::int
+    from activity.rollups
+    where slot_start >= ${hour}
+    group by 1, 2, 3`);
+}
 
 const monthStart = (year: number, month: number): Date => new Date(Date.UTC(year, month, 1));
 
@@ -67,7 +107,7 @@ export async function rollUp(db: DbOrTx, now: Date): Promise<{ slots: number; de
              greatest(w.s, g.slot) as s, least(w.e, g.slot + interval '15 minutes') as e
       from ev w
       cross join lateral generate_series(
-        date_bin('15 minutes', greatest(w.s, ${at(from)}), timestamptz '2000-01-01'),
+        date_bin('15 minutes', greatest(w.s, ${at(from)}), ${ORIGIN}),
         w.e - interval '1 microsecond', interval '15 minutes') as g(slot)
       where w.is_work and not w.afk and w.e > w.s
     ),
@@ -89,11 +129,15 @@ export async function rollUp(db: DbOrTx, now: Date): Promise<{ slots: number; de
       from per_category
     ),
     stored as (
-      insert into activity.rollups (person_id, slot_start, category, seconds)
-      select person_id, slot, category, secs from capped where secs > 0
+      insert into activity.rollups (person_id, slot_start, category, seconds, after_hours)
+      select c.person_id, c.slot, c.category, c.secs,
+             ${outsideWorkingHours(sql`c.slot`, sql`p.time_zone`, sql`p.working_hours`)}
+      from capped c join people p on p.id = c.person_id
+      where c.secs > 0
       returning 1
     )
     select count(*)::int as n from stored`);
+  await refreshHours(db, from);
   const deleted = await db.execute(sql`
     with gone as (
       delete from activity.events where start_at + duration_s * interval '1 second' <= ${at(until)} returning 1
@@ -130,5 +174,14 @@ export async function pruneRollups(db: DbOrTx, now: Date, retentionDays: number)
   const removed = await db.execute(sql`
     with gone as (delete from activity.rollups where slot_start < ${at(cutoff)} returning 1)
     select count(*)::int as n from gone`);
+  // The hour holding the cut-off is rebuilt from what is left of it.
+  const hour = sql`date_bin('1 hour', ${at(cutoff)}, ${ORIGIN})`;
+  await db.execute(sql`delete from activity.rollup_hours where hour_start < ${hour} + interval '1 hour'`);
+  await db.execute(sql`
+    insert into activity.rollup_hours (person_id, hour_start, category, seconds, after_hours_seconds)
+    select person_id, ${hour}, category, sum(seconds)::int, coalesce(sum(seconds) filter (where after_hours), 0)::int
+    from activity.rollups
+    where slot_start >= ${hour} and slot_start < ${hour} + interval '1 hour'
+    group by 1, 3`);
   return rowsOf<{ n: number }>(removed)[0]?.n ?? 0;
 }

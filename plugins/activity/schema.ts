@@ -87,8 +87,34 @@ export const rollups = activitySchema.table(
     slotStart: timestamp("slot_start", { withTimezone: true }).notNull(),
     category: text("category").notNull(),
     seconds: integer("seconds").notNull(),
+    /**
+     * Whether the slot lies outside the person's own working hours (`people.working_hours`,
+     * read in the person's time zone), decided when the slot is rolled up. A slot is final 24
+     * hours after it ends, so later edits of someone's working hours do not rewrite history.
+     */
+    afterHours: boolean("after_hours").notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.personId, t.slotStart, t.category] }), index("rollups_slot_idx").on(t.slotStart)],
+);
+
+/**
+ * Rollups summed per person, UTC hour and category: what the team figures read, a fraction of
+ * the rows of `rollups`. Rebuilt from `rollups` by every
+ * writer of rollups (`refreshHours`), so it never holds anything `rollups` does not.
+ */
+export const rollupHours = activitySchema.table(
+  "rollup_hours",
+  {
+    personId: uuid("person_id").notNull(),
+    hourStart: timestamp("hour_start", { withTimezone: true }).notNull(),
+    category: text("category").notNull(),
+    seconds: integer("seconds").notNull(),
+    afterHoursSeconds: integer("after_hours_seconds").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.personId, t.hourStart, t.category] }),
+    index("rollup_hours_hour_idx").on(t.hourStart),
+  ],
 );
 
 /** App → category rules, ActivityWatch style: a category path and a case-insensitive regex. */

@@ -11,6 +11,13 @@ import { at, rowsOf } from "./sql.ts";
  *    the team figure minus the slice would describe a handful of people.
  * 3. Every cell, category and week is itself aggregated `having count(distinct person) >= k`.
  * 4. No query here selects a person id or name, and nothing is grouped or ordered by person.
+ *
+ * For speed, the figures read `rollup_hours` (per person, UTC hour and category, with the
+ * after-hours seconds decided at rollup time); only the heatmap and the after-hours weeks of a
+ * team whose zone is not a whole number of hours off UTC (India, Nepal, …) read the 15-minute
+ * `rollups`, since its local hours start mid-way through UTC hours. The window is trimmed to whole hours so every figure
+ * on a page covers exactly the same time. Time-zone conversion happens once per hour (or slot)
+ * of the window, never once per stored row.
  */
 
 export interface TeamWindow {
@@ -59,7 +66,7 @@ export type TeamFigures =
 
 function population(w: TeamWindow): SQL {
   return sql`
-    select tm.person_id, p.time_zone, p.working_hours
+    select tm.person_id, p.time_zone
     from team_members tm join people p on p.id = tm.person_id
     where tm.team_id = ${w.teamId}::uuid and p.status = 'active'`;
 }
@@ -69,18 +76,72 @@ function inScope(w: TeamWindow): SQL {
   return w.zone ? sql`m.time_zone = ${w.zone}` : sql`true`;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** The window trimmed to whole hours (idempotent), so hourly and 15-minute sources agree. */
+export function wholeHours(w: TeamWindow): TeamWindow {
+  const from = new Date(Math.ceil(w.from.getTime() / HOUR_MS) * HOUR_MS);
+  const to = new Date(Math.max(from.getTime(), Math.floor(w.to.getTime() / HOUR_MS) * HOUR_MS));
+  return { ...w, from, to };
+}
+
+/** Whether `timeZone` is a whole number of hours off UTC all through [from, to]. */
+export function wholeHourZone(timeZone: string, from: Date, to: Date): boolean {
+  const offsetOk = (ms: number): boolean =>
+    Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(timeZone).offsetNanoseconds % 3_600_000_000_000 === 0;
+  for (let t = from.getTime(); t < to.getTime(); t += 86_400_000) if (!offsetOk(t)) return false;
+  return offsetOk(to.getTime());
+}
+
+/** Every category's active seconds per member in scope and UTC hour of the window. */
+function hourly(w: TeamWindow): SQL {
+  return sql`
+    select h.person_id, h.hour_start as t, h.category, h.seconds, h.after_hours_seconds as after
+    from activity.rollup_hours h join (${population(w)}) m on m.person_id = h.person_id
+    where h.hour_start >= ${at(w.from)} and h.hour_start < ${at(w.to)} and h.seconds > 0 and ${inScope(w)}`;
+}
+
+/**
+ * The rows the heatmap and after-hours trend read, as `(person_id, t, category, seconds, after)`,
+ * and the grid of `t` with each point's weekday, hour and week in the team's zone. The grid is
+ * materialized, so the zone conversion runs a few thousand times, not once per row.
+ */
+function grid(w: TeamWindow): SQL {
+  const whole = wholeHourZone(w.timeZone, w.from, w.to);
+  const step = whole ? sql.raw(`interval '1 hour'`) : sql.raw(`interval '15 minutes'`);
+  const source = whole
+    ? hourly(w)
+    : sql`
+      select r.person_id, r.slot_start as t, r.category, r.seconds,
+             case when r.after_hours then r.seconds else 0 end as after
+      from activity.rollups r join (${population(w)}) m on m.person_id = r.person_id
+      where r.slot_start >= ${at(w.from)} and r.slot_start < ${at(w.to)} and r.seconds > 0 and ${inScope(w)}`;
+  return sql`
+    g as materialized (
+      select p.t,
+             extract(isodow from p.t at time zone ${w.timeZone})::int as weekday,
+             extract(hour from p.t at time zone ${w.timeZone})::int as hour,
+             to_char(date_trunc('week', p.t at time zone ${w.timeZone}), 'YYYY-MM-DD') as week
+      from generate_series(${at(w.from)}, ${at(w.to)} - ${step}, ${step}) as p(t)
+    ),
+    s as (${source})`;
+}
+
 /** Checks rules 1 and 2; the reason is shown to the viewer instead of the figures. */
 export async function privacyGate(
   db: DbOrTx,
-  w: TeamWindow,
+  window: TeamWindow,
 ): Promise<{ ok: true; n: number } | { ok: false; reason: string }> {
+  const w = wholeHours(window);
+  // One index probe per member on (person_id, slot_start): no scan of the team's rollups.
   const [row] = rowsOf<{ total: number; scoped: number }>(
     await db.execute(sql`
-      with m as (${population(w)})
-      select count(distinct r.person_id)::int as total,
-             count(distinct r.person_id) filter (where ${inScope(w)})::int as scoped
-      from activity.rollups r join m on m.person_id = r.person_id
-      where r.slot_start >= ${at(w.from)} and r.slot_start < ${at(w.to)} and r.seconds > 0`),
+      select count(*)::int as total, count(*) filter (where ${inScope(w)})::int as scoped
+      from (${population(w)}) m
+      where exists (
+        select 1 from activity.rollups r
+        where r.person_id = m.person_id and r.slot_start >= ${at(w.from)} and r.slot_start < ${at(w.to)}
+          and r.seconds > 0)`),
   );
   const total = row?.total ?? 0;
   const scoped = row?.scoped ?? 0;
@@ -94,7 +155,8 @@ export async function privacyGate(
   return { ok: true, n: scoped };
 }
 
-export async function teamFigures(db: DbOrTx, w: TeamWindow): Promise<TeamFigures> {
+export async function teamFigures(db: DbOrTx, window: TeamWindow): Promise<TeamFigures> {
+  const w = wholeHours(window);
   const gate = await privacyGate(db, w);
   if (!gate.ok) return { shown: false, reason: gate.reason };
   const [heatmap, categories, afterHours] = [
@@ -114,22 +176,18 @@ export async function teamFigures(db: DbOrTx, w: TeamWindow): Promise<TeamFigure
   };
 }
 
-const scoped = (w: TeamWindow): SQL => sql`
-  from activity.rollups r join (${population(w)}) m on m.person_id = r.person_id
-  where r.slot_start >= ${at(w.from)} and r.slot_start < ${at(w.to)} and r.seconds > 0 and ${inScope(w)}`;
-
 /** Active share per weekday × hour in the team's zone; a cell with fewer than k people is left out. */
-export async function heatmapOf(db: DbOrTx, w: TeamWindow, contributors: number): Promise<HeatCell[]> {
+export async function heatmapOf(db: DbOrTx, window: TeamWindow, contributors: number): Promise<HeatCell[]> {
+  const w = wholeHours(window);
   const weeks = Math.max(1, (w.to.getTime() - w.from.getTime()) / (7 * 86_400_000));
   const rows = rowsOf<{ weekday: number; hour: number; secs: number }>(
     await db.execute(sql`
+      with ${grid(w)}
       -- Per person first, so the threshold is a plain count (cheaper than count(distinct)).
       select weekday, hour, sum(secs)::float8 as secs
       from (
-        select extract(isodow from r.slot_start at time zone ${w.timeZone})::int as weekday,
-               extract(hour from r.slot_start at time zone ${w.timeZone})::int as hour,
-               r.person_id, sum(r.seconds) as secs
-        ${scoped(w)}
+        select g.weekday, g.hour, s.person_id, sum(s.seconds) as secs
+        from s join g on g.t = s.t
         group by 1, 2, 3
       ) per_person
       group by 1, 2
@@ -145,14 +203,20 @@ export async function heatmapOf(db: DbOrTx, w: TeamWindow, contributors: number)
 /** Share of active time per top-level category; categories fewer than k people used are withheld. */
 export async function categoryMix(
   db: DbOrTx,
-  w: TeamWindow,
+  window: TeamWindow,
 ): Promise<{ shares: CategoryShare[]; withheldShare: number; totalSeconds: number }> {
+  const w = wholeHours(window);
   const rows = rowsOf<{ category: string; secs: number; enough: boolean }>(
     await db.execute(sql`
       select category, sum(secs)::float8 as secs, count(*) >= ${w.k} as enough
       from (
-        select split_part(r.category, ' > ', 1) as category, r.person_id, sum(r.seconds) as secs
-        ${scoped(w)}
+        -- Top level per (category, person) group, not per row: a few hundred string splits.
+        select split_part(category, ' > ', 1) as category, person_id, sum(secs) as secs
+        from (
+          select s.category, s.person_id, sum(s.seconds) as secs
+          from (${hourly(w)}) s
+          group by 1, 2
+        ) per_category
         group by 1, 2
       ) per_person
       group by 1
@@ -169,43 +233,22 @@ export async function categoryMix(
   };
 }
 
-const weekdayKeys = sql.raw(`array['mon','tue','wed','thu','fri','sat','sun']`);
-
 /**
  * Per week (team zone), the share of active time outside each person's own working hours
- * (`people.working_hours`, read in the person's own zone). Weeks with fewer than k people are
- * left out.
+ * (`rollups.after_hours`, decided at rollup time from `people.working_hours` in the person's
+ * own zone). Weeks with fewer than k people are left out.
  */
-export async function afterHoursTrend(db: DbOrTx, w: TeamWindow): Promise<WeekShare[]> {
+export async function afterHoursTrend(db: DbOrTx, window: TeamWindow): Promise<WeekShare[]> {
+  const w = wholeHours(window);
   const rows = rowsOf<{ week: string; total: number; after: number }>(
     await db.execute(sql`
-      with s as (
-        select r.person_id, r.slot_start, r.seconds, r.slot_start at time zone m.time_zone as local
-        ${scoped(w)}
-      ),
-      -- Each member's working hours as rows (person, ISO weekday, from, to): a small table to
-      -- join, instead of unpacking JSON for every rollup row.
-      hours as (
-        select m.person_id, d.n as weekday, iv->>0 as opens, iv->>1 as closes
-        from (${population(w)}) m
-        cross join unnest(${weekdayKeys}) with ordinality as d(key, n)
-        cross join jsonb_array_elements(coalesce(m.working_hours -> d.key, '[]'::jsonb)) iv
-      ),
-      marked as (
-        select s.person_id, s.slot_start, s.seconds, exists (
-          select 1 from hours h
-          where h.person_id = s.person_id and h.weekday = extract(isodow from s.local)
-            and to_char(s.local, 'HH24:MI') >= h.opens and to_char(s.local, 'HH24:MI') < h.closes
-        ) as in_hours
-        from s
-      ),
-      per_person as (
-        select to_char(date_trunc('week', slot_start at time zone ${w.timeZone}), 'YYYY-MM-DD') as week, person_id,
-               sum(seconds) as total, sum(seconds) filter (where not in_hours) as after
-        from marked group by 1, 2
-      )
-      select week, sum(total)::float8 as total, coalesce(sum(after), 0)::float8 as after
-      from per_person
+      with ${grid(w)}
+      select week, sum(total)::float8 as total, sum(after)::float8 as after
+      from (
+        select g.week, s.person_id, sum(s.seconds) as total, sum(s.after) as after
+        from s join g on g.t = s.t
+        group by 1, 2
+      ) per_person
       group by 1
       having count(*) >= ${w.k}
       order by 1`),
