@@ -36,7 +36,10 @@ export default definePlugin<CalendarAuditSettings>({
     });
     api.api((r) => {
       r.get("/series", "member", async (c, s) => {
-        const views = await seriesViews(s.db, await s.settings(), { teamIds: (await visibleTeamIds(s)) ?? undefined });
+        const views = await seriesViews(s.db, await s.settings(), {
+          now: s.clock.now(),
+          teamIds: (await visibleTeamIds(s)) ?? undefined,
+        });
         return c.json({
           series: views.map((v) => ({
             id: v.series.id,

@@ -29,7 +29,10 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
   r.get("/report", "manager", async (c, s) => {
     const settings = await s.settings();
     const scope = await reportScope(s, c.req.query("team"));
-    const views = await seriesViews(s.db, settings, scope.ids ? { teamIds: scope.ids } : {});
+    const views = await seriesViews(s.db, settings, {
+      now: s.clock.now(),
+      ...(scope.ids ? { teamIds: scope.ids } : {}),
+    });
     const report = await teamReport(s.db, scope.ids, views, s.clock.now());
     const pick = await s.myTeams();
     const share = Math.round(report.killOrConvertShare * 100);
@@ -98,7 +101,10 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
   r.get("/report.csv", "manager", async (c, s) => {
     const settings = await s.settings();
     const scope = await reportScope(s, c.req.query("team"));
-    const views = await seriesViews(s.db, settings, scope.ids ? { teamIds: scope.ids } : {});
+    const views = await seriesViews(s.db, settings, {
+      now: s.clock.now(),
+      ...(scope.ids ? { teamIds: scope.ids } : {}),
+    });
     const header = [
       "uid",
       "meeting",
@@ -155,7 +161,7 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
       )
       .orderBy(teams.name);
     const ids = teamRows.map((t) => t.id);
-    const views = await seriesViews(s.db, settings, { teamIds: ids });
+    const views = await seriesViews(s.db, settings, { now: s.clock.now(), teamIds: ids });
     const plan = ids.length ? await s.db.select().from(transitionPlan).where(inArray(transitionPlan.teamId, ids)) : [];
     const months = nextMonths(s.clock.now(), 9);
     const byId = new Map(views.map((v) => [v.series.id, v]));
@@ -293,7 +299,7 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
     if (managed !== null && !managed.includes(form.data.teamId))
       throw new HttpError(403, "You do not manage this team.");
     const settings = await s.settings();
-    const [v] = await seriesViews(s.db, settings, { seriesId: form.data.seriesId });
+    const [v] = await seriesViews(s.db, settings, { now: s.clock.now(), seriesId: form.data.seriesId });
     if (!v || v.series.teamId !== form.data.teamId) throw new HttpError(422, "Choose a meeting of this team.");
     const inserted = await s.db
       .insert(transitionPlan)

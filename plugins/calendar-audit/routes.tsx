@@ -150,9 +150,9 @@ async function indexPage(
   const viewer = s.viewer;
   if (!viewer) throw new HttpError(401, "Please sign in.");
   const teams = await s.myTeams();
-  const views = (await seriesViews(s.db, settings, { teamIds: (await visibleTeamIds(s)) ?? undefined })).sort(
-    (a, b) => b.attendeeHoursPerWeek - a.attendeeHoursPerWeek,
-  );
+  const views = (
+    await seriesViews(s.db, settings, { now: s.clock.now(), teamIds: (await visibleTeamIds(s)) ?? undefined })
+  ).sort((a, b) => b.attendeeHoursPerWeek - a.attendeeHoursPerWeek);
   const sources = await s.db
     .select()
     .from(calendarSources)

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { HttpError, PageHeader, type PluginRoutes, people, readForm } from "../../server/plugin-api.ts";
 import { canManage, canSee, type Services, uuidParam, visibleTeamIds } from "./access.ts";
-import { seriesTimeFlags, seriesViews } from "./analysis.ts";
+import { seriesViews } from "./analysis.ts";
 import { categoryGroups, categoryLabels } from "./classify.ts";
 import { money } from "./routes.tsx";
 import { categories, meetingSeries, pollAnswers } from "./schema.ts";
@@ -21,7 +21,7 @@ const outcomeSchema = z.object({
 async function load(s: Services, rawId: string | undefined) {
   const id = uuidParam(rawId, "meeting");
   const settings = await s.settings();
-  const [view] = await seriesViews(s.db, settings, { seriesId: id, recurringOnly: false });
+  const [view] = await seriesViews(s.db, settings, { now: s.clock.now(), seriesId: id, recurringOnly: false });
   if (!view || !canSee(s, view.series, await visibleTeamIds(s))) throw new HttpError(404, "No such meeting.");
   return { view, settings };
 }
@@ -31,7 +31,6 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
     const { view, settings } = await load(s, c.req.param("id"));
     const v = view.series;
     const manage = await canManage(s, v);
-    const timeFlags = await seriesTimeFlags(s.db, v, s.clock.now());
     const email = s.viewer?.email.toLowerCase() ?? "";
     const invited = v.attendees.some((a) => a.email === email);
     const [mine] = s.viewer
@@ -71,7 +70,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
                 lost focus time
               </dd>
               <dt>Flags</dt>
-              <dd>{[...view.flags, ...timeFlags].join(" · ") || "none"}</dd>
+              <dd>{view.flags.join(" · ") || "none"}</dd>
               {v.rooms.length ? (
                 <>
                   <dt>Rooms and resources</dt>
