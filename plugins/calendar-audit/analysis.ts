@@ -130,7 +130,13 @@ export async function seriesViews(
         .map((a) => known.get(a.email))
         .filter((p): p is KnownPerson => !!p && !withinWorkingHours(next.start, next.end, p.timeZone, p.workingHours))
         .sort((a, b) => a.name.localeCompare(b.name));
-      if (outside.length) flags.push(`outside working hours for ${outside.map((p) => p.name).join(", ")}`);
+      if (outside.length) {
+        const names =
+          outside.length > 3
+            ? [...outside.slice(0, 2).map((p) => p.name), `${outside.length - 2} more`]
+            : outside.map((p) => p.name);
+        flags.push(`outside working hours for ${names.join(", ")}`);
+      }
     }
     const adjacent = timing.backToBack.get(series.id) ?? 0;
     if (adjacent > 0) flags.push(`back-to-back with another meeting ${adjacent === 1 ? "once" : `${adjacent} times`}`);

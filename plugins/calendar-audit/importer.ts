@@ -100,7 +100,7 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
     return finish({
       status: "done",
       progress: 100,
-      message: `Imported ${counts.events} events (${counts.series} recurring series, ${counts.occurrences} occurrences).`,
+      message: `Imported ${plural(counts.events, "event")} (${counts.series} recurring series, ${plural(counts.occurrences, "occurrence")}).`,
       problems: expansion.problems.slice(0, 50),
       eventCount: counts.events,
       seriesCount: counts.series,
@@ -110,6 +110,10 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
     s.logger.error("calendar import failed", { importId, error: String(error) });
     return finish({ status: "failed", progress: 100, message: "The import failed; nothing was saved. Try again." });
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** People attending an occurrence: declined left out, optional ones counted apart. */

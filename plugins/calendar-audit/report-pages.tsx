@@ -46,7 +46,7 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
             Download CSV
           </a>
         </PageHeader>
-        <form method="get" action="/calendar-audit/report" class="row">
+        <form method="get" action="/calendar-audit/report" class="calendar-audit-inline">
           <label for="ca-team">Team</label>
           <select id="ca-team" name="team">
             <option value="">All I can see</option>
@@ -177,9 +177,16 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
         <PageHeader title="Transition tracker" />
         <p class="muted">One conversion per team per month, over six to nine months. Weekly status first.</p>
         {teamRows.map((team) => {
-          const candidates = views.filter(
-            (v) => v.series.teamId === team.id && v.series.outcome === "active" && v.recommendation.action !== "keep",
-          );
+          // Weekly status first (the playbook's first conversion), then the heaviest.
+          const candidates = views
+            .filter(
+              (v) => v.series.teamId === team.id && v.series.outcome === "active" && v.recommendation.action !== "keep",
+            )
+            .sort(
+              (a, b) =>
+                Number(b.category === "status") - Number(a.category === "status") ||
+                b.attendeeHoursPerWeek - a.attendeeHoursPerWeek,
+            );
           const teamDone = done.filter((v) => v.series.teamId === team.id).length;
           return (
             <section class="card" aria-labelledby={`ca-t-${team.id}`}>
@@ -201,12 +208,14 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
                       const v = item ? byId.get(item.seriesId) : undefined;
                       return (
                         <tr>
-                          <th scope="row">{m}</th>
+                          <th scope="row" class="cell-name calendar-audit-month">
+                            {m}
+                          </th>
                           <td>
                             {v ? (
                               <a href={`/calendar-audit/series/${v.series.id}`}>{v.series.summary}</a>
                             ) : candidates.length ? (
-                              <form method="post" action="/calendar-audit/tracker/plan" class="row">
+                              <form method="post" action="/calendar-audit/tracker/plan" class="calendar-audit-inline">
                                 <input type="hidden" name="teamId" value={team.id} />
                                 <input type="hidden" name="month" value={m} />
                                 <label class="visually-hidden" for={`ca-p-${team.id}-${m}`}>
@@ -260,7 +269,9 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
                 <tbody>
                   {outcomes.map((o) => (
                     <tr>
-                      <th scope="row">{o.v.series.summary}</th>
+                      <th scope="row" class="cell-name">
+                        {o.v.series.summary}
+                      </th>
                       <td>
                         {o.v.series.outcome} {o.v.series.outcomeOn}
                       </td>

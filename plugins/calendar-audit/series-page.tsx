@@ -44,7 +44,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
     return s.page(
       <>
         <PageHeader title={v.summary} />
-        <div class="split">
+        <div class="split align-start">
           <section class="card" aria-labelledby="ca-facts">
             <h2 id="ca-facts">The meeting</h2>
             <dl class="calendar-audit-facts">
@@ -107,7 +107,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
             ) : null}
             {manage ? (
               <>
-                <form method="post" action={`/calendar-audit/series/${v.id}/classify`} class="row">
+                <form method="post" action={`/calendar-audit/series/${v.id}/classify`} class="calendar-audit-inline">
                   <label for="ca-category">Kind of meeting</label>
                   <select id="ca-category" name="category">
                     {categories.map((k) => (
@@ -120,7 +120,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
                     Save
                   </button>
                 </form>
-                <form method="post" action={`/calendar-audit/series/${v.id}/outcome`} class="row">
+                <form method="post" action={`/calendar-audit/series/${v.id}/outcome`} class="calendar-audit-inline">
                   <label for="ca-outcome">Mark as</label>
                   <select id="ca-outcome" name="outcome">
                     <option value="converted">converted</option>
@@ -149,7 +149,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
           )}
           {invited && s.viewer ? (
             <form method="post" action={`/calendar-audit/series/${v.id}/answer`} class="stack">
-              <fieldset>
+              <fieldset class="calendar-audit-choices">
                 <legend>Your answer{mine ? ` (you said ${mine.answer})` : ""}</legend>
                 <label>
                   <input type="radio" name="answer" value="yes" checked={mine?.answer === "yes"} /> Yes, I would miss it
@@ -169,7 +169,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
             </form>
           ) : null}
           {manage ? (
-            <form method="post" action={`/calendar-audit/series/${v.id}/poll`}>
+            <form method="post" action={`/calendar-audit/series/${v.id}/poll`} class="calendar-audit-ask">
               <button type="submit" class="button-secondary">
                 {v.pollSentAt ? "Ask attendees again" : "Ask the attendees"}
               </button>
