@@ -182,40 +182,60 @@ async function timeFacts(
   const next = new Map<string, { start: Date; end: Date }>();
   const backToBack = new Map<string, number>();
   for (let i = 0; i < list.length; i += 5000) {
-    const ids = JSON.stringify(list.slice(i, i + 5000).map((s) => s.id));
+    // A uuid[] literal: the planner estimates `= any(array)` well (a set-returning function
+    // reads as 100 rows, and the misestimate tips the query into JIT compilation).
+    const ids = `{${list
+      .slice(i, i + 5000)
+      .map((s) => s.id)
+      .join(",")}}`;
     const upcoming = rowsOf<{ series_id: string; start: string | Date; end: string | Date }>(
       await db.execute(sql`
         select distinct on (o.series_id) o.series_id, o.start, o."end"
         from calendar_audit.occurrences o
-        where o.series_id in (select value::uuid from json_array_elements_text(${ids}::json))
+        where o.series_id = any(${ids}::uuid[])
           and o.start >= ${now.toISOString()}::timestamptz
         order by o.series_id, o.start`),
     );
     for (const r of upcoming) next.set(r.series_id, { start: new Date(r.start), end: new Date(r.end) });
-    const adjacent = rowsOf<{ series_id: string; n: number }>(
-      await db.execute(sql`
+    // Timestamp equality joins defeat the planner's row estimates (millions for thousands), and
+    // the inflated cost makes Postgres JIT-compile a query that runs in tens of milliseconds:
+    // compilation alone took several times the run time, so it is turned off for this query.
+    const adjacent = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local jit = off`);
+      return rowsOf<{ series_id: string; n: number }>(
+        await tx.execute(sql`
         with mine as (
-          select o.series_id, o.start, o."end", s.attendees
+          select o.series_id, o.start, o."end"
           from calendar_audit.occurrences o
-          join calendar_audit.series s on s.id = o.series_id
-          where o.series_id in (select value::uuid from json_array_elements_text(${ids}::json))
+          where o.series_id = any(${ids}::uuid[])
         ),
         touching as (
-          select m.series_id, m.start, m.attendees, o2.series_id as other
+          select m.series_id, m.start, o2.series_id as other
           from mine m join calendar_audit.occurrences o2 on o2."end" = m.start and o2.series_id <> m.series_id
           union all
-          select m.series_id, m.start, m.attendees, o2.series_id as other
+          select m.series_id, m.start, o2.series_id as other
           from mine m join calendar_audit.occurrences o2 on o2.start = m."end" and o2.series_id <> m.series_id
+        ),
+        pairs as (select distinct series_id, other from touching),
+        -- Each involved series' attendee emails, so that "shares an attendee" is a hash join
+        -- asked once per pair of series, not a JSON containment test per pair of occurrences.
+        att as (
+          select s.id, a->>'email' as email
+          from calendar_audit.series s cross join jsonb_array_elements(s.attendees) a
+          where s.id in (select series_id from pairs union select other from pairs)
+        ),
+        shared as (
+          select distinct p.series_id, p.other
+          from pairs p
+          join att a1 on a1.id = p.series_id
+          join att a2 on a2.id = p.other and a2.email = a1.email
         )
         select t.series_id, count(distinct t.start)::int as n
         from touching t
-        join calendar_audit.series s2 on s2.id = t.other
-        where exists (
-          select 1 from jsonb_array_elements(t.attendees) a
-          where s2.attendees @> jsonb_build_array(jsonb_build_object('email', a->>'email'))
-        )
+        join shared using (series_id, other)
         group by t.series_id`),
-    );
+      );
+    });
     for (const r of adjacent) backToBack.set(r.series_id, Number(r.n));
   }
   return { next, backToBack };

@@ -16,7 +16,7 @@ import type { CalendarAuditSettings } from "./settings.ts";
 
 /** Files up to this size import within the request; larger ones go to the worker, with progress. */
 export const INLINE_IMPORT_CHARS = 512 * 1024;
-const SERIES_CHUNK = 2000;
+const SERIES_CHUNK = 5000;
 const OCCURRENCE_CHUNK = 20_000;
 
 type Services = PluginServices<CalendarAuditSettings>;
@@ -238,7 +238,7 @@ export async function storeExpansion(
 
   await tx.execute(sql`
     delete from calendar_audit.occurrences
-    where series_id in (select value::uuid from json_array_elements_text(${JSON.stringify([...ids.values()])}::json))
+    where series_id = any(${`{${[...ids.values()].join(",")}}`}::uuid[])
       and start >= ${window.from.toISOString()}::timestamptz and start < ${window.to.toISOString()}::timestamptz`);
 
   // Occurrences as compact records (s: series, a/e: start/end, r: recurrence id, d: all day,
