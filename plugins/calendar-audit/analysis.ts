@@ -4,7 +4,7 @@ import { type CategoryGroup, categoryGroups } from "./classify.ts";
 import { isInternal } from "./importer.ts";
 import { orgDomains, rowsOf } from "./org.ts";
 import { type PollTally, type Recommendation, recommend } from "./recommend.ts";
-import { type Category, type MeetingSeries, meetingOccurrences, meetingSeries, pollAnswers } from "./schema.ts";
+import { type Category, type MeetingSeries, meetingSeries, pollAnswers } from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
 
 export interface SeriesView {
@@ -37,12 +37,14 @@ export function hourlyRate(role: string | null, internal: boolean, s: RateBands)
 
 /**
  * Everything the pages say about recurring series: attendance, cost, flags, classification and
- * recommendation. Three queries whatever the number of series (series, people, poll tallies).
+ * recommendation. A fixed number of queries whatever the number of series (series, people,
+ * poll tallies, next occurrences, back-to-back counts). `now` picks the next occurrence that
+ * the working-hours flag looks at.
  */
 export async function seriesViews(
   db: DbOrTx,
   settings: CalendarAuditSettings,
-  filter: { teamIds?: string[]; seriesId?: string; recurringOnly?: boolean } = {},
+  filter: { now: Date; teamIds?: string[]; seriesId?: string; recurringOnly?: boolean },
 ): Promise<SeriesView[]> {
   const conditions = [];
   if (filter.recurringOnly ?? true) conditions.push(eq(meetingSeries.recurring, true));
@@ -57,14 +59,21 @@ export async function seriesViews(
   if (!list.length) return [];
   const domains = await orgDomains(db, settings);
   const emails = [...new Set(list.flatMap((s) => s.attendees.map((a) => a.email)))];
-  const roles = new Map<string, string>();
+  const known = new Map<string, KnownPerson>();
   for (let i = 0; i < emails.length; i += 5000) {
     const found = await db
-      .select({ email: sql<string>`lower(${people.email})`, role: people.role })
+      .select({
+        email: sql<string>`lower(${people.email})`,
+        name: people.name,
+        role: people.role,
+        timeZone: people.timeZone,
+        workingHours: people.workingHours,
+      })
       .from(people)
       .where(inArray(sql`lower(${people.email})`, emails.slice(i, i + 5000)));
-    for (const p of found) roles.set(p.email, p.role);
+    for (const p of found) known.set(p.email, p);
   }
+  const timing = await timeFacts(db, list, filter.now);
   const tallies = new Map<string, PollTally>();
   const ids = list.map((s) => s.id);
   for (let i = 0; i < ids.length; i += 5000) {
@@ -96,7 +105,7 @@ export async function seriesViews(
       if (inside) internal++;
       else external++;
       const weight = a.role === "OPT-PARTICIPANT" || a.role === "NON-PARTICIPANT" ? 0.5 : 1;
-      const rate = hourlyRate(roles.get(a.email) ?? null, inside, settings);
+      const rate = hourlyRate(known.get(a.email)?.role ?? null, inside, settings);
       weightedPeople += weight;
       weightedRate += weight * rate;
       focusRate += weight * rate;
@@ -114,6 +123,23 @@ export async function seriesViews(
     if (peopleCount > 7) flags.push(`${peopleCount} attendees`);
     if (series.durationMinutes > 60) flags.push(`${series.durationMinutes} min`);
     if (series.recurring && !series.hasEnd) flags.push("no end date");
+    const next = timing.next.get(series.id);
+    if (next && !series.allDay) {
+      const outside = series.attendees
+        .filter((a) => a.partstat !== "DECLINED")
+        .map((a) => known.get(a.email))
+        .filter((p): p is KnownPerson => !!p && !withinWorkingHours(next.start, next.end, p.timeZone, p.workingHours))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      if (outside.length) {
+        const names =
+          outside.length > 3
+            ? [...outside.slice(0, 2).map((p) => p.name), `${outside.length - 2} more`]
+            : outside.map((p) => p.name);
+        flags.push(`outside working hours for ${names.join(", ")}`);
+      }
+    }
+    const adjacent = timing.backToBack.get(series.id) ?? 0;
+    if (adjacent > 0) flags.push(`back-to-back with another meeting ${adjacent === 1 ? "once" : `${adjacent} times`}`);
     const poll = tallies.get(series.id) ?? { yes: 0, no: 0, unsure: 0 };
     const invited = series.attendees.length;
     return {
@@ -135,59 +161,91 @@ export async function seriesViews(
 
 export type { CategoryGroup };
 
+interface KnownPerson {
+  email: string;
+  name: string;
+  role: string;
+  timeZone: string;
+  workingHours: WorkingHours;
+}
+
 /**
- * Flags that need other data: attendees whose working hours the next occurrence falls outside
- * (in their own zone), and occurrences that start as another meeting of a shared attendee ends.
+ * What the time flags need, for every listed series at once: the next occurrence from `now`,
+ * and how many of its occurrences start as another meeting of a shared attendee ends (or end as
+ * one starts). Attendees are matched by email, declined ones included (they are still invited).
  */
-export async function seriesTimeFlags(db: DbOrTx, series: MeetingSeries, now: Date): Promise<string[]> {
-  const flags: string[] = [];
-  const [next] = await db
-    .select({ start: meetingOccurrences.start, end: meetingOccurrences.end })
-    .from(meetingOccurrences)
-    .where(
-      and(
-        eq(meetingOccurrences.seriesId, series.id),
-        sql`${meetingOccurrences.start} >= ${now.toISOString()}::timestamptz`,
-      ),
-    )
-    .orderBy(meetingOccurrences.start)
-    .limit(1);
-  const emails = series.attendees.filter((a) => a.partstat !== "DECLINED").map((a) => a.email);
-  if (next && emails.length && !series.allDay) {
-    const found = await db
-      .select({ name: people.name, timeZone: people.timeZone, workingHours: people.workingHours })
-      .from(people)
-      .where(inArray(sql`lower(${people.email})`, emails));
-    const outside = found.filter((p) => !withinWorkingHours(next.start, next.end, p.timeZone, p.workingHours));
-    if (outside.length) {
-      flags.push(`outside working hours for ${outside.map((p) => p.name).join(", ")}`);
-    }
+async function timeFacts(
+  db: DbOrTx,
+  list: MeetingSeries[],
+  now: Date,
+): Promise<{ next: Map<string, { start: Date; end: Date }>; backToBack: Map<string, number> }> {
+  const next = new Map<string, { start: Date; end: Date }>();
+  const backToBack = new Map<string, number>();
+  for (let i = 0; i < list.length; i += 5000) {
+    // A uuid[] literal: the planner estimates `= any(array)` well (a set-returning function
+    // reads as 100 rows, and the misestimate tips the query into JIT compilation).
+    const ids = `{${list
+      .slice(i, i + 5000)
+      .map((s) => s.id)
+      .join(",")}}`;
+    const upcoming = rowsOf<{ series_id: string; start: string | Date; end: string | Date }>(
+      await db.execute(sql`
+        select distinct on (o.series_id) o.series_id, o.start, o."end"
+        from calendar_audit.occurrences o
+        where o.series_id = any(${ids}::uuid[])
+          and o.start >= ${now.toISOString()}::timestamptz
+        order by o.series_id, o.start`),
+    );
+    for (const r of upcoming) next.set(r.series_id, { start: new Date(r.start), end: new Date(r.end) });
+    // Timestamp equality joins defeat the planner's row estimates (millions for thousands), and
+    // the inflated cost makes Postgres JIT-compile a query that runs in tens of milliseconds:
+    // compilation alone took several times the run time, so it is turned off for this query.
+    const adjacent = await db.transaction(async (tx) => {
+      await tx.execute(sql`set local jit = off`);
+      return rowsOf<{ series_id: string; n: number }>(
+        await tx.execute(sql`
+        with mine as (
+          select o.series_id, o.start, o."end"
+          from calendar_audit.occurrences o
+          where o.series_id = any(${ids}::uuid[])
+        ),
+        touching as (
+          select m.series_id, m.start, o2.series_id as other
+          from mine m join calendar_audit.occurrences o2 on o2."end" = m.start and o2.series_id <> m.series_id
+          union all
+          select m.series_id, m.start, o2.series_id as other
+          from mine m join calendar_audit.occurrences o2 on o2.start = m."end" and o2.series_id <> m.series_id
+        ),
+        pairs as (select distinct series_id, other from touching),
+        -- Each involved series' attendee emails, so that "shares an attendee" is a hash join
+        -- asked once per pair of series, not a JSON containment test per pair of occurrences.
+        att as (
+          select s.id, a->>'email' as email
+          from calendar_audit.series s cross join jsonb_array_elements(s.attendees) a
+          where s.id in (select series_id from pairs union select other from pairs)
+        ),
+        shared as (
+          select distinct p.series_id, p.other
+          from pairs p
+          join att a1 on a1.id = p.series_id
+          join att a2 on a2.id = p.other and a2.email = a1.email
+        )
+        select t.series_id, count(distinct t.start)::int as n
+        from touching t
+        join shared using (series_id, other)
+        group by t.series_id`),
+      );
+    });
+    for (const r of adjacent) backToBack.set(r.series_id, Number(r.n));
   }
-  const adjacent = rowsOf<{ n: number }>(
-    await db.execute(sql`
-      select count(distinct o.start)::int as n
-      from calendar_audit.occurrences o
-      join calendar_audit.occurrences o2 on o2.series_id <> o.series_id and (o2."end" = o.start or o2.start = o."end")
-      join calendar_audit.series s2 on s2.id = o2.series_id
-      where o.series_id = ${series.id}
-        and exists (
-          select 1 from jsonb_array_elements(${JSON.stringify(series.attendees.map((a) => ({ email: a.email })))}::jsonb) a
-          where s2.attendees @> jsonb_build_array(a)
-        )`),
-  );
-  const n = Number(adjacent[0]?.n ?? 0);
-  if (n > 0) flags.push(`back-to-back with another meeting ${n === 1 ? "once" : `${n} times`}`);
-  return flags;
+  return { next, backToBack };
 }
 
 const weekdayKeys = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
-export function withinWorkingHours(
-  start: Date,
-  end: Date,
-  timeZone: string,
-  hours: Partial<Record<(typeof weekdayKeys)[number], [string, string][]>>,
-): boolean {
+type WorkingHours = Partial<Record<(typeof weekdayKeys)[number], [string, string][]>>;
+
+export function withinWorkingHours(start: Date, end: Date, timeZone: string, hours: WorkingHours): boolean {
   const s = Temporal.Instant.fromEpochMilliseconds(start.getTime()).toZonedDateTimeISO(timeZone);
   const e = Temporal.Instant.fromEpochMilliseconds(end.getTime()).toZonedDateTimeISO(timeZone);
   const open = hours[weekdayKeys[s.dayOfWeek - 1] as (typeof weekdayKeys)[number]] ?? [];

@@ -25,9 +25,11 @@ export function demoCalendar(
   people: Map<string, { email: string; name: string }>,
   now: Date,
 ): string {
-  const start = Temporal.Instant.fromEpochMilliseconds(now.getTime() - 10 * 7 * 86_400_000)
+  // The Monday ten weeks back, so that 1:1s (Monday + k % 5 days) fall on weekdays.
+  const day = Temporal.Instant.fromEpochMilliseconds(now.getTime() - 10 * 7 * 86_400_000)
     .toZonedDateTimeISO(team.timeZone)
     .toPlainDate();
+  const start = day.subtract({ days: day.dayOfWeek - 1 });
   const members = team.memberIds.map((id) => people.get(id)).filter((p): p is { email: string; name: string } => !!p);
   const manager = people.get(team.managerIds[0] ?? "") ?? members[0];
   const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//DeskTrust//demo//EN", `X-WR-TIMEZONE:${team.timeZone}`];

@@ -22,7 +22,7 @@ export const transitionDigest: DigestSection<CalendarAuditSettings> = {
       .from(transitionPlan)
       .where(and(inArray(transitionPlan.teamId, ids), eq(transitionPlan.month, month)));
     const settings = await s.settings();
-    const views = await seriesViews(s.db, settings, { teamIds: ids });
+    const views = await seriesViews(s.db, settings, { now: s.clock.now(), teamIds: ids });
     const saved = views.filter((v) => v.series.outcome !== "active").reduce((a, v) => a + v.attendeeHoursPerWeek, 0);
     const lines = managed.map((t) => {
       const item = plan.find((p) => p.teamId === t.id);

@@ -116,6 +116,12 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
   const fromMs = window.from.getTime();
   const toMs = window.to.getTime();
   const inWindow = (startMs: number): boolean => startMs >= fromMs && startMs < toMs;
+  /** Each occurrence's start in epoch ms, parallel to `occurrences`, for sorting by number. */
+  const starts: number[] = [];
+  const push = (o: Occurrence): void => {
+    starts.push(Date.parse(o.start));
+    occurrences.push(o);
+  };
 
   for (const [uid, master] of masters) {
     try {
@@ -132,28 +138,30 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
         if (rid) replaced.set(instantKey(rid, base.allDay), o);
       }
       const seen = new Set<number>();
-      const emit = (start: ICAL.Time): void => {
-        const key = instantKey(start, base.allDay);
-        if (seen.has(key)) return;
-        seen.add(key);
-        if (base.exdates.has(key)) return;
-        const override = replaced.get(key);
-        if (override) return; // the override is emitted below, wherever it moved to
-        const startMs = toMs_(start, base.allDay);
+      // Each instance is keyed by its start in epoch ms (computed once), which is also what
+      // EXDATEs and overrides are keyed by.
+      const emit = (startMs: number): void => {
+        if (seen.has(startMs)) return;
+        seen.add(startMs);
+        if (base.exdates.has(startMs)) return;
+        if (replaced.has(startMs)) return; // the override is emitted below, wherever it moved to
         if (!inWindow(startMs)) return;
+        const start = new Date(startMs).toISOString();
+        starts.push(startMs);
         occurrences.push({
           event: index,
           uid,
-          recurrenceId: base.event.recurring ? new Date(startMs).toISOString() : null,
-          start: new Date(startMs).toISOString(),
-          end: new Date(endOf(start, base)).toISOString(),
+          recurrenceId: base.event.recurring ? start : null,
+          start,
+          end: new Date(startMs + lengthMs).toISOString(),
           allDay: base.allDay,
           summary: base.event.summary,
           attendees: base.event.attendees,
         });
       };
+      const lengthMs = base.allDay ? base.length.days * 86_400_000 : base.length.seconds * 1000;
 
-      if (!base.rrules.length) emit(base.start);
+      if (!base.rrules.length) emit(toMs_(base.start, base.allDay));
       for (const rule of base.rrules) {
         if (rule.until && !rule.until.isDate && rule.until.zone === ICAL.Timezone.localTimezone) {
           rule.until.zone = base.start.zone; // a floating UNTIL means the event's own wall time
@@ -161,19 +169,20 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
         const it = rule.iterator(base.start);
         let n = 0;
         for (let next = it.next(); next; next = it.next()) {
-          if (toMs_(next, base.allDay) >= toMs) break; // no end date: cut at the window
-          emit(next);
+          const startMs = toMs_(next, base.allDay);
+          if (startMs >= toMs) break; // no end date: cut at the window
+          emit(startMs);
           if (++n >= MAX_ITERATIONS) {
             problems.push(`Event ${uid} ("${base.event.summary}") repeats too often; expansion stopped after ${n}.`);
             break;
           }
         }
       }
-      for (const r of base.rdates) emit(r);
+      for (const r of base.rdates) emit(toMs_(r, base.allDay));
 
       for (const o of replaced.values()) {
         const occurrence = readOverride(o, uid, index, base, zones, maxAttendees, problems);
-        if (occurrence && inWindow(Date.parse(occurrence.start))) occurrences.push(occurrence);
+        if (occurrence && inWindow(Date.parse(occurrence.start))) push(occurrence);
       }
     } catch (error) {
       problems.push(`Event ${uid} could not be read (${(error as Error).message}); it was skipped.`);
@@ -189,15 +198,29 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
         const index = events.length;
         events.push({ ...base.event, recurring: false });
         const occurrence = readOverride(o, uid, index, base, zones, maxAttendees, problems);
-        if (occurrence && inWindow(Date.parse(occurrence.start))) occurrences.push(occurrence);
+        if (occurrence && inWindow(Date.parse(occurrence.start))) push(occurrence);
       } catch (error) {
         problems.push(`Event ${uid} could not be read (${(error as Error).message}); it was skipped.`);
       }
     }
   }
 
-  occurrences.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.uid < b.uid ? -1 : 1));
-  return { events, occurrences, problems };
+  // Sorted by start, then UID: bucket by start and sort the distinct starts as a typed array
+  // (a comparator sort over tens of thousands of occurrences costs more than the rest of emit).
+  const buckets = new Map<number, Occurrence[]>();
+  occurrences.forEach((o, i) => {
+    const key = starts[i] as number;
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(o);
+    else buckets.set(key, [o]);
+  });
+  const sorted: Occurrence[] = [];
+  for (const key of Float64Array.from(buckets.keys()).sort()) {
+    const bucket = buckets.get(key) as Occurrence[];
+    if (bucket.length > 1) bucket.sort((x, y) => (x.uid < y.uid ? -1 : x.uid > y.uid ? 1 : 0));
+    for (const o of bucket) sorted.push(o);
+  }
+  return { events, occurrences: sorted, problems };
 }
 
 interface EventBase {
@@ -329,11 +352,6 @@ function lengthOf(ve: ICAL.Component, start: ICAL.Time, zones: ZoneResolver): { 
   return start.isDate ? { seconds: 0, days: 1 } : { seconds: 0, days: 0 };
 }
 
-function endOf(start: ICAL.Time, base: EventBase): number {
-  if (base.allDay) return toMs_(start, true) + base.length.days * 86_400_000;
-  return toMs_(start, false) + base.length.seconds * 1000;
-}
-
 function readAttendees(ve: ICAL.Component, max: number): { attendees: Attendee[]; rooms: string[]; total: number } {
   const attendees: Attendee[] = [];
   const rooms: string[] = [];
@@ -402,18 +420,31 @@ function instantKey(t: ICAL.Time, allDay: boolean): number {
  * Temporal's IANA database so DST rules are current and historical.
  */
 class IanaZone {
+  /** Per local day: the UTC offset in seconds when it holds all day, null on a transition day. */
+  readonly #days = new Map<number, number | null>();
   readonly #offsets = new Map<number, number>();
   constructor(readonly tzid: string) {}
   utcOffset(t: ICAL.Time): number {
-    const key = ((((t.year * 13 + t.month) * 32 + t.day) * 24 + t.hour) * 60 + t.minute) * 60 + t.second;
+    const day = (t.year * 13 + t.month) * 32 + t.day;
+    let whole = this.#days.get(day);
+    if (whole === undefined) {
+      const first = this.#offsetAt(t.year, t.month, t.day, 0, 0, 0);
+      whole = first === this.#offsetAt(t.year, t.month, t.day, 23, 59, 59) ? first : null;
+      this.#days.set(day, whole);
+    }
+    if (whole !== null) return whole;
+    const key = ((day * 24 + t.hour) * 60 + t.minute) * 60 + t.second;
     let offset = this.#offsets.get(key);
     if (offset === undefined) {
-      const local = new Temporal.PlainDateTime(t.year, t.month, t.day, t.hour, t.minute, t.second);
-      // "compatible": a wall time in a spring-forward gap moves later, a repeated one takes the first.
-      offset = local.toZonedDateTime(this.tzid, { disambiguation: "compatible" }).offsetNanoseconds / 1e9;
+      offset = this.#offsetAt(t.year, t.month, t.day, t.hour, t.minute, t.second);
       this.#offsets.set(key, offset);
     }
     return offset;
+  }
+  #offsetAt(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+    const local = new Temporal.PlainDateTime(year, month, day, hour, minute, second);
+    // "compatible": a wall time in a spring-forward gap moves later, a repeated one takes the first.
+    return local.toZonedDateTime(this.tzid, { disambiguation: "compatible" }).offsetNanoseconds / 1e9;
   }
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx, PluginServices } from "../../server/plugin-api.ts";
 import { cadenceOf } from "./cadence.ts";
 import { classify } from "./classify.ts";
@@ -10,14 +10,14 @@ import {
   expand,
   NotACalendarError,
 } from "./expand.ts";
-import { orgDomains } from "./org.ts";
-import { type CalendarImport, calendarImports, calendarSources, meetingOccurrences, meetingSeries } from "./schema.ts";
+import { orgDomains, rowsOf } from "./org.ts";
+import { type CalendarImport, calendarImports, calendarSources } from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
 
 /** Files up to this size import within the request; larger ones go to the worker, with progress. */
 export const INLINE_IMPORT_CHARS = 512 * 1024;
-const SERIES_CHUNK = 500;
-const OCCURRENCE_CHUNK = 2000;
+const SERIES_CHUNK = 5000;
+const OCCURRENCE_CHUNK = 20_000;
 
 type Services = PluginServices<CalendarAuditSettings>;
 
@@ -100,7 +100,7 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
     return finish({
       status: "done",
       progress: 100,
-      message: `Imported ${counts.events} events (${counts.series} recurring series, ${counts.occurrences} occurrences).`,
+      message: `Imported ${plural(counts.events, "event")} (${counts.series} recurring series, ${plural(counts.occurrences, "occurrence")}).`,
       problems: expansion.problems.slice(0, 50),
       eventCount: counts.events,
       seriesCount: counts.series,
@@ -110,6 +110,10 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
     s.logger.error("calendar import failed", { importId, error: String(error) });
     return finish({ status: "failed", progress: 100, message: "The import failed; nothing was saved. Try again." });
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** People attending an occurrence: declined left out, optional ones counted apart. */
@@ -189,75 +193,93 @@ export async function storeExpansion(
     };
   });
 
+  // One statement per chunk, each carrying its rows as a single JSON parameter: no per-row
+  // bound parameters for the driver to build, and Postgres parses the batch in one go.
   const ids = new Map<string, string>();
   for (let i = 0; i < rows.length; i += SERIES_CHUNK) {
-    const chunk = rows.slice(i, i + SERIES_CHUNK);
-    const stored = await tx
-      .insert(meetingSeries)
-      .values(chunk)
-      .onConflictDoUpdate({
-        target: meetingSeries.uid,
-        set: {
-          sourceId: sql`excluded.source_id`,
-          teamId: sql`coalesce(excluded.team_id, ${meetingSeries.teamId})`,
-          summary: sql`excluded.summary`,
-          organizer: sql`excluded.organizer`,
-          recurring: sql`excluded.recurring`,
-          rrule: sql`excluded.rrule`,
-          hasEnd: sql`excluded.has_end`,
-          timeZone: sql`excluded.time_zone`,
-          allDay: sql`excluded.all_day`,
-          durationMinutes: sql`excluded.duration_minutes`,
-          perWeek: sql`excluded.per_week`,
-          cadence: sql`excluded.cadence`,
-          attendees: sql`excluded.attendees`,
-          attendeeTotal: sql`excluded.attendee_total`,
-          rooms: sql`excluded.rooms`,
-          category: sql`excluded.category`,
-          confidence: sql`excluded.confidence`,
-          reasons: sql`excluded.reasons`,
-          updatedAt: sql`excluded.updated_at`,
-        },
-      })
-      .returning({ id: meetingSeries.id, uid: meetingSeries.uid });
+    const chunk = JSON.stringify(rows.slice(i, i + SERIES_CHUNK));
+    const stored = rowsOf<{ id: string; uid: string }>(
+      await tx.execute(sql`
+        insert into calendar_audit.series as s (uid, source_id, team_id, summary, organizer, recurring, rrule,
+          has_end, time_zone, all_day, duration_minutes, per_week, cadence, attendees, attendee_total, rooms,
+          category, confidence, reasons, updated_at)
+        select x."uid", x."sourceId", x."teamId", x."summary", x."organizer", x."recurring", x."rrule", x."hasEnd",
+          x."timeZone", x."allDay", x."durationMinutes", x."perWeek", x."cadence", x."attendees", x."attendeeTotal",
+          x."rooms", x."category", x."confidence", x."reasons", x."updatedAt"
+        from json_to_recordset(${chunk}::json) as x("uid" text, "sourceId" uuid, "teamId" uuid, "summary" text,
+          "organizer" text, "recurring" boolean, "rrule" text, "hasEnd" boolean, "timeZone" text, "allDay" boolean,
+          "durationMinutes" integer, "perWeek" real, "cadence" text, "attendees" jsonb, "attendeeTotal" integer,
+          "rooms" jsonb, "category" text, "confidence" real, "reasons" jsonb, "updatedAt" timestamptz)
+        on conflict (uid) do update set
+          source_id = excluded.source_id,
+          team_id = coalesce(excluded.team_id, s.team_id),
+          summary = excluded.summary,
+          organizer = excluded.organizer,
+          recurring = excluded.recurring,
+          rrule = excluded.rrule,
+          has_end = excluded.has_end,
+          time_zone = excluded.time_zone,
+          all_day = excluded.all_day,
+          duration_minutes = excluded.duration_minutes,
+          per_week = excluded.per_week,
+          cadence = excluded.cadence,
+          attendees = excluded.attendees,
+          attendee_total = excluded.attendee_total,
+          rooms = excluded.rooms,
+          category = excluded.category,
+          confidence = excluded.confidence,
+          reasons = excluded.reasons,
+          updated_at = excluded.updated_at
+        returning s.id, s.uid`),
+    );
     for (const r of stored) ids.set(r.uid, r.id);
   }
+  if (!ids.size) return { events: rows.length, series: 0, occurrences: 0 };
 
-  const seriesIds = [...ids.values()];
-  for (let i = 0; i < seriesIds.length; i += 5000) {
-    await tx
-      .delete(meetingOccurrences)
-      .where(
-        and(
-          inArray(meetingOccurrences.seriesId, seriesIds.slice(i, i + 5000)),
-          gte(meetingOccurrences.start, window.from),
-          lt(meetingOccurrences.start, window.to),
-        ),
-      );
-  }
-  const occurrenceRows = expansion.occurrences.flatMap((o) => {
+  await tx.execute(sql`
+    delete from calendar_audit.occurrences
+    where series_id = any(${`{${[...ids.values()].join(",")}}`}::uuid[])
+      and start >= ${window.from.toISOString()}::timestamptz and start < ${window.to.toISOString()}::timestamptz`);
+
+  // Occurrences as compact records (s: series, a/e: start/end, r: recurrence id, d: all day,
+  // q/o: required/optional); instants stay the ISO text the expansion produced.
+  const occurrenceRows: { s: string; a: string; e: string; r: string | null; d: boolean; q: number; o: number }[] = [];
+  // Most occurrences share their event's attendee list: count each list once.
+  const counted = new Map<Attendee[], { required: number; optional: number }>();
+  for (const o of expansion.occurrences) {
     const seriesId = ids.get(o.uid.slice(0, 500));
-    if (!seriesId) return [];
-    return [
-      {
-        seriesId,
-        start: new Date(o.start),
-        end: new Date(o.end),
-        recurrenceId: o.recurrenceId ? new Date(o.recurrenceId) : null,
-        allDay: o.allDay,
-        ...attendance(o.attendees),
-      },
-    ];
-  });
+    if (!seriesId) continue;
+    let people = counted.get(o.attendees);
+    if (!people) {
+      people = attendance(o.attendees);
+      counted.set(o.attendees, people);
+    }
+    const { required, optional } = people;
+    occurrenceRows.push({
+      s: seriesId,
+      a: o.start,
+      e: o.end,
+      r: o.recurrenceId,
+      d: o.allDay,
+      q: required,
+      o: optional,
+    });
+  }
   let stored = 0;
   for (let i = 0; i < occurrenceRows.length; i += OCCURRENCE_CHUNK) {
-    const chunk = occurrenceRows.slice(i, i + OCCURRENCE_CHUNK);
-    const inserted = await tx
-      .insert(meetingOccurrences)
-      .values(chunk)
-      .onConflictDoNothing()
-      .returning({ start: meetingOccurrences.start });
-    stored += inserted.length;
+    const chunk = JSON.stringify(occurrenceRows.slice(i, i + OCCURRENCE_CHUNK));
+    const [inserted] = rowsOf<{ n: number }>(
+      await tx.execute(sql`
+        with inserted as (
+          insert into calendar_audit.occurrences (series_id, start, "end", recurrence_id, all_day, required, optional)
+          select x.s, x.a, x.e, x.r, x.d, x.q, x.o
+          from json_to_recordset(${chunk}::json) as x(s uuid, a timestamptz, e timestamptz, r timestamptz, d boolean, q integer, o integer)
+          on conflict do nothing
+          returning 1
+        )
+        select count(*)::int as n from inserted`),
+    );
+    stored += Number(inserted?.n ?? 0);
   }
   return { events: rows.length, series: rows.filter((r) => r.recurring).length, occurrences: stored };
 }

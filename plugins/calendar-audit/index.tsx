@@ -14,6 +14,10 @@ import { meetingSeries } from "./schema.ts";
 import { seriesPages } from "./series-page.tsx";
 import { type CalendarAuditSettings, calendarAuditSettings } from "./settings.ts";
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /**
  * Meeting audit: imports calendars (.ics uploads and secret feeds), expands recurring series,
  * classifies them against the async-first playbook, recommends keep / convert / kill, polls
@@ -36,7 +40,10 @@ export default definePlugin<CalendarAuditSettings>({
     });
     api.api((r) => {
       r.get("/series", "member", async (c, s) => {
-        const views = await seriesViews(s.db, await s.settings(), { teamIds: (await visibleTeamIds(s)) ?? undefined });
+        const views = await seriesViews(s.db, await s.settings(), {
+          now: s.clock.now(),
+          teamIds: (await visibleTeamIds(s)) ?? undefined,
+        });
         return c.json({
           series: views.map((v) => ({
             id: v.series.id,
@@ -78,8 +85,8 @@ export default definePlugin<CalendarAuditSettings>({
         if (!row || !Number(row.n)) return null;
         return (
           <p>
-            {Number(row.n)} recurring meetings imported; {Number(row.convert)} are async candidates; {Number(row.done)}{" "}
-            converted or stopped. <a href="/calendar-audit/report">See the audit</a>
+            {count(Number(row.n), "recurring meeting")} imported; {count(Number(row.convert), "async candidate")};{" "}
+            {Number(row.done)} converted or stopped. <a href="/calendar-audit/report">See the audit</a>
           </p>
         );
       },

@@ -29,7 +29,10 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
   r.get("/report", "manager", async (c, s) => {
     const settings = await s.settings();
     const scope = await reportScope(s, c.req.query("team"));
-    const views = await seriesViews(s.db, settings, scope.ids ? { teamIds: scope.ids } : {});
+    const views = await seriesViews(s.db, settings, {
+      now: s.clock.now(),
+      ...(scope.ids ? { teamIds: scope.ids } : {}),
+    });
     const report = await teamReport(s.db, scope.ids, views, s.clock.now());
     const pick = await s.myTeams();
     const share = Math.round(report.killOrConvertShare * 100);
@@ -43,7 +46,7 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
             Download CSV
           </a>
         </PageHeader>
-        <form method="get" action="/calendar-audit/report" class="row">
+        <form method="get" action="/calendar-audit/report" class="calendar-audit-inline">
           <label for="ca-team">Team</label>
           <select id="ca-team" name="team">
             <option value="">All I can see</option>
@@ -98,7 +101,10 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
   r.get("/report.csv", "manager", async (c, s) => {
     const settings = await s.settings();
     const scope = await reportScope(s, c.req.query("team"));
-    const views = await seriesViews(s.db, settings, scope.ids ? { teamIds: scope.ids } : {});
+    const views = await seriesViews(s.db, settings, {
+      now: s.clock.now(),
+      ...(scope.ids ? { teamIds: scope.ids } : {}),
+    });
     const header = [
       "uid",
       "meeting",
@@ -155,7 +161,7 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
       )
       .orderBy(teams.name);
     const ids = teamRows.map((t) => t.id);
-    const views = await seriesViews(s.db, settings, { teamIds: ids });
+    const views = await seriesViews(s.db, settings, { now: s.clock.now(), teamIds: ids });
     const plan = ids.length ? await s.db.select().from(transitionPlan).where(inArray(transitionPlan.teamId, ids)) : [];
     const months = nextMonths(s.clock.now(), 9);
     const byId = new Map(views.map((v) => [v.series.id, v]));
@@ -171,9 +177,16 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
         <PageHeader title="Transition tracker" />
         <p class="muted">One conversion per team per month, over six to nine months. Weekly status first.</p>
         {teamRows.map((team) => {
-          const candidates = views.filter(
-            (v) => v.series.teamId === team.id && v.series.outcome === "active" && v.recommendation.action !== "keep",
-          );
+          // Weekly status first (the playbook's first conversion), then the heaviest.
+          const candidates = views
+            .filter(
+              (v) => v.series.teamId === team.id && v.series.outcome === "active" && v.recommendation.action !== "keep",
+            )
+            .sort(
+              (a, b) =>
+                Number(b.category === "status") - Number(a.category === "status") ||
+                b.attendeeHoursPerWeek - a.attendeeHoursPerWeek,
+            );
           const teamDone = done.filter((v) => v.series.teamId === team.id).length;
           return (
             <section class="card" aria-labelledby={`ca-t-${team.id}`}>
@@ -195,12 +208,14 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
                       const v = item ? byId.get(item.seriesId) : undefined;
                       return (
                         <tr>
-                          <th scope="row">{m}</th>
+                          <th scope="row" class="cell-name calendar-audit-month">
+                            {m}
+                          </th>
                           <td>
                             {v ? (
                               <a href={`/calendar-audit/series/${v.series.id}`}>{v.series.summary}</a>
                             ) : candidates.length ? (
-                              <form method="post" action="/calendar-audit/tracker/plan" class="row">
+                              <form method="post" action="/calendar-audit/tracker/plan" class="calendar-audit-inline">
                                 <input type="hidden" name="teamId" value={team.id} />
                                 <input type="hidden" name="month" value={m} />
                                 <label class="visually-hidden" for={`ca-p-${team.id}-${m}`}>
@@ -254,7 +269,9 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
                 <tbody>
                   {outcomes.map((o) => (
                     <tr>
-                      <th scope="row">{o.v.series.summary}</th>
+                      <th scope="row" class="cell-name">
+                        {o.v.series.summary}
+                      </th>
                       <td>
                         {o.v.series.outcome} {o.v.series.outcomeOn}
                       </td>
@@ -293,7 +310,7 @@ export function reportPages(r: PluginRoutes<CalendarAuditSettings>): void {
     if (managed !== null && !managed.includes(form.data.teamId))
       throw new HttpError(403, "You do not manage this team.");
     const settings = await s.settings();
-    const [v] = await seriesViews(s.db, settings, { seriesId: form.data.seriesId });
+    const [v] = await seriesViews(s.db, settings, { now: s.clock.now(), seriesId: form.data.seriesId });
     if (!v || v.series.teamId !== form.data.teamId) throw new HttpError(422, "Choose a meeting of this team.");
     const inserted = await s.db
       .insert(transitionPlan)

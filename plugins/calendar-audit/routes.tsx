@@ -55,23 +55,23 @@ export function SeriesTable(props: { views: SeriesView[]; currency: string }): S
         <tbody>
           {props.views.map((v) => (
             <tr>
-              <th scope="row">
+              <th scope="row" class="cell-name">
                 <a href={`/calendar-audit/series/${v.series.id}`}>{v.series.summary}</a>
-                {v.flags.length ? <div class="small muted">{v.flags.join(" · ")}</div> : null}
+                {v.flags.length ? <div class="small muted calendar-audit-flags">{v.flags.join(" · ")}</div> : null}
               </th>
-              <td>{v.series.cadence}</td>
-              <td>{v.series.durationMinutes} min</td>
-              <td>
+              <td data-label="Cadence">{v.series.cadence}</td>
+              <td data-label="Length">{v.series.durationMinutes} min</td>
+              <td data-label="People (outside)">
                 {v.internal + v.external}
                 {v.external ? ` (${v.external})` : ""}
               </td>
-              <td>{v.attendeeHoursPerWeek.toFixed(1)}</td>
-              <td>{money(v.costPerMonth, props.currency)}</td>
-              <td>
+              <td data-label="Attendee-h / week">{v.attendeeHoursPerWeek.toFixed(1)}</td>
+              <td data-label="Cost / month">{money(v.costPerMonth, props.currency)}</td>
+              <td data-label="Kind">
                 {categoryLabels[v.category]}
                 {v.series.overrideCategory ? " (set by a manager)" : ` (${Math.round(v.series.confidence * 100)} %)`}
               </td>
-              <td>
+              <td data-label="Recommendation">
                 {v.series.outcome !== "active" ? (
                   <span class="badge">{v.series.outcome}</span>
                 ) : (
@@ -86,7 +86,7 @@ export function SeriesTable(props: { views: SeriesView[]; currency: string }): S
   );
 }
 
-function ImportStatus(props: { row: CalendarImport }): SafeHtml {
+function ImportStatus(props: { row: CalendarImport; link?: boolean }): SafeHtml {
   const r = props.row;
   const live = r.status === "queued" || r.status === "running";
   return (
@@ -100,7 +100,8 @@ function ImportStatus(props: { row: CalendarImport }): SafeHtml {
       aria-live="polite"
     >
       <p>
-        <strong>{r.fileName}</strong>: {r.status}
+        <strong>{props.link ? <a href={`/calendar-audit/imports/${r.id}`}>{r.fileName}</a> : r.fileName}</strong>:{" "}
+        {r.status}
         {live ? ` (${r.progress} %)` : ""}
       </p>
       <progress max="100" value={String(r.progress)} aria-label={`Import of ${r.fileName}`}>
@@ -150,9 +151,9 @@ async function indexPage(
   const viewer = s.viewer;
   if (!viewer) throw new HttpError(401, "Please sign in.");
   const teams = await s.myTeams();
-  const views = (await seriesViews(s.db, settings, { teamIds: (await visibleTeamIds(s)) ?? undefined })).sort(
-    (a, b) => b.attendeeHoursPerWeek - a.attendeeHoursPerWeek,
-  );
+  const views = (
+    await seriesViews(s.db, settings, { now: s.clock.now(), teamIds: (await visibleTeamIds(s)) ?? undefined })
+  ).sort((a, b) => b.attendeeHoursPerWeek - a.attendeeHoursPerWeek);
   const sources = await s.db
     .select()
     .from(calendarSources)
@@ -202,7 +203,7 @@ async function indexPage(
         Which recurring meetings to keep, convert to a written practice, or stop. Many teams find 30–40 % of their
         recurring meetings can go: measure it for yours.
       </p>
-      <div class="split">
+      <div class="split align-start">
         <section class="card" aria-labelledby="ca-upload">
           <h2 id="ca-upload">Upload calendars</h2>
           <form
@@ -224,9 +225,9 @@ async function indexPage(
           </form>
           {imports.length ? (
             <>
-              <h3>Recent imports</h3>
+              <h3 class="calendar-audit-recent">Recent imports</h3>
               {imports.map((row) => (
-                <ImportStatus row={row} />
+                <ImportStatus row={row} link />
               ))}
             </>
           ) : null}

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import { HttpError, PageHeader, type PluginRoutes, people, readForm } from "../../server/plugin-api.ts";
 import { canManage, canSee, type Services, uuidParam, visibleTeamIds } from "./access.ts";
-import { seriesTimeFlags, seriesViews } from "./analysis.ts";
+import { seriesViews } from "./analysis.ts";
 import { categoryGroups, categoryLabels } from "./classify.ts";
 import { money } from "./routes.tsx";
 import { categories, meetingSeries, pollAnswers } from "./schema.ts";
@@ -21,7 +21,7 @@ const outcomeSchema = z.object({
 async function load(s: Services, rawId: string | undefined) {
   const id = uuidParam(rawId, "meeting");
   const settings = await s.settings();
-  const [view] = await seriesViews(s.db, settings, { seriesId: id, recurringOnly: false });
+  const [view] = await seriesViews(s.db, settings, { now: s.clock.now(), seriesId: id, recurringOnly: false });
   if (!view || !canSee(s, view.series, await visibleTeamIds(s))) throw new HttpError(404, "No such meeting.");
   return { view, settings };
 }
@@ -31,7 +31,6 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
     const { view, settings } = await load(s, c.req.param("id"));
     const v = view.series;
     const manage = await canManage(s, v);
-    const timeFlags = await seriesTimeFlags(s.db, v, s.clock.now());
     const email = s.viewer?.email.toLowerCase() ?? "";
     const invited = v.attendees.some((a) => a.email === email);
     const [mine] = s.viewer
@@ -45,7 +44,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
     return s.page(
       <>
         <PageHeader title={v.summary} />
-        <div class="split">
+        <div class="split align-start">
           <section class="card" aria-labelledby="ca-facts">
             <h2 id="ca-facts">The meeting</h2>
             <dl class="calendar-audit-facts">
@@ -71,7 +70,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
                 lost focus time
               </dd>
               <dt>Flags</dt>
-              <dd>{[...view.flags, ...timeFlags].join(" · ") || "none"}</dd>
+              <dd>{view.flags.join(" · ") || "none"}</dd>
               {v.rooms.length ? (
                 <>
                   <dt>Rooms and resources</dt>
@@ -108,7 +107,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
             ) : null}
             {manage ? (
               <>
-                <form method="post" action={`/calendar-audit/series/${v.id}/classify`} class="row">
+                <form method="post" action={`/calendar-audit/series/${v.id}/classify`} class="calendar-audit-inline">
                   <label for="ca-category">Kind of meeting</label>
                   <select id="ca-category" name="category">
                     {categories.map((k) => (
@@ -121,7 +120,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
                     Save
                   </button>
                 </form>
-                <form method="post" action={`/calendar-audit/series/${v.id}/outcome`} class="row">
+                <form method="post" action={`/calendar-audit/series/${v.id}/outcome`} class="calendar-audit-inline">
                   <label for="ca-outcome">Mark as</label>
                   <select id="ca-outcome" name="outcome">
                     <option value="converted">converted</option>
@@ -150,7 +149,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
           )}
           {invited && s.viewer ? (
             <form method="post" action={`/calendar-audit/series/${v.id}/answer`} class="stack">
-              <fieldset>
+              <fieldset class="calendar-audit-choices">
                 <legend>Your answer{mine ? ` (you said ${mine.answer})` : ""}</legend>
                 <label>
                   <input type="radio" name="answer" value="yes" checked={mine?.answer === "yes"} /> Yes, I would miss it
@@ -170,7 +169,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
             </form>
           ) : null}
           {manage ? (
-            <form method="post" action={`/calendar-audit/series/${v.id}/poll`}>
+            <form method="post" action={`/calendar-audit/series/${v.id}/poll`} class="calendar-audit-ask">
               <button type="submit" class="button-secondary">
                 {v.pollSentAt ? "Ask attendees again" : "Ask the attendees"}
               </button>
