@@ -194,7 +194,7 @@ export function OverlapTable(props: {
 }): SafeHtml {
   const working = props.hours.filter((h) => h.available > 0);
   return (
-    <div class="stack">
+    <div class="activity-stack">
       {props.windows.length ? (
         <p>
           Best sync {props.windows.length === 1 ? "window" : "windows"} ({props.timeZone}):{" "}
