@@ -482,7 +482,7 @@ describe("privacy rules", () => {
     ]);
     expect(await eventCount(d.deviceId)).toBeGreaterThan(1);
     await t.ctx.scheduler.runNow("activity.rollup");
-    expect(await tablesContaining(t, "CANARY")).toEqual([]);
+    expect(await tablesContaining(t.ctx.db, "CANARY")).toEqual([]);
   });
 });
 

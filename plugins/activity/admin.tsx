@@ -1,6 +1,5 @@
 import { z } from "zod";
 import {
-  ActionButton,
   Field,
   type FieldErrors,
   FormErrors,
@@ -36,8 +35,8 @@ async function adminPage(s: S, errors: FieldErrors = {}, values: Record<string, 
   return s.page(
     <>
       <PageHeader title="Activity settings" />
-      <div class="split">
-        <section class="card stack" aria-labelledby="policy">
+      <div class="split activity-split">
+        <section class="card" aria-labelledby="policy">
           <h2 id="policy">Privacy policy</h2>
           <p class="muted small">Every change is recorded and shown to all members on the transparency page.</p>
           <form method="post" action="/activity/admin/policy" class="stack" novalidate>
@@ -70,6 +69,7 @@ async function adminPage(s: S, errors: FieldErrors = {}, values: Record<string, 
           <p class="muted small">Counts only: who owns which device is visible to that person alone.</p>
           <div class="table-wrap">
             <table>
+              <caption class="visually-hidden">Active devices per team</caption>
               <thead>
                 <tr>
                   <th scope="col">Team</th>
@@ -79,7 +79,9 @@ async function adminPage(s: S, errors: FieldErrors = {}, values: Record<string, 
               <tbody>
                 {counts.map((c) => (
                   <tr>
-                    <td>{c.team}</td>
+                    <th scope="row" class="activity-row-head">
+                      {c.team}
+                    </th>
                     <td>{c.devices}</td>
                   </tr>
                 ))}
@@ -88,7 +90,7 @@ async function adminPage(s: S, errors: FieldErrors = {}, values: Record<string, 
           </div>
         </section>
       </div>
-      <section class="card stack" aria-labelledby="rules">
+      <section class="card activity-stack" aria-labelledby="rules">
         <h2 id="rules">Category rules</h2>
         <p class="muted small">
           The first rule whose expression matches the app name (ignoring case) wins; anything else is “Other”. Levels
@@ -96,6 +98,7 @@ async function adminPage(s: S, errors: FieldErrors = {}, values: Record<string, 
         </p>
         <div class="table-wrap">
           <table>
+            <caption class="visually-hidden">Category rules, in the order they are tried</caption>
             <thead>
               <tr>
                 <th scope="col">Category</th>
@@ -106,26 +109,52 @@ async function adminPage(s: S, errors: FieldErrors = {}, values: Record<string, 
               </tr>
             </thead>
             <tbody>
+              {rules.length ? null : (
+                <tr>
+                  <td colspan="3" class="muted">
+                    No rules: every app counts as “Other”.
+                  </td>
+                </tr>
+              )}
               {rules.map((rule) => (
                 <tr>
-                  <td>{categoryKey(rule.path)}</td>
-                  <td>
-                    <code>{rule.pattern}</code>
+                  <th scope="row" class="activity-row-head">
+                    {categoryKey(rule.path)}
+                  </th>
+                  <td class="activity-pattern-cell">
+                    <code class="activity-pattern">
+                      {rule.pattern.split("|").map((part, i) => (
+                        <>
+                          {i ? (
+                            <>
+                              <wbr />|
+                            </>
+                          ) : null}
+                          {part}
+                        </>
+                      ))}
+                    </code>
                   </td>
-                  <td>
-                    <ActionButton
+                  <td class="actions">
+                    <form
+                      method="post"
                       action={`/activity/admin/rules/${rule.id}/delete`}
-                      label="Delete"
-                      danger
-                      fields={{ confirm: "yes" }}
-                    />
+                      class="inline-form"
+                      data-confirm={`Delete the rule for “${categoryKey(rule.path)}”?`}
+                    >
+                      <input type="hidden" name="confirm" value="yes" />
+                      <button type="submit" class="button button-danger button-small">
+                        Delete<span class="visually-hidden"> the rule for {categoryKey(rule.path)}</span>
+                      </button>
+                    </form>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <form method="post" action="/activity/admin/rules" class="stack" novalidate>
+        <h3 id="add-rule">Add a rule</h3>
+        <form method="post" action="/activity/admin/rules" class="stack" novalidate aria-labelledby="add-rule">
           <FormErrors errors={pick(errors, ["path", "pattern"])} />
           <Field
             label="Category"

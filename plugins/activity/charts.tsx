@@ -18,51 +18,69 @@ export function Heatmap(props: { cells: HeatCell[]; timeZone: string }): SafeHtm
   const top = 20;
   return (
     <figure class="activity-figure">
-      <svg
-        class="activity-heatmap"
-        viewBox={`0 0 ${left + 24 * cell} ${top + 7 * cell}`}
-        role="img"
-        aria-labelledby="heatmap-title heatmap-desc"
-      >
-        <title id="heatmap-title">Active hours by weekday and hour</title>
-        <desc id="heatmap-desc">
-          Darker cells mean a larger share of the team was active in that hour ({props.timeZone}). Blank cells had too
-          few people to show.
-        </desc>
-        {Array.from({ length: 24 }, (_, h) =>
-          h % 3 === 0 ? (
-            <text x={left + h * cell + 2} y={top - 6} font-size="10" fill="currentColor">
-              {String(h).padStart(2, "0")}
-            </text>
-          ) : null,
-        )}
-        {weekdayNames.map((day, d) => (
-          <>
-            <text x="0" y={top + d * cell + 15} font-size="11" fill="currentColor">
-              {day.slice(0, 3)}
-            </text>
-            {Array.from({ length: 24 }, (_, h) => {
-              const share = byKey.get(`${d + 1}:${h}`);
-              return (
-                <rect
-                  x={left + h * cell}
-                  y={top + d * cell}
-                  width={cell - 2}
-                  height={cell - 2}
-                  rx="3"
-                  fill={share === undefined ? "#e5e7eb" : "#2563eb"}
-                  fill-opacity={share === undefined ? "1" : String(Math.max(0.06, share).toFixed(2))}
-                >
-                  <title>
-                    {day} {hourLabel(h)}: {share === undefined ? "not shown" : pct(share)}
-                  </title>
-                </rect>
-              );
-            })}
-          </>
-        ))}
-      </svg>
-      <figcaption class="muted small">Hours in {props.timeZone}. Grey cells: not shown (too few people).</figcaption>
+      <div class="activity-scroll">
+        <svg
+          class="activity-heatmap"
+          viewBox={`0 0 ${left + 24 * cell} ${top + 7 * cell}`}
+          role="img"
+          aria-labelledby="heatmap-title heatmap-desc"
+        >
+          <title id="heatmap-title">Active hours by weekday and hour</title>
+          <desc id="heatmap-desc">
+            Darker cells mean a larger share of the team was active in that hour ({props.timeZone}). Blank cells had too
+            few people to show.
+          </desc>
+          <defs>
+            <pattern
+              id="activity-withheld"
+              width="6"
+              height="6"
+              patternUnits="userSpaceOnUse"
+              patternTransform="rotate(45)"
+            >
+              <rect width="6" height="6" fill="#f3f4f6" />
+              <line x1="0" y1="0" x2="0" y2="6" stroke="#9ca3af" stroke-width="1.5" />
+            </pattern>
+          </defs>
+          {Array.from({ length: 24 }, (_, h) =>
+            h % 3 === 0 ? (
+              <text x={left + h * cell + 2} y={top - 6} font-size="10" fill="currentColor">
+                {String(h).padStart(2, "0")}
+              </text>
+            ) : null,
+          )}
+          {weekdayNames.map((day, d) => (
+            <>
+              <text x="0" y={top + d * cell + 15} font-size="11" fill="currentColor">
+                {day.slice(0, 3)}
+              </text>
+              {Array.from({ length: 24 }, (_, h) => {
+                const share = byKey.get(`${d + 1}:${h}`);
+                return (
+                  <rect
+                    x={left + h * cell}
+                    y={top + d * cell}
+                    width={cell - 2}
+                    height={cell - 2}
+                    rx="3"
+                    fill={share === undefined ? "url(#activity-withheld)" : "#2563eb"}
+                    fill-opacity={share === undefined ? "1" : opacityOf(share)}
+                  >
+                    <title>
+                      {day} {hourLabel(h)}: {share === undefined ? "not shown" : pct(share)}
+                    </title>
+                  </rect>
+                );
+              })}
+            </>
+          ))}
+        </svg>
+      </div>
+      <HeatLegend />
+      <figcaption class="muted small">
+        Hours in {props.timeZone}. The shade is the share of the team active in that hour; hatched cells are not shown
+        because fewer than the minimum number of people were active then.
+      </figcaption>
       <details>
         <summary>Show the heatmap as a table</summary>
         <div class="table-wrap">
@@ -79,7 +97,9 @@ export function Heatmap(props: { cells: HeatCell[]; timeZone: string }): SafeHtm
             <tbody>
               {Array.from({ length: 24 }, (_, h) => (
                 <tr>
-                  <th scope="row">{hourLabel(h)}</th>
+                  <th scope="row" class="activity-row-head">
+                    {hourLabel(h)}
+                  </th>
                   {weekdayNames.map((_d, d) => {
                     const share = byKey.get(`${d + 1}:${h}`);
                     return <td>{share === undefined ? "—" : pct(share)}</td>;
@@ -91,6 +111,40 @@ export function Heatmap(props: { cells: HeatCell[]; timeZone: string }): SafeHtm
         </div>
       </details>
     </figure>
+  );
+}
+
+/** Cell shading: never fainter than 0.15, so a low share stays distinguishable from a hatched cell. */
+const opacityOf = (share: number): string => (0.15 + 0.85 * Math.min(1, Math.max(0, share))).toFixed(2);
+
+function Swatch(props: { fill: string; opacity?: string }): SafeHtml {
+  return (
+    <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <rect x="0" y="0" width="16" height="16" rx="3" fill={props.fill} fill-opacity={props.opacity ?? "1"} />
+    </svg>
+  );
+}
+
+function HeatLegend(): SafeHtml {
+  return (
+    <p class="activity-legend small">
+      <span>
+        <Swatch fill="#2563eb" opacity={opacityOf(0)} /> few active
+      </span>
+      <span>
+        <Swatch fill="#2563eb" opacity={opacityOf(0.5)} /> half the team
+      </span>
+      <span>
+        <Swatch fill="#2563eb" opacity={opacityOf(1)} /> everyone
+      </span>
+      <span>
+        <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+          <rect x="0" y="0" width="16" height="16" rx="3" fill="#f3f4f6" stroke="#9ca3af" />
+          <line x1="2" y1="14" x2="14" y2="2" stroke="#9ca3af" stroke-width="1.5" />
+        </svg>{" "}
+        not shown (too few people)
+      </span>
+    </p>
   );
 }
 
@@ -126,7 +180,7 @@ export function CategoryMix(props: { categories: CategoryShare[]; withheldShare:
 export function AfterHoursTrend(props: { weeks: WeekShare[] }): SafeHtml {
   return (
     <ShareBars
-      items={props.weeks.map((w) => ({ label: `Week of ${w.week}`, share: w.share }))}
+      items={props.weeks.map((w) => ({ label: `Week of ${weekLabel(w.week)}`, share: w.share }))}
       caption="Share of active time outside people's own working hours, per week"
     />
   );
@@ -140,7 +194,7 @@ export function OverlapTable(props: {
 }): SafeHtml {
   const working = props.hours.filter((h) => h.available > 0);
   return (
-    <div class="stack">
+    <div class="activity-stack">
       {props.windows.length ? (
         <p>
           Best sync {props.windows.length === 1 ? "window" : "windows"} ({props.timeZone}):{" "}
@@ -166,6 +220,19 @@ export function OverlapTable(props: {
       />
     </div>
   );
+}
+
+/** "2026-10-26" → "26 Oct 2026" (the week's Monday, a calendar date: no time zone involved). */
+function weekLabel(isoDate: string): string {
+  try {
+    return Temporal.PlainDate.from(isoDate.slice(0, 10)).toLocaleString("en-GB", {
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+    });
+  } catch {
+    return isoDate;
+  }
 }
 
 const w0 = (windows: SyncWindow[]): number => windows[0]?.available ?? 0;

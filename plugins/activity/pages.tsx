@@ -60,13 +60,13 @@ function WeekCompare(props: { thisWeek: OwnWeek; lastWeek: OwnWeek }): SafeHtml 
   const hoursIn = (w: OwnWeek, category: string): number =>
     w.categories.find((c) => c.category === category)?.hours ?? 0;
   return (
-    <div class="stack">
+    <div class="activity-stack">
       <p>
         This week: <strong>{props.thisWeek.totalHours} h</strong> active; last week: {props.lastWeek.totalHours} h.
       </p>
       <div class="table-wrap">
         <table>
-          <caption>Active hours per day</caption>
+          <caption class="activity-caption">Active hours per day</caption>
           <thead>
             <tr>
               <th scope="col">Week</th>
@@ -77,13 +77,17 @@ function WeekCompare(props: { thisWeek: OwnWeek; lastWeek: OwnWeek }): SafeHtml 
           </thead>
           <tbody>
             <tr>
-              <th scope="row">This week</th>
+              <th scope="row" class="activity-row-head">
+                This week
+              </th>
               {props.thisWeek.days.map((h) => (
                 <td>{h}</td>
               ))}
             </tr>
             <tr>
-              <th scope="row">Last week</th>
+              <th scope="row" class="activity-row-head">
+                Last week
+              </th>
               {props.lastWeek.days.map((h) => (
                 <td>{h}</td>
               ))}
@@ -94,7 +98,7 @@ function WeekCompare(props: { thisWeek: OwnWeek; lastWeek: OwnWeek }): SafeHtml 
       {categories.length ? (
         <div class="table-wrap">
           <table>
-            <caption>Hours per category</caption>
+            <caption class="activity-caption">Active hours per category</caption>
             <thead>
               <tr>
                 <th scope="col">Category</th>
@@ -105,7 +109,9 @@ function WeekCompare(props: { thisWeek: OwnWeek; lastWeek: OwnWeek }): SafeHtml 
             <tbody>
               {categories.map((c) => (
                 <tr>
-                  <th scope="row">{c}</th>
+                  <th scope="row" class="activity-row-head">
+                    {c}
+                  </th>
                   <td>{hoursIn(props.thisWeek, c)}</td>
                   <td>{hoursIn(props.lastWeek, c)}</td>
                 </tr>
@@ -126,9 +132,9 @@ function DeviceList(props: { devices: DeviceView[]; timeZone: string }): SafeHtm
       </EmptyState>
     );
   return (
-    <ul class="plain-list">
+    <ul class="plain-list activity-devices" aria-label="Your devices">
       {props.devices.map((d) => (
-        <li class="row">
+        <li>
           <span>
             <strong>{d.name}</strong>{" "}
             <span class="muted small">
@@ -140,12 +146,17 @@ function DeviceList(props: { devices: DeviceView[]; timeZone: string }): SafeHtm
             </span>
           </span>
           {d.revokedAt ? null : (
-            <ActionButton
+            <form
+              method="post"
               action={`/activity/devices/${d.id}/revoke`}
-              label="Revoke"
-              danger
-              fields={{ confirm: "yes" }}
-            />
+              class="inline-form"
+              data-confirm={`Revoke “${d.name}”? Its token stops working at once.`}
+            >
+              <input type="hidden" name="confirm" value="yes" />
+              <button type="submit" class="button button-danger button-small">
+                Revoke<span class="visually-hidden"> {d.name}</span>
+              </button>
+            </form>
           )}
         </li>
       ))}
@@ -180,51 +191,73 @@ async function myPage(
           Collection is paused: events from your devices are dropped until you resume.
         </div>
       ) : null}
-      <div class="split">
+      <div class="split activity-split">
         <section class="card" aria-labelledby="my-week">
           <h2 id="my-week">Week over week</h2>
           <WeekCompare thisWeek={thisWeek} lastWeek={lastWeek} />
         </section>
-        <section class="card stack" aria-labelledby="my-devices">
+        <section class="card activity-stack" aria-labelledby="my-devices">
           <h2 id="my-devices">Devices</h2>
           {opts.token ? (
-            <div class="alert alert-success" role="status">
-              <p>Your device token — copy it now, it will not be shown again:</p>
+            <div class="alert alert-success activity-stack" role="status">
               <p>
-                <code class="activity-token">{opts.token}</code>
+                <strong>Your device token.</strong> Copy it now: it is shown only this once and stored only as a hash.
+              </p>
+              <code class="activity-token">{opts.token}</code>
+              <p class="small">
+                Give it to the relay agent (<code>--token</code>) or send it as <code>Authorization: Bearer …</code> to{" "}
+                <code>/api/activity/events</code>.
               </p>
             </div>
           ) : null}
           <DeviceList devices={devices} timeZone={viewer.timeZone} />
           <form method="post" action="/activity/devices" class="stack" novalidate>
             <FormErrors errors={errors} />
-            <Field label="Device name" name="name" error={errors.name} />
+            <Field
+              label="Device name"
+              name="name"
+              error={errors.name}
+              hint="A name you will recognise, e.g. Work laptop. You get a token for it."
+            />
             <button type="submit" class="button">
               Register a device
             </button>
           </form>
         </section>
       </div>
-      <section class="card stack" aria-labelledby="my-data">
+      <section class="card activity-stack" aria-labelledby="my-data">
         <h2 id="my-data">Your data</h2>
+        <h3>Export</h3>
         <p>
-          <a href="/activity/export.json">Export as JSON</a> · <a href="/activity/export.csv">Export as CSV</a>
+          Everything stored about you, as <a href="/activity/export.json">JSON</a> or{" "}
+          <a href="/activity/export.csv">CSV</a>.
         </p>
-        <ActionButton
-          action="/activity/collection"
-          label={paused ? "Resume collection" : "Pause collection"}
-          fields={{ state: paused ? "collecting" : "paused" }}
-        />
+        <h3>{paused ? "Collection is paused" : "Pause collection"}</h3>
+        <p class="muted small">
+          {paused
+            ? "Events from your devices are dropped until you resume."
+            : "While paused, events from your devices are dropped, not stored."}
+        </p>
+        <div>
+          <ActionButton
+            action="/activity/collection"
+            label={paused ? "Resume collection" : "Pause collection"}
+            fields={{ state: paused ? "collecting" : "paused" }}
+          />
+        </div>
+        <h3>Delete</h3>
         <form method="post" action="/activity/delete" class="stack" novalidate>
           <Field
-            label="Delete all my activity data"
+            label="Confirm deletion"
             name="confirm"
-            hint="Type “delete my activity” to delete your raw events and rollups now."
+            hint="Type “delete my activity” to delete your raw events and rollups now. This cannot be undone."
             error={errors.confirm}
           />
-          <button type="submit" class="button button-danger">
-            Delete my activity data
-          </button>
+          <div>
+            <button type="submit" class="button button-danger">
+              Delete my activity data
+            </button>
+          </div>
         </form>
       </section>
       {teams.length ? (
@@ -291,25 +324,29 @@ async function teamPage(
         Totals over the last {weeks} {weeks === 1 ? "week" : "weeks"}, shown only when at least {minGroupSize} people
         contributed. No figure here belongs to one person. <a href="/activity/transparency">How this works</a>
       </p>
-      <form method="get" class="row" action={`/activity/teams/${team.id}`}>
-        <label for="weeks">Period</label>
-        <select id="weeks" name="weeks">
-          {[1, 4, 12].map((w) => (
-            <option value={String(w)} selected={w === weeks}>
-              {w === 1 ? "Last week" : `Last ${w} weeks`}
-            </option>
-          ))}
-        </select>
-        <label for="zone">Members</label>
-        <select id="zone" name="zone">
-          <option value="">Whole team</option>
-          {zones.map((z) => (
-            <option value={z} selected={z === zone}>
-              In {z}
-            </option>
-          ))}
-        </select>
-        <button type="submit" class="button button-secondary button-small">
+      <form method="get" class="activity-filters" action={`/activity/teams/${team.id}`}>
+        <div class="field">
+          <label for="weeks">Period</label>
+          <select id="weeks" name="weeks">
+            {[1, 4, 12].map((w) => (
+              <option value={String(w)} selected={w === weeks}>
+                {w === 1 ? "Last week" : `Last ${w} weeks`}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="zone">Members</label>
+          <select id="zone" name="zone">
+            <option value="">Whole team</option>
+            {zones.map((z) => (
+              <option value={z} selected={z === zone}>
+                In {z}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" class="button button-secondary">
           Show
         </button>
       </form>
@@ -323,7 +360,7 @@ async function teamPage(
             </p>
             <Heatmap cells={figures.heatmap} timeZone={team.timeZone} />
           </section>
-          <div class="split">
+          <div class="split activity-split">
             <section class="card" aria-labelledby="mix">
               <h2 id="mix">Category mix</h2>
               <CategoryMix categories={figures.categories} withheldShare={figures.withheldShare} />
@@ -342,10 +379,19 @@ async function teamPage(
           </div>
         </>
       ) : (
-        <section class="card">
-          <EmptyState title="Team figures are not shown.">
-            <p>{figures.reason}</p>
-          </EmptyState>
+        <section class="card activity-suppressed" aria-labelledby="suppressed">
+          <h2 id="suppressed">Team figures are hidden</h2>
+          <div class="empty" role="status">
+            <p class="empty-title">{figures.reason}</p>
+            <p>
+              To protect each person's privacy, active hours, categories and after-hours shares appear only when at
+              least {minGroupSize} people contributed, so that no figure can be traced back to one person. They will
+              appear once enough members use a registered device, or try a longer period or the whole team.
+            </p>
+            <p>
+              <a href="/activity/transparency">Who sees what, and why</a>
+            </p>
+          </div>
         </section>
       )}
       <section class="card" aria-labelledby="overlap">
@@ -370,8 +416,8 @@ async function transparencyPage(s: S): Promise<Response> {
   return s.page(
     <>
       <PageHeader title="Activity: what is collected" />
-      <div class="split">
-        <section class="card stack" aria-labelledby="collected">
+      <div class="split activity-split">
+        <section class="card" aria-labelledby="collected">
           <h2 id="collected">Collected</h2>
           <ul>
             <li>The name of the application in front (e.g. “Firefox”), and whether you were away from the keyboard.</li>
@@ -384,7 +430,7 @@ async function transparencyPage(s: S): Promise<Response> {
             <li>Anything at all while you have paused collection.</li>
           </ul>
         </section>
-        <section class="card stack" aria-labelledby="who">
+        <section class="card" aria-labelledby="who">
           <h2 id="who">Who sees what</h2>
           <ul>
             <li>
@@ -409,6 +455,7 @@ async function transparencyPage(s: S): Promise<Response> {
         {history.length ? (
           <div class="table-wrap">
             <table>
+              <caption class="visually-hidden">Changes to the activity privacy rules, newest first</caption>
               <thead>
                 <tr>
                   <th scope="col">When</th>

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
-import type { TestApp } from "../../server/testing/test-app.ts";
+import type { DbOrTx } from "../../server/plugin-api.ts";
 import { rowsOf } from "./sql.ts";
 
 /** Every text, varchar, json and jsonb column of every table in the database that contains `needle`. */
-export async function tablesContaining(app: TestApp, needle: string): Promise<string[]> {
+export async function tablesContaining(db: DbOrTx, needle: string): Promise<string[]> {
   const columns = rowsOf<{ s: string; t: string; c: string }>(
-    await app.ctx.db.execute(sql`
+    await db.execute(sql`
       select c.table_schema as s, c.table_name as t, c.column_name as c
       from information_schema.columns c
       join information_schema.tables tb on tb.table_schema = c.table_schema and tb.table_name = c.table_name
@@ -16,7 +16,7 @@ export async function tablesContaining(app: TestApp, needle: string): Promise<st
   const found: string[] = [];
   for (const col of columns) {
     const [row] = rowsOf<{ n: number }>(
-      await app.ctx.db.execute(
+      await db.execute(
         sql`select count(*)::int as n from ${sql.identifier(col.s)}.${sql.identifier(col.t)} where ${sql.identifier(col.c)}::text like ${`%${needle}%`}`,
       ),
     );

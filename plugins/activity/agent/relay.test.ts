@@ -100,7 +100,7 @@ describe("relay agent", () => {
       expect(rows.reduce((sum, r) => sum + r.durationS, 0)).toBeCloseTo(expected, 3);
       expect(rows.every((r) => r.app === null && r.category !== null)).toBe(true);
       expect(rows.map((r) => r.category)).toContain("Focus work > Programming");
-      expect(await tablesContaining(t, "CANARY")).toEqual([]);
+      expect(await tablesContaining(t.ctx.db, "CANARY")).toEqual([]);
     } finally {
       await relay.stop();
       await server.stop(true);
