@@ -36,14 +36,18 @@ async function shutdown(signal: string): Promise<void> {
   ctx.logger.info("shutting down", { signal });
   // Stop accepting connections and let in-flight requests finish, then close the database.
   // A request that hangs must not keep the process alive past an orchestrator's kill timeout.
-  const force = setTimeout(() => {
-    ctx.logger.warn("requests still running after 10 s; closing their connections");
-    void server.stop(true);
-  }, SHUTDOWN_GRACE_MS);
   try {
-    await server.stop(false);
-    clearTimeout(force);
-    await close();
+    const drained = await Promise.race([
+      server.stop(false).then(() => true),
+      Bun.sleep(SHUTDOWN_GRACE_MS).then(() => false),
+    ]);
+    if (!drained) {
+      ctx.logger.warn("requests still running after 10 s; closing their connections");
+      void server.stop(true);
+    }
+    // A stuck database call must not keep the process alive either.
+    const closed = await Promise.race([close().then(() => true), Bun.sleep(SHUTDOWN_GRACE_MS).then(() => false)]);
+    if (!closed) ctx.logger.warn("the database did not close within 10 s; exiting anyway");
   } catch (error) {
     ctx.logger.error("shutdown failed", { error });
     process.exit(1);
