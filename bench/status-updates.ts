@@ -59,7 +59,9 @@ async function feedBench(label: string): Promise<void> {
     const raw = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("hello") });
     try {
       const path = `/status-updates?team=${teamId}`;
-      const check = await fetch(`http://127.0.0.1:${app.port}${path}`, { headers: { Cookie: cookie } });
+      const check = await fetch(`http://127.0.0.1:${app.port}${path}`, {
+        headers: { Cookie: cookie, Connection: "close" },
+      });
       if (check.status !== 200) throw new Error(`feed answered ${check.status}`);
       const size = (await check.text()).length;
       const base = await load(`http://127.0.0.1:${raw.port}/`, {}, 5);
