@@ -88,14 +88,17 @@ export async function charterHistory(
   db: DbOrTx,
   teamId: string,
 ): Promise<{ version: number; createdAt: Date; rows: number }[]> {
+  // Rows counted with a join and GROUP BY (one pass, and no ambiguous "id" inside a subquery).
   return db
     .select({
       version: charterVersions.version,
       createdAt: charterVersions.createdAt,
-      rows: sql<number>`(select count(*)::int from ${charterRows} where ${charterRows.versionId} = ${charterVersions.id})`,
+      rows: sql<number>`count(${charterRows.versionId})::int`,
     })
     .from(charterVersions)
+    .leftJoin(charterRows, eq(charterRows.versionId, charterVersions.id))
     .where(eq(charterVersions.teamId, teamId))
+    .groupBy(charterVersions.id, charterVersions.version, charterVersions.createdAt)
     .orderBy(desc(charterVersions.version));
 }
 

@@ -45,12 +45,28 @@ import { createWebhookToken, revokeWebhookToken, tokensOf } from "./webhook-toke
 
 type S = RequestServices<SlaSettings>;
 
-function TeamNav(props: { teamId: string; canManage: boolean }): SafeHtmlLike {
+function TeamNav(props: {
+  teamId: string;
+  canManage: boolean;
+  current?: "charter" | "board" | "settings";
+}): SafeHtmlLike {
   const base = `/sla/teams/${props.teamId}`;
+  const links: [string, string, string][] = [
+    ["charter", base, "Charter"],
+    ["board", `${base}/board`, "Board"],
+    ...(props.canManage ? [["settings", `${base}/settings`, "Calendar and webhooks"] as [string, string, string]] : []),
+  ];
   return (
-    <nav aria-label="Team SLA" class="row">
-      <a href={base}>Charter</a> <a href={`${base}/board`}>Board</a>{" "}
-      {props.canManage ? <a href={`${base}/settings`}>Calendar and webhooks</a> : null}
+    <nav aria-label="Team SLA">
+      <ul class="sla-team-nav">
+        {links.map(([key, href, label]) => (
+          <li>
+            <a href={href} aria-current={props.current === key ? "page" : undefined}>
+              {label}
+            </a>
+          </li>
+        ))}
+      </ul>
     </nav>
   );
 }
@@ -104,7 +120,7 @@ async function charterPage(
   return s.page(
     <>
       <PageHeader title={`Response-time charter: ${team.name}`} />
-      <TeamNav teamId={team.id} canManage={canManage} />
+      <TeamNav teamId={team.id} canManage={canManage} current="charter" />
       <section class="card" aria-labelledby="charter">
         <h2 id="charter">{charter.versionId ? `Version ${charter.version}` : "Organization default"}</h2>
         <p class="muted">
@@ -168,7 +184,7 @@ async function charterPage(
                 <tbody>
                   {rows.map((r, i) => (
                     <tr>
-                      <td>
+                      <td data-label="Work type">
                         <input
                           name="workType"
                           list="sla-work-types"
@@ -176,7 +192,7 @@ async function charterPage(
                           aria-label={`Row ${i + 1} work type`}
                         />
                       </td>
-                      <td>
+                      <td data-label="Medium">
                         <select name="medium" aria-label={`Row ${i + 1} medium`}>
                           {mediums.map((m) => (
                             <option value={m} selected={r.medium === m}>
@@ -185,7 +201,7 @@ async function charterPage(
                           ))}
                         </select>
                       </td>
-                      <td>
+                      <td data-label="Target (hours)">
                         <input
                           name="targetHours"
                           inputmode="decimal"
@@ -193,7 +209,7 @@ async function charterPage(
                           aria-label={`Row ${i + 1} target in hours`}
                         />
                       </td>
-                      <td>
+                      <td data-label="Hours">
                         <select name="basis" aria-label={`Row ${i + 1} business or calendar hours`}>
                           <option value="business" selected={r.basis === "business"}>
                             business
@@ -203,7 +219,7 @@ async function charterPage(
                           </option>
                         </select>
                       </td>
-                      <td>
+                      <td data-label="Who responds">
                         <select name="responders" aria-label={`Row ${i + 1} who responds`}>
                           <option value="addressees" selected={r.responders === "addressees"}>
                             the people asked
@@ -216,7 +232,7 @@ async function charterPage(
                           </option>
                         </select>
                       </td>
-                      <td>
+                      <td data-label="Named person">
                         <select name="responderId" aria-label={`Row ${i + 1} named person`}>
                           <option value="">—</option>
                           {members.map((m) => (
@@ -269,7 +285,7 @@ async function settingsPage(
   return s.page(
     <>
       <PageHeader title={`Business calendar and webhooks: ${team.name}`} />
-      <TeamNav teamId={team.id} canManage={true} />
+      <TeamNav teamId={team.id} canManage={true} current="settings" />
       {options.newToken ? (
         <div class="alert alert-success" role="status">
           <p>Copy this token now; it will not be shown again.</p>
@@ -473,7 +489,7 @@ export function slaPages(r: PluginRoutes<SlaSettings>): void {
     return s.page(
       <>
         <PageHeader title={`SLA board: ${access.team.name}`} />
-        <TeamNav teamId={access.team.id} canManage={access.canManage} />
+        <TeamNav teamId={access.team.id} canManage={access.canManage} current="board" />
         <ul class="sla-counts" aria-label="Summary">
           <li>
             <strong>{String(items.length)}</strong> open
@@ -485,14 +501,16 @@ export function slaPages(r: PluginRoutes<SlaSettings>): void {
             <strong>{String(breached.length)}</strong> breached
           </li>
         </ul>
-        {[
-          ["Breached", breached],
-          ["Due soon", dueSoon],
-          ["All open", items],
-        ].map(([title, list]) => (
-          <section class="card">
-            <h2>{title as string}</h2>
-            <WaitingList items={list as typeof items} timeZone={viewer?.timeZone ?? access.team.timeZone} />
+        {(
+          [
+            ["Breached", breached, "No ask on this team is past its response time."],
+            ["Due soon", dueSoon, "No ask on this team is close to its response time."],
+            ["All open", items, "No ask on this team is waiting for a response."],
+          ] as const
+        ).map(([title, list, empty], i) => (
+          <section class="card" aria-labelledby={`board-${i}`}>
+            <h2 id={`board-${i}`}>{title}</h2>
+            <WaitingList items={list} timeZone={viewer?.timeZone ?? access.team.timeZone} empty={empty} />
           </section>
         ))}
       </>,

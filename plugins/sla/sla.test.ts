@@ -95,7 +95,9 @@ describe("charter", () => {
     expect(first?.charterVersionId).toBeNull();
     expect(second?.targetSeconds).toBe(8 * 3600);
     expect(second?.charterVersionId).not.toBeNull();
-    expect(await (await tm.asker.get(`/sla/teams/${tm.id}`)).text()).toContain("Version 1");
+    const charter = await (await tm.asker.get(`/sla/teams/${tm.id}`)).text();
+    expect(charter).toContain("Version 1");
+    expect(charter).toContain("Version 1: 2 rows");
   });
 
   it("rejects zero, negative and absurd targets with 422 and stores nothing", async () => {

@@ -6,9 +6,17 @@ function statusClass(status: string): string {
 }
 
 /** Open asks with time left in business hours, soonest due first. */
-export function WaitingList(props: { items: WaitingAsk[]; timeZone: string; showEmpty?: boolean }): SafeHtml {
+export function WaitingList(props: {
+  items: WaitingAsk[];
+  timeZone: string;
+  showEmpty?: boolean;
+  /** What an empty list says; the default speaks to the person the asks wait on. */
+  empty?: string;
+}): SafeHtml {
   if (!props.items.length)
-    return (
+    return props.empty ? (
+      <p class="muted">{props.empty}</p>
+    ) : (
       <EmptyState title="Nothing is waiting on you.">
         <p>Asks addressed to you appear here with the time left to answer.</p>
       </EmptyState>

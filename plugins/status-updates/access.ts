@@ -14,7 +14,19 @@ function isAdmin(s: RequestServices<unknown>): boolean {
 }
 
 /** Teams whose updates the viewer may read: their own teams; every team for admins. */
-export async function visibleTeams(s: RequestServices<unknown>): Promise<VisibleTeam[]> {
+export function visibleTeams(s: RequestServices<unknown>): Promise<VisibleTeam[]> {
+  // Asked several times per request (the page, then the team check): load once per request.
+  let teams = seen.get(s);
+  if (!teams) {
+    teams = loadVisibleTeams(s);
+    seen.set(s, teams);
+  }
+  return teams;
+}
+
+const seen = new WeakMap<RequestServices<unknown>, Promise<VisibleTeam[]>>();
+
+async function loadVisibleTeams(s: RequestServices<unknown>): Promise<VisibleTeam[]> {
   const mine = await s.myTeams();
   const own = mine.map((t) => ({
     id: t.id,

@@ -1,5 +1,5 @@
-import { and, desc, eq, inArray, notInArray, sql } from "drizzle-orm";
-import { type DbOrTx, people, teamMembers } from "../../server/plugin-api.ts";
+import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
+import { type DbOrTx, people, rowsOf, teamMembers } from "../../server/plugin-api.ts";
 import { acknowledgements, comments, updates } from "./schema.ts";
 
 export interface FeedFilter {
@@ -13,8 +13,9 @@ export interface FeedItem {
   period: string;
   authorId: string;
   authorName: string;
+  /** Markdown source; "" unless the page was asked for bodies. */
   body: string;
-  /** Sanitized HTML of `body`, rendered when the update was written ("" for very old rows). */
+  /** Sanitized HTML of `body`, rendered when the update was written; "" unless asked for bodies. */
   bodyHtml: string;
   bottomLine: string;
   hasBlockers: boolean;
@@ -25,59 +26,90 @@ export interface FeedItem {
   readCount: number;
 }
 
-function feedWhere(f: FeedFilter) {
-  return and(
-    eq(updates.teamId, f.teamId),
-    eq(updates.status, "posted"),
-    f.authorId ? eq(updates.authorId, f.authorId) : undefined,
-    f.period ? eq(updates.period, f.period) : undefined,
-  );
+/** Periods shown per feed page: one or two weeks of a 50-person team stay a readable page. */
+export const PERIODS_PER_PAGE = 2;
+
+interface FeedRow {
+  id: string;
+  period: string;
+  author_id: string;
+  author_name: string;
+  body: string;
+  body_html: string;
+  bottom_line: string;
+  has_blockers: boolean;
+  posted_at: string | Date;
+  due_at: string | Date;
+  updated_at: string | Date;
+  comment_count: number;
+  read_count: number;
+  has_more: boolean;
 }
+
+const instantOf = (v: string | Date): Date => (v instanceof Date ? v : new Date(v));
 
 /**
  * One page of the team feed: up to `periodsPerPage` periods, newest first, with their posted
- * updates. Two queries whatever the page size: the periods, then their updates with counts.
+ * updates and comment/read counts. One round trip whatever the page size: the page's periods,
+ * their updates, and the counts aggregated once per table (GROUP BY), not per row.
  */
 export async function feedPage(
   db: DbOrTx,
   f: FeedFilter,
   page: number,
-  periodsPerPage = 4,
+  periodsPerPage = PERIODS_PER_PAGE,
+  opts: { bodies?: boolean } = {},
 ): Promise<{ periods: { key: string; items: FeedItem[] }[]; hasMore: boolean }> {
-  const keys = await db
-    .selectDistinct({ period: updates.period })
-    .from(updates)
-    .where(feedWhere(f))
-    .orderBy(desc(updates.period))
-    .limit(periodsPerPage + 1)
-    .offset(page * periodsPerPage);
-  const hasMore = keys.length > periodsPerPage;
-  const shown = keys.slice(0, periodsPerPage).map((k) => k.period);
-  if (!shown.length) return { periods: [], hasMore: false };
-  const rows = await db
-    .select({
-      id: updates.id,
-      period: updates.period,
-      authorId: updates.authorId,
-      authorName: people.name,
-      body: updates.body,
-      bodyHtml: updates.bodyHtml,
-      bottomLine: updates.bottomLine,
-      hasBlockers: updates.hasBlockers,
-      postedAt: sql<Date>`${updates.postedAt}`.mapWith(updates.postedAt),
-      dueAt: updates.dueAt,
-      updatedAt: updates.updatedAt,
-      commentCount: sql<number>`(select count(*)::int from ${comments} c where c.update_id = ${updates.id})`,
-      readCount: sql<number>`(select count(*)::int from ${acknowledgements} a where a.update_id = ${updates.id})`,
-    })
-    .from(updates)
-    .innerJoin(people, eq(people.id, updates.authorId))
-    .where(and(feedWhere(f), inArray(updates.period, shown)))
-    .orderBy(desc(updates.period), desc(updates.postedAt));
-  return {
-    periods: shown.map((key) => ({ key, items: rows.filter((r) => r.period === key) })),
-    hasMore,
-  };
+  const author = f.authorId ? sql`and u.author_id = ${f.authorId}::uuid` : sql``;
+  // The feed page shows bottom lines and loads a whole update on demand: bodies (the bulk of the
+  // bytes) travel only when asked for.
+  const bodies = opts.bodies ? sql`u.body, u.body_html` : sql`'' as body, '' as body_html`;
+  const onePeriod = f.period ? sql`and u.period = ${f.period}` : sql``;
+  const result = await db.execute(sql`
+    with keys as (
+      select distinct u.period from ${updates} u
+      where u.team_id = ${f.teamId}::uuid and u.status = 'posted' ${author} ${onePeriod}
+      order by u.period desc limit ${periodsPerPage + 1} offset ${page * periodsPerPage}
+    ),
+    shown as (select period from keys order by period desc limit ${periodsPerPage}),
+    page as (
+      select u.id, u.period, u.author_id, ${bodies}, u.bottom_line, u.has_blockers,
+             u.posted_at, u.due_at, u.updated_at
+      from ${updates} u join shown on shown.period = u.period
+      where u.team_id = ${f.teamId}::uuid and u.status = 'posted' ${author}
+    ),
+    c as (select update_id, count(*)::int n from ${comments} where update_id in (select id from page) group by update_id),
+    a as (select update_id, count(*)::int n from ${acknowledgements} where update_id in (select id from page) group by update_id)
+    select page.*, p.name as author_name, coalesce(c.n, 0) as comment_count, coalesce(a.n, 0) as read_count,
+           (select count(*) from keys) > ${periodsPerPage} as has_more
+    from page
+    join ${people} p on p.id = page.author_id
+    left join c on c.update_id = page.id
+    left join a on a.update_id = page.id
+    order by page.period desc, page.posted_at desc`);
+  const rows = rowsOf<FeedRow>(result);
+  const periods: { key: string; items: FeedItem[] }[] = [];
+  for (const r of rows) {
+    const item: FeedItem = {
+      id: r.id,
+      period: r.period,
+      authorId: r.author_id,
+      authorName: r.author_name,
+      body: r.body,
+      bodyHtml: r.body_html ?? "",
+      bottomLine: r.bottom_line,
+      hasBlockers: r.has_blockers,
+      postedAt: instantOf(r.posted_at),
+      dueAt: instantOf(r.due_at),
+      updatedAt: instantOf(r.updated_at),
+      commentCount: Number(r.comment_count),
+      readCount: Number(r.read_count),
+    };
+    const last = periods[periods.length - 1];
+    if (last?.key === r.period) last.items.push(item);
+    else periods.push({ key: r.period, items: [item] });
+  }
+  return { periods, hasMore: rows[0]?.has_more === true };
 }
 
 /** Active team members who are asked for an update (not excluded) and have not posted for `period`. */

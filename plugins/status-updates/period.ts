@@ -91,7 +91,17 @@ export function recentPeriods(s: CheckinSchedule, now: Date, count: number): Per
 
 /** "Week of 2 Mar 2026" for a period key. */
 export function periodLabel(key: string): string {
-  const monday = mondayOfKey(key);
-  if (!monday) return key;
-  return `Week of ${monday.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric" })}`;
+  // Building a locale formatter costs far more than a page render: remember each week's label.
+  let label = labels.get(key);
+  if (label === undefined) {
+    const monday = mondayOfKey(key);
+    label = monday
+      ? `Week of ${monday.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric" })}`
+      : key;
+    if (labels.size >= 10_000) labels.clear();
+    labels.set(key, label);
+  }
+  return label;
 }
+
+const labels = new Map<string, string>();

@@ -12,6 +12,7 @@ import {
   type PluginRoutes,
   people,
   type RequestServices,
+  raw,
   readForm,
   renderMarkdown,
   type SafeHtml,
@@ -166,9 +167,12 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
     if (periodFilter && !isPeriodKey(periodFilter)) throw new HttpError(400, "period must look like 2026-W10.");
     const page = Math.min(Math.max(Number.parseInt(c.req.query("page") ?? "0", 10) || 0, 0), 1000);
     const filter = { teamId: team.id, authorId: person || undefined, period: periodFilter || undefined };
-    const [feed, members] = await Promise.all([feedPage(s.db, filter, page), membersOf(s.db, team.id)]);
     const current = periodAt(checkin, s.clock.now());
-    const mine = team.isMember ? await updateFor(s.db, team.id, viewer.id, current.key) : null;
+    const [feed, members, mine] = await Promise.all([
+      feedPage(s.db, filter, page),
+      membersOf(s.db, team.id),
+      team.isMember ? updateFor(s.db, team.id, viewer.id, current.key) : null,
+    ]);
     const qs = (p: number): string =>
       `${base}?${new URLSearchParams({ team: team.id, ...(person ? { person } : {}), ...(periodFilter ? { period: periodFilter } : {}), page: String(p) })}`;
     return s.page(
@@ -370,7 +374,10 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
               )}
               {history.length ? ` · edited ${history.length} time${history.length === 1 ? "" : "s"}` : ""}
             </p>
-            <div class="status-updates-body">{renderMarkdown(update.body)}</div>
+            {/* bodyHtml was sanitized by renderMarkdown when the update was written. */}
+            <div class="status-updates-body">
+              {update.bodyHtml ? raw(update.bodyHtml) : renderMarkdown(update.body)}
+            </div>
             {hints.length ? (
               <details class="status-updates-hints">
                 <summary>Writing hints for next time ({hints.length})</summary>
@@ -482,6 +489,14 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
       </>,
       { title: `Update by ${authorName}` },
     );
+  });
+
+  // The whole update as a fragment, for "Full update" in the feed (htmx); a page when opened directly.
+  r.get("/updates/:id/body", "member", async (c, s) => {
+    const { update } = await loadUpdate(s, c.req.param("id"));
+    if (c.req.header("HX-Request") !== "true") return s.redirect(`${base}/updates/${update.id}`);
+    // bodyHtml was sanitized by renderMarkdown when the update was written.
+    return c.html(String(update.bodyHtml ? raw(update.bodyHtml) : renderMarkdown(update.body)));
   });
 
   r.get("/updates/:id/edit", "member", async (c, s) => {
@@ -759,7 +774,7 @@ export function statusApi(r: PluginRoutes<StatusSettings>): void {
     const teams = await visibleTeams(s);
     const team = await readableTeam(s, c.req.query("team") || teams[0]?.id);
     const page = Math.min(Math.max(Number.parseInt(c.req.query("page") ?? "0", 10) || 0, 0), 1000);
-    const feed = await feedPage(s.db, { teamId: team.id }, page);
+    const feed = await feedPage(s.db, { teamId: team.id }, page, undefined, { bodies: true });
     return c.json({
       team: { id: team.id, name: team.name },
       hasMore: feed.hasMore,

@@ -344,6 +344,38 @@ describe("feed and search", () => {
     expect(json.periods.map((p) => p.period)).toEqual(["2026-W10", "2026-W09"]);
   });
 
+  it("shows bottom lines with comment and read counts, and loads a whole update on demand", async () => {
+    const a = await t.signedIn("member");
+    const b = await t.signedIn("member");
+    const outsider = await t.signedIn("member");
+    const teamId = await team([{ person: a.person }, { person: b.person }]);
+    t.clock.set("2026-03-06T16:00:00Z");
+    await a.post("/status-updates/updates", {
+      teamId,
+      "q-bottom-line": "Billing cut-over is on track.",
+      "q-progress": "Wrote the **runbook** for the cut-over.",
+    });
+    const [update] = await t.ctx.db.select().from(updates).where(eq(updates.authorId, a.person.id));
+    const id = update?.id as string;
+    await b.post(`/status-updates/updates/${id}/comments`, { body: "Thanks." });
+    await b.post(`/status-updates/updates/${id}/comments`, { body: "One more." });
+    await b.post(`/status-updates/updates/${id}/read`, {});
+    const feed = await (await a.get(`/status-updates?team=${teamId}`)).text();
+    expect(feed).toContain("Billing cut-over is on track.");
+    expect(feed).toContain("2 comments");
+    expect(feed).toContain("read by 1");
+    expect(feed).toContain(`/status-updates/updates/${id}/body`);
+    expect(feed).not.toContain("<strong>runbook</strong>");
+    const fragment = await b.request(`/status-updates/updates/${id}/body`, { headers: { "HX-Request": "true" } });
+    expect(fragment.status).toBe(200);
+    expect(await fragment.text()).toContain("<strong>runbook</strong>");
+    const direct = await b.request(`/status-updates/updates/${id}/body`, { redirect: "manual" });
+    expect(direct.status).toBe(303);
+    const denied = await outsider.request(`/status-updates/updates/${id}/body`, { headers: { "HX-Request": "true" } });
+    expect(denied.status).toBe(403);
+    expect((await b.get("/status-updates/updates/not-a-uuid/body")).status).toBe(404);
+  });
+
   it("finds updates and comments, ranked, highlighted and escaped, only in teams the viewer sees", async () => {
     const a = await t.signedIn("member");
     const teamId = await team([{ person: a.person }]);

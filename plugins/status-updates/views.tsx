@@ -165,8 +165,26 @@ export function UpdateCard(props: { item: FeedItem; timeZone: string }): SafeHtm
           ) : null}
         </span>
       </header>
-      {/* bodyHtml was sanitized by renderMarkdown when the update was written. */}
-      <div class="status-updates-body">{i.bodyHtml ? raw(i.bodyHtml) : renderMarkdown(i.body)}</div>
+      <p class="status-updates-bottom-line">
+        {i.bottomLine ? i.bottomLine : <span class="muted">No bottom line given.</span>}
+      </p>
+      {i.bodyHtml || i.body ? (
+        // bodyHtml was sanitized by renderMarkdown when the update was written.
+        <div class="status-updates-body">{i.bodyHtml ? raw(i.bodyHtml) : renderMarkdown(i.body)}</div>
+      ) : (
+        // Bottom lines first (BLUF); the whole update loads when someone opens it.
+        <details
+          class="status-updates-more"
+          hx-get={`${base}/updates/${i.id}/body`}
+          hx-trigger="toggle once"
+          hx-target="find div"
+        >
+          <summary>Full update</summary>
+          <div class="status-updates-body">
+            <a href={`${base}/updates/${i.id}`}>Open the update</a>
+          </div>
+        </details>
+      )}
       <p class="muted small">
         <a href={`${base}/updates/${i.id}#comments`}>
           {i.commentCount} comment{i.commentCount === 1 ? "" : "s"}
