@@ -1,15 +1,5 @@
-import { type SQL, sql } from "drizzle-orm";
-
-/** `db.execute()` returns an array on postgres.js and `{ rows }` on PGlite; this reads either. */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
-
-/** An instant inside a raw `sql` template (postgres.js rejects a bare Date there). */
-export function at(date: Date): SQL {
-  return sql`${date.toISOString()}::timestamptz`;
-}
+// The core helpers, under the names this plugin's queries use.
+export { instant as at, rowsOf } from "../../server/plugin-api.ts";
 
 export const SLOT_MS = 15 * 60_000;
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type DbOrTx, teams } from "../../server/plugin-api.ts";
+import { type DbOrTx, rowsOf, teams } from "../../server/plugin-api.ts";
 import { asks, clocks } from "./schema.ts";
 
 export interface ReportRow {
@@ -18,10 +18,6 @@ export interface TrendPoint {
   week: string;
   counted: number;
   within: number;
-}
-
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 function teamFilter(teamIds: string[]) {

@@ -15,7 +15,7 @@ import { queueMail } from "../mail/outbox.ts";
 import { notify, notifyMany } from "../notifications/notifications.ts";
 import { audit } from "../org/audit.ts";
 import { seal, unseal } from "../org/sealed.ts";
-import { teamsOf } from "../people/teams.ts";
+import { type TeamSummary, teamsOf } from "../people/teams.ts";
 import { lintWriting } from "../writing/lint.ts";
 import { defaultBusinessCalendar } from "./default-calendar.ts";
 import type {
@@ -66,6 +66,8 @@ export interface PluginSource {
 }
 
 const STATE_TTL_MS = 5_000;
+
+const teamsPerRequest = new WeakMap<object, Promise<TeamSummary[]>>();
 
 /**
  * Loads, migrates and sets up plugins, and answers "is this plugin on?" for every place that
@@ -185,7 +187,15 @@ export class PluginRuntime {
     return {
       ...this.services<S>(id),
       viewer,
-      myTeams: async () => (viewer ? teamsOf(this.ctx.db, viewer.id) : []),
+      // Once per request: several cards and routes ask for the same list.
+      myTeams: () => {
+        let teams = teamsPerRequest.get(c);
+        if (!teams) {
+          teams = viewer ? teamsOf(this.ctx.db, viewer.id) : Promise.resolve([]);
+          teamsPerRequest.set(c, teams);
+        }
+        return teams;
+      },
       page: (body, options) => page(c, body, options),
       redirect: (to) => redirect(c, to),
       flash: (kind, message) => setFlash(c, kind, message),
