@@ -100,6 +100,9 @@ export function Layout(props: LayoutProps): SafeHtml {
           ) : null}
           {props.viewer ? (
             <div class="usermenu">
+              <a href="/notifications" aria-current={props.currentPath === "/notifications" ? "page" : undefined}>
+                Notifications
+              </a>
               <a href="/profile" aria-current={props.currentPath === "/profile" ? "page" : undefined}>
                 {props.viewer.name}
               </a>

@@ -16,7 +16,6 @@ export interface NavItem {
 export const coreNav: NavItem[] = [
   { href: "/", label: "Home", access: "signed-in", order: 0, section: "main" },
   { href: "/teams", label: "Teams", access: "signed-in", order: 5, section: "main" },
-  { href: "/notifications", label: "Notifications", access: "signed-in", order: 990, section: "main" },
   { href: "/admin/people", label: "People", access: "admin", order: 900, section: "admin" },
   { href: "/admin/teams", label: "Manage teams", access: "admin", order: 910, section: "admin" },
   { href: "/admin/invites", label: "Invites", access: "admin", order: 920, section: "admin" },
