@@ -23,9 +23,8 @@ import {
   revokeInvite,
   teamChoices,
 } from "./invites.ts";
-import { clientIp, setSessionCookie } from "./middleware.ts";
+import { signIn } from "./middleware.ts";
 import { passwordField } from "./password.ts";
-import { createSession, invalidateSession } from "./session.ts";
 
 const inviteForm = z.object({
   email: email(),
@@ -349,13 +348,7 @@ export function inviteRoutes(r: Routes): void {
       await usableInvite(c);
       throw new HttpError(404, unusableMessages.accepted);
     }
-    const { token, session } = await createSession(ctx.db, accepted.person.id, now, {
-      userAgent: c.req.header("User-Agent") ?? "",
-      ip: clientIp(c),
-    });
-    const previous = c.get("sessionId");
-    if (previous) await invalidateSession(ctx.db, previous);
-    setSessionCookie(c, token, session.expiresAt);
+    await signIn(c, accepted.person.id);
     const org = await getOrganization(ctx.db);
     setFlash(c, "success", `Welcome to ${org?.name ?? "DeskTrust"}, ${accepted.person.name.split(" ")[0]}!`);
     return redirect(c, "/");

@@ -6,7 +6,13 @@ import type { AppEnv } from "../http/env.ts";
 import { HttpError } from "../http/errors.ts";
 import { people } from "../people/schema.ts";
 import { apiTokens } from "./schema.ts";
-import { SESSION_COOKIE, SESSION_LIFETIME_MS, validateSessionToken } from "./session.ts";
+import {
+  createSession,
+  invalidateSession,
+  SESSION_COOKIE,
+  SESSION_LIFETIME_MS,
+  validateSessionToken,
+} from "./session.ts";
 import { hashToken } from "./tokens.ts";
 
 /** Prefix of core API tokens, so they are recognisable in logs and secret scanners. */
@@ -22,6 +28,21 @@ export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt: D
     expires: expiresAt,
     maxAge: Math.floor(SESSION_LIFETIME_MS / 1000),
   });
+}
+
+/**
+ * Signs a person in on this browser: a fresh session (an id planted before sign-in is never
+ * promoted — no fixation), the previous session of this browser ended, the cookie set.
+ */
+export async function signIn(c: Context<AppEnv>, personId: string): Promise<void> {
+  const ctx = c.get("app");
+  const { token, session } = await createSession(ctx.db, personId, ctx.clock.now(), {
+    userAgent: c.req.header("User-Agent") ?? "",
+    ip: clientIp(c),
+  });
+  const previous = c.get("sessionId");
+  if (previous) await invalidateSession(ctx.db, previous);
+  setSessionCookie(c, token, session.expiresAt);
 }
 
 export function clearSessionCookie(c: Context<AppEnv>): void {

@@ -7,9 +7,9 @@ import { setFlash } from "../http/flash.ts";
 import { email, readForm } from "../http/forms.ts";
 import { page, redirect } from "../http/render.tsx";
 import { findPersonByEmail } from "../people/people.ts";
-import { clearSessionCookie, clientIp, setSessionCookie } from "./middleware.ts";
+import { clearSessionCookie, clientIp, signIn } from "./middleware.ts";
 import { verifyPassword } from "./password.ts";
-import { createSession, invalidateAllSessions, invalidateSession } from "./session.ts";
+import { invalidateAllSessions, invalidateSession } from "./session.ts";
 import { clearFailures, lockedFor, recordFailure, throttleKeys } from "./throttle.ts";
 
 const loginForm = z.object({
@@ -102,14 +102,7 @@ export function authRoutes(r: Routes): void {
       );
     }
     await clearFailures(ctx.db, keys.account);
-    // A fresh session on every login: a session id planted before login is never promoted.
-    const { token, session } = await createSession(ctx.db, person.id, now, {
-      userAgent: c.req.header("User-Agent") ?? "",
-      ip: clientIp(c),
-    });
-    const previous = c.get("sessionId");
-    if (previous) await invalidateSession(ctx.db, previous);
-    setSessionCookie(c, token, session.expiresAt);
+    await signIn(c, person.id);
     return redirect(c, safeNext(form.data.next));
   });
 

@@ -2,9 +2,8 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { Field, FormErrors } from "../../views/components.tsx";
 import type { SafeHtml } from "../../views/html/escape.ts";
-import { clientIp, setSessionCookie } from "../auth/middleware.ts";
+import { signIn } from "../auth/middleware.ts";
 import { passwordField } from "../auth/password.ts";
-import { createSession } from "../auth/session.ts";
 import type { Routes } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import type { FieldErrors } from "../http/errors.ts";
@@ -118,15 +117,6 @@ function SetupPage(props: { values: FormValues; errors: FieldErrors }): SafeHtml
       </section>
     </div>
   );
-}
-
-async function signIn(c: Context<AppEnv>, personId: string): Promise<void> {
-  const ctx = c.get("app");
-  const { token, session } = await createSession(ctx.db, personId, ctx.clock.now(), {
-    userAgent: c.req.header("User-Agent") ?? "",
-    ip: clientIp(c),
-  });
-  setSessionCookie(c, token, session.expiresAt);
 }
 
 async function refuseWhenSetUp(c: Context<AppEnv>): Promise<Response | null> {
