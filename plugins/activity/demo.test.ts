@@ -5,12 +5,11 @@ import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { openDatabase } from "../../server/db/index.ts";
 import { teams } from "../../server/plugin-api.ts";
+import { runCli } from "../../server/testing/cli.ts";
 import { type TestApp, type TestClient, testApp } from "../../server/testing/test-app.ts";
 import { hashToken } from "./devices.ts";
 import { rowsOf } from "./sql.ts";
 import { tablesContaining } from "./test-support.ts";
-
-const root = join(import.meta.dir, "..", "..");
 
 describe("demo data", () => {
   let t: TestApp;
@@ -66,22 +65,7 @@ describe("activity:device-token command", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "desktrust-activity-cli-"));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir };
-    delete env.DATABASE_URL;
-    const child = Bun.spawn([process.execPath, "server/cli/main.ts", ...args], {
-      cwd: root,
-      env,
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [code, out, err] = await Promise.all([
-      child.exited,
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-    ]);
-    return { code, out, err };
-  }
+  const cli = (args: string[]) => runCli(args, { dataDir });
 
   it("prints a dta_ token once and stores only its hash", async () => {
     expect((await cli(["demo"])).code).toBe(0);

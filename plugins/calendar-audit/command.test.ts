@@ -2,31 +2,16 @@ import { afterAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCli } from "../../server/testing/cli.ts";
 
 // `desktrust calendar-audit:expand` as a user runs it: a subprocess on a fresh embedded database,
 // one JSON line per occurrence on stdout, notes on stderr.
 
-const root = join(import.meta.dir, "..", "..");
 const fixtures = join(import.meta.dir, "fixtures");
 const dataDir = mkdtempSync(join(tmpdir(), "desktrust-calendar-cli-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const env: Record<string, string | undefined> = { ...process.env, DATA_DIR: dataDir };
-  delete env.DATABASE_URL;
-  const child = Bun.spawn([process.execPath, "server/cli/main.ts", ...args], {
-    cwd: root,
-    env,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [code, out, err] = await Promise.all([
-    child.exited,
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ]);
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCli(args, { dataDir });
 
 describe("calendar-audit:expand", () => {
   it("prints one JSON line per occurrence in the window, in start order", async () => {
@@ -108,7 +93,7 @@ describe("calendar-audit:expand", () => {
     const missing = await cli(["calendar-audit:expand", join(fixtures, "nope.ics")]);
     expect(missing.code).not.toBe(0);
     expect(missing.err).toContain("No such file");
-    const notCalendar = await cli(["calendar-audit:expand", join(root, "package.json")]);
+    const notCalendar = await cli(["calendar-audit:expand", join(import.meta.dir, "..", "..", "package.json")]);
     expect(notCalendar.code).not.toBe(0);
     expect(notCalendar.err).toContain("not an iCalendar file");
     const backwards = await cli([

@@ -9,6 +9,7 @@ import { invites } from "../auth/schema.ts";
 import { hashToken } from "../auth/tokens.ts";
 import { openDatabase } from "../db/index.ts";
 import { findPersonByEmail } from "../people/people.ts";
+import { runCli } from "../testing/cli.ts";
 import { createCommandRegistry, defineCommand, parseOptions } from "./commands.ts";
 
 const root = join(import.meta.dir, "..", "..");
@@ -23,24 +24,9 @@ function tempDataDir(): string {
   return dir;
 }
 
-/** Runs the CLI as a user would, on embedded PGlite in `dataDir` (the driver is not what is tested here). */
-async function cli(args: string[], dataDir?: string): Promise<{ code: number; out: string; err: string }> {
-  const env: Record<string, string | undefined> = { ...process.env, BASE_URL: "https://desk.example.com" };
-  delete env.DATABASE_URL;
-  if (dataDir) env.DATA_DIR = dataDir;
-  const child = Bun.spawn([process.execPath, "server/cli/main.ts", ...args], {
-    cwd: root,
-    env,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [code, out, err] = await Promise.all([
-    child.exited,
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-  ]);
-  return { code, out, err };
-}
+/** Runs the CLI as a user would, on embedded PGlite in `dataDir`. */
+const cli = (args: string[], dataDir?: string) =>
+  runCli(args, { env: { BASE_URL: "https://desk.example.com" }, ...(dataDir ? { dataDir } : {}) });
 
 describe("desktrust CLI", () => {
   it("lists every command with its summary and options", async () => {
