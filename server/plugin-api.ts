@@ -220,6 +220,17 @@ export { markdownToText, renderMarkdown } from "./markdown/markdown.ts";
  */
 export { organization } from "./org/schema.ts";
 /**
+ * Times in a person's or team's zone: read a `datetime-local` value as an instant, show an
+ * instant in such an input, check a "YYYY-MM-DD" date, and check a route id before a query.
+ *
+ * @example
+ * const startsAt = instantFromLocal(form.startsAt, s.viewer.timeZone); // null when not a real local time
+ * <input type="datetime-local" value={toLocalInput(brief.deadline, s.viewer.timeZone)} />
+ * if (!isUuid(c.req.param("id"))) throw new HttpError(404, "Brief not found.");
+ */
+export { instantFromLocal, isCalendarDate, toLocalInput } from "./people/local-time.ts";
+export { isUuid } from "./people/people.ts";
+/**
  * Core tables a plugin may read (and join) but should not write: people, teams, memberships,
  * holidays and out-of-office periods.
  *

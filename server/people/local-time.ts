@@ -50,7 +50,8 @@ const localDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/;
 export function instantFromLocal(value: string, timeZone: string): Date | null {
   if (!localDateTime.test(value)) return null;
   try {
-    const instant = Temporal.PlainDateTime.from(value).toZonedDateTime(timeZone).toInstant();
+    // "reject": 2026-02-30T09:00 is a mistake to report, not a date to quietly move.
+    const instant = Temporal.PlainDateTime.from(value, { overflow: "reject" }).toZonedDateTime(timeZone).toInstant();
     return new Date(instant.epochMilliseconds);
   } catch {
     return null;

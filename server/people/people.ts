@@ -58,6 +58,6 @@ export async function countOwners(db: DbOrTx): Promise<number> {
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Route ids are checked before they reach a uuid column (Postgres would raise on a bad one). */
-export function isUuid(value: string): boolean {
-  return uuidPattern.test(value);
+export function isUuid(value: string | undefined): value is string {
+  return typeof value === "string" && uuidPattern.test(value);
 }
