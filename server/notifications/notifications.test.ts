@@ -116,3 +116,17 @@ describe("notifyMany", () => {
     expect(await t.ctx.db.select().from(notifications).where(eq(notifications.personId, b.id))).toHaveLength(1);
   });
 });
+
+describe("notifyMany without dedupe keys", () => {
+  it("emails only the people whose notification asked for email", async () => {
+    const s = services as PluginServices;
+    const wantsMail = await t.person();
+    const inAppOnly = await t.person();
+    await s.notifyMany(s.db, [
+      { personId: wantsMail.id, title: "Keyless with mail", email: true },
+      { personId: inAppOnly.id, title: "Keyless in-app only" },
+    ]);
+    expect(await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, wantsMail.email))).toHaveLength(1);
+    expect(await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, inAppOnly.email))).toHaveLength(0);
+  });
+});

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, DbOrTx } from "../db/index.ts";
-import { queueMail, queueMails } from "../mail/outbox.ts";
+import { queueMails } from "../mail/outbox.ts";
 import { people } from "../people/schema.ts";
 import { notifications } from "./schema.ts";
 
@@ -23,45 +23,14 @@ export async function notify(
   db: DbOrTx,
   input: NewNotification & { source: string; at: Date; baseUrl: string },
 ): Promise<boolean> {
-  const inserted = await db
-    .insert(notifications)
-    .values({
-      personId: input.personId,
-      source: input.source,
-      title: input.title.slice(0, 300),
-      body: (input.body ?? "").slice(0, 4000),
-      link: input.link ?? null,
-      dedupeKey: input.dedupeKey ?? null,
-      createdAt: input.at,
-    })
-    .onConflictDoNothing({ target: notifications.dedupeKey })
-    .returning({ id: notifications.id });
-  if (!inserted.length) return false;
-  if (input.email) {
-    const [person] = await db
-      .select({ email: people.email, status: people.status })
-      .from(people)
-      .where(eq(people.id, input.personId));
-    if (person?.status === "active") {
-      await queueMail(
-        db,
-        {
-          dedupeKey: `notify:${input.dedupeKey ?? (inserted[0] as { id: string }).id}`,
-          to: person.email,
-          subject: input.title,
-          text: [input.body ?? "", input.link ? `${input.baseUrl}${input.link}` : ""].filter(Boolean).join("\n\n"),
-        },
-        input.at,
-      );
-    }
-  }
-  return true;
+  const { source, at, baseUrl, ...notification } = input;
+  return (await notifyMany(db, [notification], { source, at, baseUrl })) > 0;
 }
 
 /**
  * Notifies many people at once: one insert for the notifications and one for their emails,
- * instead of two statements per person. Duplicate dedupe keys are skipped, as with `notify`.
- * Returns how many were new.
+ * instead of two statements per person. Duplicate dedupe keys are skipped (a retried event
+ * handler notifies once). Returns how many were new.
  */
 export async function notifyMany(
   db: DbOrTx,
@@ -70,11 +39,13 @@ export async function notifyMany(
 ): Promise<number> {
   let created = 0;
   for (let i = 0; i < list.length; i += 500) {
-    const chunk = list.slice(i, i + 500);
+    // Ids are chosen here so each inserted row can be matched back to what asked for email.
+    const chunk = list.slice(i, i + 500).map((n) => ({ ...n, id: crypto.randomUUID() }));
     const inserted = await db
       .insert(notifications)
       .values(
         chunk.map((n) => ({
+          id: n.id,
           personId: n.personId,
           source: context.source,
           title: n.title.slice(0, 300),
@@ -85,31 +56,29 @@ export async function notifyMany(
         })),
       )
       .onConflictDoNothing({ target: notifications.dedupeKey })
-      .returning({ id: notifications.id, dedupeKey: notifications.dedupeKey, personId: notifications.personId });
+      .returning({ id: notifications.id });
     created += inserted.length;
-    const emailed = new Set(chunk.filter((n) => n.email).map((n) => n.dedupeKey));
-    const toEmail = inserted.filter((row) => row.dedupeKey === null || emailed.has(row.dedupeKey));
-    const wanted = new Map(chunk.filter((n) => n.email).map((n) => [n.dedupeKey ?? "", n]));
-    if (!toEmail.length || !wanted.size) continue;
+    const isNew = new Set(inserted.map((row) => row.id));
+    const toEmail = chunk.filter((n) => n.email && isNew.has(n.id));
+    if (!toEmail.length) continue;
     const recipients = await db
       .select({ id: people.id, email: people.email })
       .from(people)
-      .where(and(inArray(people.id, [...new Set(toEmail.map((r) => r.personId))]), eq(people.status, "active")));
+      .where(and(inArray(people.id, [...new Set(toEmail.map((n) => n.personId))]), eq(people.status, "active")));
     const emailOf = new Map(recipients.map((p) => [p.id, p.email]));
-    const mails = toEmail.flatMap((row) => {
-      const n = wanted.get(row.dedupeKey ?? "");
-      const to = emailOf.get(row.personId);
-      if (!n || !to) return [];
+    const mails = toEmail.flatMap((n) => {
+      const to = emailOf.get(n.personId);
+      if (!to) return [];
       return [
         {
-          dedupeKey: `notify:${row.dedupeKey ?? row.id}`,
+          dedupeKey: `notify:${n.dedupeKey ?? n.id}`,
           to,
           subject: n.title,
           text: [n.body ?? "", n.link ? `${context.baseUrl}${n.link}` : ""].filter(Boolean).join("\n\n"),
         },
       ];
     });
-    if (mails.length) await queueMails(db, mails, context.at);
+    await queueMails(db, mails, context.at);
   }
   return created;
 }
