@@ -4,7 +4,7 @@ import { defaultQuestions } from "./checkins.ts";
 import { recentPeriods } from "./period.ts";
 import { acknowledgements, askAddressees, asks, comments, updates } from "./schema.ts";
 import type { StatusSettings } from "./settings.ts";
-import { compose } from "./updates.ts";
+import { compose, storedColumns } from "./updates.ts";
 
 // Varied quality on purpose: most lead with the bottom line, some bury it, some asks name nobody.
 const bottomLines = [
@@ -81,11 +81,7 @@ export async function seedDemoUpdates(tx: Tx, demo: DemoOrg, _s: PluginServices<
           period: period.key,
           status: "posted",
           answers,
-          body: c.body,
-          bodyHtml: c.bodyHtml,
-          bottomLine: c.bottomLine,
-          blockers: c.blockers,
-          hasBlockers: c.hasBlockers,
+          ...storedColumns(c),
           dueAt: period.dueAt,
           postedAt,
           createdAt: postedAt,

@@ -55,6 +55,19 @@ export function compose(questions: Question[], answers: Record<string, string>):
   };
 }
 
+/** The columns of an update that `compose` derives from its answers. */
+export function storedColumns(
+  c: Composed,
+): Pick<Composed, "body" | "bodyHtml" | "bottomLine" | "blockers" | "hasBlockers"> {
+  return {
+    body: c.body,
+    bodyHtml: c.bodyHtml,
+    bottomLine: c.bottomLine,
+    blockers: c.blockers,
+    hasBlockers: c.hasBlockers,
+  };
+}
+
 export function byteLength(answers: Record<string, string>): number {
   return Object.values(answers).reduce((n, a) => n + Buffer.byteLength(a, "utf8"), 0);
 }
@@ -87,11 +100,7 @@ export async function saveDraft(db: DbOrTx, input: DraftInput): Promise<boolean>
   const c = compose(input.questions, input.answers);
   const values = {
     answers: input.answers,
-    body: c.body,
-    bodyHtml: c.bodyHtml,
-    bottomLine: c.bottomLine,
-    blockers: c.blockers,
-    hasBlockers: c.hasBlockers,
+    ...storedColumns(c),
     updatedAt: input.at,
   };
   const rows = await db
@@ -166,11 +175,7 @@ export async function postUpdate(s: PluginServices, input: DraftInput): Promise<
     const values = {
       status: "posted" as const,
       answers: input.answers,
-      body: c.body,
-      bodyHtml: c.bodyHtml,
-      bottomLine: c.bottomLine,
-      blockers: c.blockers,
-      hasBlockers: c.hasBlockers,
+      ...storedColumns(c),
       postedAt: input.at,
       updatedAt: input.at,
     };
@@ -221,11 +226,7 @@ export async function editUpdate(
       .update(updates)
       .set({
         answers,
-        body: c.body,
-        bodyHtml: c.bodyHtml,
-        bottomLine: c.bottomLine,
-        blockers: c.blockers,
-        hasBlockers: c.hasBlockers,
+        ...storedColumns(c),
         updatedAt: at,
       })
       .where(eq(updates.id, update.id))
