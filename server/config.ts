@@ -24,6 +24,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(logLevels, `one of ${logLevels.join(", ")}`).default("info"),
   TRUST_PROXY: z.enum(["true", "false", "1", "0"], "true or false").default("false"),
   SECRET_KEY: z.string().min(32, "at least 32 characters").optional(),
+  SETTINGS_CACHE_MS: z.coerce
+    .number("a number of milliseconds")
+    .int("a whole number of milliseconds")
+    .min(0, "0 or more milliseconds")
+    .default(5000),
 });
 
 export type LogLevel = (typeof logLevels)[number];
@@ -44,6 +49,8 @@ export interface Config {
   trustProxy: boolean;
   /** Signs unsubscribe links and encrypts stored secrets; generated into DATA_DIR when unset. */
   secretKey: string | undefined;
+  /** How long plugin toggles and settings are cached before re-reading (0 = every use). */
+  settingsCacheMs: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
@@ -87,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       logLevel: e.LOG_LEVEL,
       trustProxy: e.TRUST_PROXY === "true" || e.TRUST_PROXY === "1",
       secretKey: e.SECRET_KEY,
+      settingsCacheMs: e.SETTINGS_CACHE_MS,
     },
   };
 }
