@@ -21,11 +21,11 @@ import { opsRoutes } from "./ops/routes.ts";
 import { auditRoutes } from "./org/audit-routes.tsx";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
-import { taskRoutes } from "./tasks/routes.tsx";
 import { profileRoutes } from "./people/profile.tsx";
 import { peopleRoutes } from "./people/routes.tsx";
 import { teamRoutes } from "./people/team-routes.tsx";
 import { pluginAdminRoutes } from "./plugins/admin-routes.tsx";
+import { taskRoutes } from "./tasks/routes.tsx";
 
 /** Largest request body core accepts (forms are small; uploads set their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
+import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
 import { ensurePartitions, markAfterHours, RAW_RETENTION_MS, refreshHours } from "./rollup.ts";
 import { rollupState } from "./schema.ts";
 import { SLOT_MS, slotOf } from "./sql.ts";

@@ -439,7 +439,7 @@ describe("demo data", () => {
       };
       const contributor = d.ctx.demo.find((c) => c.owner === "briefs");
       if (!contributor) throw new Error("no briefs demo contributor");
-      await d.ctx.db.transaction((tx) => contributor.contribute(tx, demo));
+      await contributor.contribute(d.ctx.db, demo);
       const states = new Set((await d.ctx.db.select({ state: briefs.state }).from(briefs)).map((b) => b.state));
       expect(states.size).toBeGreaterThanOrEqual(3);
       expect(await d.ctx.db.select().from(interviews)).toHaveLength(2);

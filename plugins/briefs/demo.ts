@@ -1,4 +1,4 @@
-import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
+import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
 import { paragraphHash, paragraphsOf } from "./brief-flow.ts";
 import { briefComments, briefReviewers, briefs, decisions, interviews, notes, panelists } from "./schema.ts";
 import { type BriefsSettings, competenciesOf, ratingScale } from "./settings.ts";

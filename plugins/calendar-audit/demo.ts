@@ -1,4 +1,4 @@
-import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
+import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
 import { defaultWindow, expand } from "./expand.ts";
 import { storeExpansion } from "./importer.ts";
 import { orgDomains } from "./org.ts";

@@ -47,6 +47,7 @@ describe("time flags in the analysis", () => {
     form.append("files", new File([ics], "flags.ics", { type: "text/calendar" }));
     form.append("target", "me");
     expect((await admin.request("/calendar-audit/upload", { method: "POST", body: form })).status).toBe(303);
+    await t.ctx.tasks.settled();
 
     // From 2 March to the window's end (31 August 09:00Z): 26 Mondays.
     const list = await (await admin.get("/calendar-audit")).text();

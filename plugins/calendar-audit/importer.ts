@@ -2,26 +2,22 @@ import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx, PluginServices } from "../../server/plugin-api.ts";
 import { cadenceOf } from "./cadence.ts";
 import { classify } from "./classify.ts";
-import {
-  type Attendee,
-  defaultWindow,
-  type ExpandWindow,
-  type Expansion,
-  expand,
-  NotACalendarError,
-} from "./expand.ts";
+import { type Attendee, defaultWindow, type ExpandWindow, type Expansion, NotACalendarError } from "./expand.ts";
+import { ExpansionTimeoutError, expandOffThread } from "./expand-off-thread.ts";
 import { orgDomains, rowsOf } from "./org.ts";
 import { type CalendarImport, calendarImports, calendarSources } from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
 
-/** Files up to this size import within the request; larger ones go to the worker, with progress. */
-export const INLINE_IMPORT_CHARS = 512 * 1024;
 const SERIES_CHUNK = 5000;
 const OCCURRENCE_CHUNK = 20_000;
 
 type Services = PluginServices<CalendarAuditSettings>;
 
-/** Queues an import of one file for a source and runs it now when it is small. */
+/**
+ * Queues an import of one file for a source and starts it after the response: the request
+ * never waits for parsing (the import page shows progress). The every-minute job picks up any
+ * import a stopped server left queued.
+ */
 export async function startImport(
   s: Services,
   input: { sourceId: string; fileName: string; text: string; createdBy: string | null },
@@ -37,7 +33,7 @@ export async function startImport(
     })
     .returning();
   const queued = row as CalendarImport;
-  if (input.text.length <= INLINE_IMPORT_CHARS) return runImport(s, queued.id);
+  s.background(`import ${queued.id}`, () => runImport(s, queued.id));
   return queued;
 }
 
@@ -85,9 +81,9 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
     const window = defaultWindow(s.clock.now());
     let expansion: Expansion;
     try {
-      expansion = expand(claimed.payload ?? "", window, { maxAttendees: settings.maxAttendees });
+      expansion = await expandOffThread(claimed.payload ?? "", window, { maxAttendees: settings.maxAttendees });
     } catch (error) {
-      if (error instanceof NotACalendarError)
+      if (error instanceof NotACalendarError || error instanceof ExpansionTimeoutError)
         return finish({ status: "failed", progress: 100, message: error.message });
       throw error;
     }

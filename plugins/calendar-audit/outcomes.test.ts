@@ -39,6 +39,7 @@ async function upload(ics: string): Promise<void> {
   form.append("files", new File([ics], "platform.ics", { type: "text/calendar" }));
   form.append("target", teamId);
   const res = await manager.request("/calendar-audit/upload", { method: "POST", body: form });
+  await t.ctx.tasks.settled();
   expect(res.status).toBe(303);
 }
 

@@ -1,4 +1,4 @@
-import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
+import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
 import { kudos } from "./schema.ts";
 
 const messages = [

@@ -1,4 +1,4 @@
-import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
+import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
 import { businessMsBetween, dueMs } from "./business-time.ts";
 import { calendarForBasis, calendarSpecs } from "./calendars.ts";
 import { deadlines } from "./clocks.ts";

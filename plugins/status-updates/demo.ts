@@ -1,4 +1,4 @@
-import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
+import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
 import { handleOf } from "../../server/plugin-api.ts";
 import { defaultQuestions } from "./checkins.ts";
 import { recentPeriods } from "./period.ts";

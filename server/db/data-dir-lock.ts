@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync, utimesSync, writeFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 

@@ -45,10 +45,14 @@ export function scopeTransactions(client: Sql, options: TransactionScopeOptions)
     const scope = scopes.getStore();
     return scope?.open ? scope : undefined;
   };
-  const misuse = (scope: Scope): Sql => {
+  const misuse = (scope: Scope, query?: unknown): Sql => {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 60;
-    const site = callSite(new Error().stack ?? "");
+    // An awaited Drizzle query starts from a microtask, where the caller's frame is gone: then
+    // the query text is what identifies it.
+    const site =
+      callSite(new Error().stack ?? "") ??
+      `the query "${String(typeof query === "string" ? query : "(tagged template)").slice(0, 160)}"`;
     Error.stackTraceLimit = limit;
     if (options.policy === "throw") throw new OuterQueryInTransactionError(site);
     if (!reported.has(site)) {
@@ -66,7 +70,7 @@ export function scopeTransactions(client: Sql, options: TransactionScopeOptions)
       if (property === "unsafe") {
         return (...args: Parameters<Sql["unsafe"]>) => {
           const scope = inside();
-          return (scope ? misuse(scope) : target).unsafe(...args);
+          return (scope ? misuse(scope, args[0]) : target).unsafe(...args);
         };
       }
       if (property === "begin") {
@@ -74,7 +78,8 @@ export function scopeTransactions(client: Sql, options: TransactionScopeOptions)
           const callback = args.pop() as (sql: Sql) => Promise<unknown>;
           const scope = inside();
           // A nested transaction through the outer handle becomes a savepoint of the open one.
-          if (scope) return (misuse(scope) as unknown as { savepoint: (cb: typeof callback) => unknown }).savepoint(callback);
+          if (scope)
+            return (misuse(scope) as unknown as { savepoint: (cb: typeof callback) => unknown }).savepoint(callback);
           return (target.begin as (...a: unknown[]) => Promise<unknown>)(...args, (sql: Sql) => {
             const opened: Scope = { client: sql, open: true };
             return scopes.run(opened, async () => {
@@ -94,10 +99,10 @@ export function scopeTransactions(client: Sql, options: TransactionScopeOptions)
 }
 
 /** The first stack frame outside the database layer and dependencies: where the query was built. */
-function callSite(stack: string): string {
+function callSite(stack: string): string | undefined {
   const frames = stack.split("\n").slice(1);
   const own = frames.find(
     (f) => !f.includes("node_modules") && !f.includes("/server/db/") && !f.includes("native") && /\.(tsx?|js)/.test(f),
   );
-  return own ? own.trim().replace(/^at\s+/, "") : "call site not in the stack: see the query text";
+  return own?.trim().replace(/^at\s+/, "");
 }

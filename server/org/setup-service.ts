@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 import type { Db } from "../db/index.ts";
 import { rowsOf } from "../db/rows.ts";
-import { isUniqueViolation } from "../db/errors.ts";
 import { createPerson, type Person } from "../people/people.ts";
 import { audit } from "./audit.ts";
 import type { DemoOrg } from "./demo.ts";
@@ -72,7 +72,11 @@ export async function loadDemo(ctx: AppContext, progress: DemoProgress = () => {
   }
   try {
     for (const [i, contributor] of ctx.demo.entries()) {
-      await progress(`Adding sample data: ${ctx.plugins.get(contributor.owner)?.name ?? contributor.owner}`, i + 1, total);
+      await progress(
+        `Adding sample data: ${ctx.plugins.get(contributor.owner)?.name ?? contributor.owner}`,
+        i + 1,
+        total,
+      );
       await contributor.contribute(ctx.db, demo);
     }
     await audit(ctx.db, { actorId: demo.ownerId, action: "org.demo-loaded", at: ctx.clock.now() });

@@ -5,8 +5,8 @@ import { z } from "zod";
 import { Field, FormErrors } from "../../views/components.tsx";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import { signIn } from "../auth/middleware.ts";
-import { generateToken, hashToken } from "../auth/tokens.ts";
 import { passwordField } from "../auth/password.ts";
+import { generateToken, hashToken } from "../auth/tokens.ts";
 import type { Routes } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import type { FieldErrors } from "../http/errors.ts";
@@ -169,7 +169,8 @@ export function setupRoutes(r: Routes): void {
       { kind: "demo", label: "Loading the demo organization", claimHash: hashToken(claim) },
       async (progress) => {
         const result = await loadDemo(ctx, (step, done, total) => progress.step(step, done, total));
-        if (!result.ok) throw new TaskError("DeskTrust was set up meanwhile; the demo only loads into an empty install.");
+        if (!result.ok)
+          throw new TaskError("DeskTrust was set up meanwhile; the demo only loads into an empty install.");
         return { message: "The demo organization is ready.", resultUrl: "/setup/demo/enter" };
       },
     );

@@ -53,6 +53,11 @@ export interface PluginServices<S = Record<string, unknown>> {
   seal(plaintext: string): Promise<string>;
   /** Decrypts what `seal` produced; null when tampered with. */
   unseal(sealed: string): Promise<string | null>;
+  /**
+   * Runs work after the response (an import, a refresh) instead of making the request wait for
+   * it. A stop waits for it; failures are logged. Show its progress from your own table.
+   */
+  background(name: string, work: () => Promise<unknown>): void;
 }
 
 /** What a route handler gets besides Hono's context: the services plus the request's viewer. */

@@ -176,6 +176,7 @@ export class PluginRuntime {
         notify(tx, { ...notification, source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
       notifyMany: (tx, list) => notifyMany(tx, list, { source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
       seal: (plaintext) => seal(ctx, plaintext),
+      background: (name, work) => ctx.tasks.detach(`${id}: ${name}`, work),
       unseal: (sealed) => unseal(ctx, sealed),
     };
   }

@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, notInArray } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db/index.ts";
 import { isUniqueViolation } from "../db/errors.ts";
+import type { Db } from "../db/index.ts";
 import type { Logger } from "../log.ts";
 import { type BackgroundTask, backgroundTasks } from "./schema.ts";
 
@@ -48,6 +48,7 @@ const PROGRESS_EVERY_MS = 250;
  */
 export class TaskRunner {
   readonly #running = new Map<string, Promise<void>>();
+  #detached = 0;
 
   constructor(
     private readonly db: Db,
@@ -129,6 +130,21 @@ export class TaskRunner {
       .where(eq(backgroundTasks.id, id));
   }
 
+  /**
+   * Runs work that keeps its progress elsewhere (a plugin's own table) after the request that
+   * started it, tracked like a task: a stop waits for it, tests can await it, failures are logged.
+   */
+  detach(name: string, work: () => Promise<unknown>): void {
+    const key = `detached:${this.#detached++}`;
+    const run = work()
+      .then(
+        () => {},
+        (error: unknown) => this.logger.error("background work failed", { work: name, error }),
+      )
+      .finally(() => this.#running.delete(key));
+    this.#running.set(key, run);
+  }
+
   /** Resolves when every task this instance is running has ended (tests, graceful stop). */
   async settled(): Promise<void> {
     while (this.#running.size) await Promise.allSettled([...this.#running.values()]);
@@ -145,7 +161,7 @@ export class TaskRunner {
   async stop(graceMs: number): Promise<void> {
     if (!this.#running.size) return;
     await Promise.race([this.settled(), Bun.sleep(graceMs)]);
-    const left = [...this.#running.keys()];
+    const left = [...this.#running.keys()].filter((key) => !key.startsWith("detached:"));
     if (!left.length) return;
     await this.db
       .update(backgroundTasks)
@@ -168,7 +184,12 @@ export class TaskRunner {
       .where(
         and(
           eq(backgroundTasks.status, "running"),
-          ownsAll ? notInArray(backgroundTasks.id, [...this.#running.keys(), NO_ID]) : lt(backgroundTasks.updatedAt, stale),
+          ownsAll
+            ? notInArray(
+                backgroundTasks.id,
+                [...this.#running.keys()].filter((k) => !k.startsWith("detached:")).concat(NO_ID),
+              )
+            : lt(backgroundTasks.updatedAt, stale),
         ),
       )
       .returning({ id: backgroundTasks.id });
