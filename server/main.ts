@@ -71,4 +71,12 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
+// `npm start` runs the server through a shell that does not pass a stop on: when whatever
+// started us goes away, stop too rather than keep serving as an orphan.
+const launcher = process.ppid;
+if (launcher > 1) {
+  setInterval(() => {
+    if (process.ppid !== launcher) void shutdown("launcher exited");
+  }, 500).unref();
+}
 process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { openDatabase } from "../db/index.ts";
 import { templatePath } from "../db/pglite-template.ts";
+import { teams } from "../people/schema.ts";
 
 const root = join(import.meta.dir, "..", "..");
 const dataDir = mkdtempSync(join(tmpdir(), "desktrust-lifecycle-"));
@@ -22,20 +24,25 @@ interface Running {
   output: Promise<string>;
 }
 
-/** Starts `bun server/main.ts` on PGlite in `dataDir` and waits until /healthz answers 200. */
-async function start(): Promise<Running> {
-  const port = freePort();
-  const base = `http://127.0.0.1:${port}`;
+function serverEnv(port: number, dir: string): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {
     ...process.env,
     PORT: String(port),
     HOST: "127.0.0.1",
-    BASE_URL: base,
-    DATA_DIR: dataDir,
+    BASE_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: dir,
     LOG_LEVEL: "info",
   };
   delete env.DATABASE_URL;
   delete env.SMTP_URL;
+  return env;
+}
+
+/** Starts `bun server/main.ts` on PGlite in `dataDir` and waits until /healthz answers 200. */
+async function start(dir: string = dataDir): Promise<Running> {
+  const port = freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = serverEnv(port, dir);
   const child = Bun.spawn([process.execPath, "server/main.ts"], { cwd: root, env, stdout: "pipe", stderr: "pipe" });
   const output = new Response(child.stdout).text();
   // Generous: a first start on a busy machine can take many seconds; this is not a timing test.
@@ -110,4 +117,77 @@ describe("server lifecycle", () => {
       expect((await stop(second)).code).toBe(0);
     }
   }, 180_000);
+});
+
+describe("one owner per data directory, and a clean stop", () => {
+  const dir = mkdtempSync(join(tmpdir(), "desktrust-owner-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("refuses a second server on the same DATA_DIR with one clear line, and takes over after a crash", async () => {
+    const first = await start(dir);
+    try {
+      const port = freePort();
+      const second = Bun.spawn([process.execPath, "server/main.ts"], {
+        cwd: root,
+        env: serverEnv(port, dir),
+        stdout: "pipe",
+        stderr: "pipe",
+      });
+      const [code, err] = await Promise.all([second.exited, new Response(second.stderr).text()]);
+      expect(code).toBe(1);
+      expect(err.trim().split("\n")).toHaveLength(1);
+      expect(err).toContain("is in use by another DeskTrust process");
+      expect(err).toContain(`pid ${first.child.pid}`);
+      // The first one was not disturbed.
+      expect((await fetch(`${first.base}/healthz`)).status).toBe(200);
+    } finally {
+      first.child.kill("SIGKILL");
+      await first.child.exited;
+    }
+    // A crash leaves the lock file behind; its process is gone, so the next start takes over.
+    const again = await start(dir);
+    expect((await stop(again)).code).toBe(0);
+  }, 240_000);
+
+  it("finishes in-flight writes on SIGTERM: every acknowledged write is there after a restart", async () => {
+    const running = await start(dir);
+    const form = (fields: Record<string, string>): RequestInit => ({
+      method: "POST",
+      redirect: "manual",
+      headers: { Origin: running.base, "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
+      body: new URLSearchParams(fields),
+    });
+    let cookie = "";
+    const setup = await fetch(`${running.base}/setup`, {
+      ...form({
+        orgName: "Stop Ltd",
+        emailDomains: "example.com",
+        defaultTimeZone: "UTC",
+        ownerName: "Sam Stop",
+        ownerEmail: "sam@example.com",
+        password: "a long enough password",
+      }),
+    });
+    expect(setup.status).toBe(303);
+    cookie = (setup.headers.getSetCookie()[0] ?? "").split(";")[0] ?? "";
+    const names = Array.from({ length: 24 }, (_, i) => `Team ${i}`);
+    const writes = names.map((name) =>
+      fetch(`${running.base}/admin/teams`, form({ name, timeZone: "UTC" })).then(
+        (r) => (r.status === 303 ? name : null),
+        () => null,
+      ),
+    );
+    await Bun.sleep(15);
+    running.child.kill("SIGTERM");
+    const acknowledged = (await Promise.all(writes)).filter((n): n is string => n !== null);
+    expect(await running.child.exited).toBe(0);
+    expect(acknowledged.length).toBeGreaterThan(0);
+    const database = await openDatabase({ dataDir: dir });
+    try {
+      const stored = new Set((await database.db.select({ name: teams.name }).from(teams)).map((t) => t.name));
+      for (const name of acknowledged) expect(stored.has(name)).toBe(true);
+    } finally {
+      await database.close();
+    }
+  }, 240_000);
 });

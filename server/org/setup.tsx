@@ -193,7 +193,7 @@ export function setupRoutes(r: Routes): void {
     const ctx = c.get("app");
     const claim = getCookie(c, TASK_CLAIM_COOKIE);
     const task = claim ? await demoTaskClaimedBy(ctx.db, hashToken(claim)) : undefined;
-    if (!task || task.status !== "succeeded") {
+    if (task?.status !== "succeeded") {
       setFlash(c, "info", `Sign in as ${DEMO_OWNER_EMAIL} with the password "${DEMO_PASSWORD}".`);
       return redirect(c, "/login");
     }

@@ -3,6 +3,7 @@ import { createSession, SESSION_COOKIE } from "../auth/session.ts";
 import { type Booted, boot } from "../boot.ts";
 import { fixedClock } from "../clock.ts";
 import { type Config, loadConfig } from "../config.ts";
+import type { Database } from "../db/index.ts";
 import { declareRoutes, type Routes } from "../http/access.ts";
 import { createLogger } from "../log.ts";
 import type { Mailer } from "../mail/mailer.ts";
@@ -24,6 +25,8 @@ export interface TestAppOptions {
   plugins?: "*" | string[];
   /** Plugin definitions given directly (instead of the `plugins/` folder). */
   pluginModules?: unknown[];
+  /** An already-open database to boot on (default: a fresh one for the file). */
+  database?: Database;
   /** Extra routes for this test, declared (owner "test") after every core and plugin route. */
   routes?: (r: Routes) => void;
 }
@@ -77,7 +80,7 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
   if (!configResult.ok) throw new Error(configResult.error);
   const config = configResult.config;
   const clock = fixedClock(options.now ?? "2026-03-02T09:00:00Z");
-  const database = await freshDatabase();
+  const database = options.database ?? (await freshDatabase());
   const booted = await boot({
     config,
     clock,
