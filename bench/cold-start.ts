@@ -12,44 +12,64 @@ export interface ColdStartRow {
   scenario: string;
   readyMs: number;
   peakRssBytes: number;
+  /** A bare PGlite open of the same directory in a fresh process, measured in the same run. */
+  bareOpenMs: number;
+}
+
+/** Spawn → `PGlite.create(dir)` ready → exit, in milliseconds (the close is not counted). */
+async function bareOpen(dataDir: string): Promise<number> {
+  const started = performance.now();
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, "pglite-open.ts"), dataDir], {
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  if ((await child.exited) !== 0) throw new Error("bare PGlite open failed");
+  return performance.now() - started;
 }
 
 export async function coldStart(): Promise<ColdStartRow[]> {
-  const fresh: { ms: number; rss: number }[] = [];
-  const restart: { ms: number; rss: number }[] = [];
+  const fresh: { ms: number; rss: number; bare: number }[] = [];
+  const restart: { ms: number; rss: number; bare: number }[] = [];
   for (let i = 0; i < RUNS; i++) {
     const dataDir = mkdtempSync(join(tmpdir(), "desktrust-bench-"));
+    const bareDir = mkdtempSync(join(tmpdir(), "desktrust-bench-bare-"));
     try {
       for (const into of [fresh, restart]) {
+        const bare = await bareOpen(bareDir);
         const server = await appServer({ DATA_DIR: dataDir, DATABASE_URL: undefined, SMTP_URL: undefined });
-        into.push({ ms: server.readyMs, rss: peakRss(server.child.pid) });
+        // The server's RSS plus its database thread: one process.
+        into.push({ ms: server.readyMs, rss: peakRss(server.child.pid), bare });
         const code = await server.stop();
         if (code !== 0) throw new Error(`server exited with ${code}`);
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(bareDir, { recursive: true, force: true });
     }
   }
-  return [
-    {
-      scenario: "first start, empty DATA_DIR",
-      readyMs: median(fresh.map((r) => r.ms)),
-      peakRssBytes: median(fresh.map((r) => r.rss)),
-    },
-    {
-      scenario: "restart, existing DATA_DIR",
-      readyMs: median(restart.map((r) => r.ms)),
-      peakRssBytes: median(restart.map((r) => r.rss)),
-    },
-  ];
+  const row = (scenario: string, runs: typeof fresh): ColdStartRow => ({
+    scenario,
+    readyMs: median(runs.map((r) => r.ms)),
+    peakRssBytes: median(runs.map((r) => r.rss)),
+    bareOpenMs: median(runs.map((r) => r.bare)),
+  });
+  return [row("first start, empty DATA_DIR", fresh), row("restart, existing DATA_DIR", restart)];
 }
 
 export function printColdStart(rows: ColdStartRow[]): void {
-  console.log(`\nCold start on PGlite (median of ${RUNS} runs; spawn → first 200 on /healthz)\n`);
+  console.log(
+    `\nCold start on PGlite (median of ${RUNS} runs; spawn → first 200 on /healthz, vs spawn → a bare PGlite.create of the same kind of directory)\n`,
+  );
   console.log(
     table(
-      ["scenario", "ready", "peak RSS"],
-      rows.map((r) => [r.scenario, `${r.readyMs.toFixed(0)} ms`, r.peakRssBytes ? mb(r.peakRssBytes) : "n/a"]),
+      ["scenario", "ready", "bare PGlite open", "ratio", "peak RSS"],
+      rows.map((r) => [
+        r.scenario,
+        `${r.readyMs.toFixed(0)} ms`,
+        `${r.bareOpenMs.toFixed(0)} ms`,
+        `${(r.readyMs / r.bareOpenMs).toFixed(2)}×`,
+        r.peakRssBytes ? mb(r.peakRssBytes) : "n/a",
+      ]),
     ),
   );
 }

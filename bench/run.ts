@@ -9,7 +9,7 @@ import { pageBench, printPageBench } from "./page.ts";
 printColdStart(await coldStart());
 printPageBench(await pageBench());
 
-const skip = new Set(["run.ts", "lib.ts", "cold-start.ts", "page.ts"]);
+const skip = new Set(["run.ts", "lib.ts", "cold-start.ts", "page.ts", "pglite-open.ts"]);
 for (const file of readdirSync(import.meta.dir).sort()) {
   if (skip.has(file) || !/\.tsx?$/.test(file)) continue;
   console.log(`\n# ${file}`);

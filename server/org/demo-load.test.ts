@@ -53,7 +53,9 @@ describe("loading the demo organization", () => {
 
     // Every plugin contributed.
     const counts = rowsOf<{ n: number }>(
-      await t.ctx.db.execute(sql`select count(*)::int as n from ${people} where ${people.email} like '%@northwind.example'`),
+      await t.ctx.db.execute(
+        sql`select count(*)::int as n from ${people} where ${people.email} like '%@northwind.example'`,
+      ),
     );
     expect(counts[0]?.n).toBeGreaterThan(20);
     const [owner] = await t.ctx.db.select().from(people).where(eq(people.email, DEMO_OWNER_EMAIL));
