@@ -7,6 +7,7 @@ import { loadViewer } from "./auth/middleware.ts";
 import { resetRoutes } from "./auth/reset-routes.tsx";
 import { authRoutes } from "./auth/routes.tsx";
 import type { AppContext } from "./context.ts";
+import { databaseUnavailable } from "./db/errors.ts";
 import { digestRoutes } from "./digest/routes.tsx";
 import { declareRoutes } from "./http/access.ts";
 import type { AppEnv } from "./http/env.ts";
@@ -20,6 +21,7 @@ import { opsRoutes } from "./ops/routes.ts";
 import { auditRoutes } from "./org/audit-routes.tsx";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
+import { taskRoutes } from "./tasks/routes.tsx";
 import { profileRoutes } from "./people/profile.tsx";
 import { peopleRoutes } from "./people/routes.tsx";
 import { teamRoutes } from "./people/team-routes.tsx";
@@ -35,7 +37,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const CSRF_EXEMPT = /^\/unsubscribe\//;
 
 // Paths that work before the organization exists.
-const beforeSetup = /^\/(setup|assets\/|healthz|metrics)/;
+const beforeSetup = /^\/(setup|assets\/|healthz|metrics|tasks\/)/;
 
 /** Builds the Hono app: middleware, core routes, then plugin routes, then the error handler. */
 export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void): Hono<AppEnv> {
@@ -91,7 +93,11 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
     }
     return limiter(c, next);
   });
-  app.use(loadViewer());
+  // Health checks never depend on a session: a cookie must not turn a probe into a 500.
+  const viewer = loadViewer();
+  app.use(function sessionUnlessProbe(c, next) {
+    return c.req.path === "/healthz" ? next() : viewer(c, next);
+  });
   app.use(async function requireSetup(c, next) {
     if (!beforeSetup.test(c.req.path) && !(await ctx.org.exists())) {
       if (c.req.path.startsWith("/api/")) throw new HttpError(503, "DeskTrust is not set up yet: open /setup.");
@@ -118,6 +124,7 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   auditRoutes(core);
   pluginAdminRoutes(core);
   jobAdminRoutes(core);
+  taskRoutes(core);
   extend?.(app);
 
   app.notFound((c) => renderError(c, new HttpError(404, `There is no page at ${c.req.path}.`)));
@@ -132,6 +139,15 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
         if (c.req.method === "GET") return c.redirect(`/login?next=${next}`, 303);
       }
       return renderError(c, error);
+    }
+    const down = databaseUnavailable(error);
+    if (down) {
+      ctx.logger.error("database unavailable", { method: c.req.method, path: c.req.path, cause: down });
+      c.header("Retry-After", "5");
+      return renderError(
+        c,
+        new HttpError(503, "The database cannot be reached right now. Please try again in a moment.", { cause: error }),
+      );
     }
     ctx.logger.error("unhandled error", { method: c.req.method, path: c.req.path, error });
     return renderError(

@@ -20,10 +20,14 @@ import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
+import { TaskRunner } from "./tasks/tasks.ts";
 
 export const projectRoot = join(import.meta.dir, "..");
 export const coreMigrations = join(projectRoot, "migrations");
 export const pluginsDir = join(projectRoot, "plugins");
+
+/** How long a stop waits for background tasks before recording them as interrupted. */
+const TASK_GRACE_MS = 5_000;
 
 export interface BootOptions {
   config: Config;
@@ -59,7 +63,13 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database =
     options.database ??
-    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir }));
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.databaseUrl ? undefined : config.dataDir,
+      onRoutedQuery: (site) =>
+        logger.warn("a query through the outer database handle ran inside a transaction; routed into it", { site }),
+      onProgress: (step) => logger.info(step),
+    }));
   const migrations: MigrationReport[] = [await migrate(database.db, { owner: "core", folder: coreMigrations })];
   const mailer =
     options.mailer !== undefined ? options.mailer : config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
@@ -86,6 +96,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     org: orgState(database.db),
     scheduler,
     events,
+    tasks: new TaskRunner(database.db, clock, logger, instance),
     plugins: undefined as unknown as PluginRuntime,
   };
   runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
@@ -105,8 +116,13 @@ export async function boot(options: BootOptions): Promise<Booted> {
       background = true;
       scheduler.start();
       events.start();
+      // Tasks that were running when a previous process stopped will not finish.
+      void ctx.tasks
+        .recoverAbandoned(database.driver === "pglite")
+        .catch((error: unknown) => logger.warn("could not mark abandoned tasks", { error }));
     },
     async close() {
+      await ctx.tasks.stop(TASK_GRACE_MS);
       if (background) await Promise.all([scheduler.stop(), events.stop()]);
       mailer?.close();
       await database.close();

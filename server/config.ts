@@ -26,6 +26,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(logLevels, `one of ${logLevels.join(", ")}`).default("info"),
   TRUST_PROXY: z.enum(["true", "false", "1", "0"], "true or false").default("false"),
   SECRET_KEY: z.string().min(32, "at least 32 characters").optional(),
+  SETTINGS_CACHE_MS: z.coerce
+    .number("a number of milliseconds")
+    .int("a whole number of milliseconds")
+    .min(0, "0 or more milliseconds")
+    .default(5000),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_SCHEDULE: z
     .string()
@@ -74,6 +79,8 @@ export interface Config {
   trustProxy: boolean;
   /** Signs unsubscribe links and encrypts stored secrets; generated into DATA_DIR when unset. */
   secretKey: string | undefined;
+  /** How long plugin toggles and settings are cached before re-reading (0 = every use). */
+  settingsCacheMs: number;
   backup: BackupConfig;
 }
 
@@ -141,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       logLevel: e.LOG_LEVEL,
       trustProxy: e.TRUST_PROXY === "true" || e.TRUST_PROXY === "1",
       secretKey: e.SECRET_KEY,
+      settingsCacheMs: e.SETTINGS_CACHE_MS,
       backup: {
         dir: e.BACKUP_DIR ?? join(e.DATA_DIR, "backups"),
         schedule: e.BACKUP_SCHEDULE === "off" ? null : e.BACKUP_SCHEDULE,

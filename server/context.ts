@@ -12,6 +12,7 @@ import type { Metrics } from "./ops/metrics.ts";
 import type { DemoContributor } from "./org/demo.ts";
 import type { OrgState } from "./org/org.ts";
 import type { PluginRuntime } from "./plugins/runtime.ts";
+import type { TaskRunner } from "./tasks/tasks.ts";
 
 /** Everything a request, job or command needs, built once at boot and injected. */
 export interface AppContext {
@@ -31,4 +32,6 @@ export interface AppContext {
   plugins: PluginRuntime;
   scheduler: Scheduler;
   events: EventBus;
+  /** Long work started from a page, run in the background with visible progress. */
+  tasks: TaskRunner;
 }

@@ -1,5 +1,6 @@
-import { boot } from "./boot.ts";
+import { type Booted, boot } from "./boot.ts";
 import { loadConfig } from "./config.ts";
+import { createLogger } from "./log.ts";
 
 // Boot: config → database → migrations → app → serve. `npm start` runs this file.
 const result = loadConfig(process.env);
@@ -9,7 +10,21 @@ if (!result.ok) {
 }
 const config = result.config;
 const started = performance.now();
-const { ctx, app, close, startBackground } = await boot({ config });
+const logger = createLogger(config.logLevel);
+// A first start creates the embedded database: say so before the seconds it takes.
+logger.info("starting", {
+  database: config.databaseUrl ? "Postgres" : `PGlite in ${config.dataDir}`,
+  port: config.port,
+});
+let booted: Booted;
+try {
+  booted = await boot({ config, logger });
+} catch (error) {
+  // One line, no stack: a data directory in use, an unreachable database, a failed migration.
+  console.error(`desktrust: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+const { ctx, app, close, startBackground } = booted;
 
 const server = Bun.serve({
   port: config.port,

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { DemoOrg, PluginServices, Tx } from "../../server/plugin-api.ts";
+import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
 import { ensurePartitions, markAfterHours, RAW_RETENTION_MS, refreshHours } from "./rollup.ts";
 import { rollupState } from "./schema.ts";
 import { SLOT_MS, slotOf } from "./sql.ts";
@@ -37,7 +37,7 @@ function pickCategory(r: number): string {
  * only three people, so its page shows the privacy threshold at work.
  */
 export async function seedDemoActivity(
-  tx: Tx,
+  tx: DbOrTx,
   demo: DemoOrg,
   _s: PluginServices<Record<string, unknown>>,
 ): Promise<void> {

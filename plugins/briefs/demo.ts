@@ -1,4 +1,4 @@
-import type { DemoOrg, PluginServices, Tx } from "../../server/plugin-api.ts";
+import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
 import { paragraphHash, paragraphsOf } from "./brief-flow.ts";
 import { briefComments, briefReviewers, briefs, decisions, interviews, notes, panelists } from "./schema.ts";
 import { type BriefsSettings, competenciesOf, ratingScale } from "./settings.ts";
@@ -94,7 +94,7 @@ One handbook page per first-week task, owned by a named person.
 };
 
 /** A few briefs in every state, two interviews with notes, and a decisions log. */
-export async function addDemoBriefs(tx: Tx, demo: DemoOrg, s: PluginServices<BriefsSettings>): Promise<void> {
+export async function addDemoBriefs(tx: DbOrTx, demo: DemoOrg, s: PluginServices<BriefsSettings>): Promise<void> {
   const team = demo.teams[0];
   const other = demo.teams[1] ?? team;
   if (!team || !other) return;

@@ -1,4 +1,4 @@
-import type { DemoOrg, PluginServices, Tx } from "../../server/plugin-api.ts";
+import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
 import { defaultWindow, expand } from "./expand.ts";
 import { storeExpansion } from "./importer.ts";
 import { orgDomains } from "./org.ts";
@@ -76,7 +76,7 @@ export function demoCalendar(
 
 /** Each team's calendar, generated as ICS text and imported through the plugin's own pipeline. */
 export async function importDemoCalendars(
-  tx: Tx,
+  tx: DbOrTx,
   demo: DemoOrg,
   s: PluginServices<CalendarAuditSettings>,
 ): Promise<void> {

@@ -128,8 +128,7 @@ describe("calendar-audit demo data", () => {
   it("imports a calendar of recurring meetings for every demo team", async () => {
     const d = await testApp({ plugins: ["calendar-audit"], setup: false });
     try {
-      const res = await d.client().post("/setup/demo");
-      expect(res.status).toBe(303);
+      await d.loadDemo();
       const all = await d.ctx.db.select({ id: teams.id, name: teams.name }).from(teams);
       expect(all.length).toBeGreaterThan(0);
       const perTeam = await d.ctx.db

@@ -1,4 +1,4 @@
-import type { DemoOrg, PluginServices, Tx } from "../../server/plugin-api.ts";
+import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
 import { kudos } from "./schema.ts";
 
 const messages = [
@@ -10,7 +10,7 @@ const messages = [
 ];
 
 /** A few weeks of kudos between teammates. */
-export async function giveDemoKudos(tx: Tx, demo: DemoOrg, _s: PluginServices): Promise<void> {
+export async function giveDemoKudos(tx: DbOrTx, demo: DemoOrg, _s: PluginServices): Promise<void> {
   const rows = demo.teams.flatMap((team, t) =>
     team.memberIds.slice(0, 5).map((fromId, i) => ({
       fromId,

@@ -1,4 +1,4 @@
-import type { DemoOrg, PluginServices, Tx } from "../../server/plugin-api.ts";
+import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
 import { businessMsBetween, dueMs } from "./business-time.ts";
 import { calendarForBasis, calendarSpecs } from "./calendars.ts";
 import { deadlines } from "./clocks.ts";
@@ -16,7 +16,7 @@ const titles = [
 ];
 
 /** Twelve weeks of asks per demo team: most answered within target, some late, a few still open and breached. */
-export async function demoClocks(tx: Tx, demo: DemoOrg, s: PluginServices<SlaSettings>): Promise<void> {
+export async function demoClocks(tx: DbOrTx, demo: DemoOrg, s: PluginServices<SlaSettings>): Promise<void> {
   const { warnFraction } = await s.settings();
   const specs = await calendarSpecs(
     tx,

@@ -1,4 +1,4 @@
-import type { DemoOrg, PluginServices, Tx } from "../../server/plugin-api.ts";
+import type { DemoOrg, PluginServices, DbOrTx } from "../../server/plugin-api.ts";
 import { handleOf } from "../../server/plugin-api.ts";
 import { defaultQuestions } from "./checkins.ts";
 import { recentPeriods } from "./period.ts";
@@ -38,7 +38,7 @@ const replies = [
 ];
 
 /** Twelve weeks of updates, asks, comments and reads for every demo team, in a few bulk inserts. */
-export async function seedDemoUpdates(tx: Tx, demo: DemoOrg, _s: PluginServices<StatusSettings>): Promise<void> {
+export async function seedDemoUpdates(tx: DbOrTx, demo: DemoOrg, _s: PluginServices<StatusSettings>): Promise<void> {
   const email = new Map(demo.people.map((p) => [p.id, p.email]));
   const updateRows: (typeof updates.$inferInsert)[] = [];
   const askRows: (typeof asks.$inferInsert)[] = [];

@@ -154,3 +154,25 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("moving from the embedded databa
     }
   }, 180_000);
 });
+
+describe.skipIf(!process.env.TEST_DATABASE_URL || !Bun.which("pg_dump"))("pg_dump backups on Postgres", () => {
+  it("uses a compatible pg_dump and restores its file with pg_restore", async () => {
+    const backup = await makeBackup(t.ctx, { trigger: "cli", directory: tempDir() });
+    expect(backup.format).toBe("pg_dump");
+    const current = await tableFingerprints(t.ctx.db);
+    const target = await freshDatabase();
+    try {
+      const result = await restoreBackup(target, join(backup.directory, backup.fileName), {
+        force: false,
+        databaseUrl: target.url,
+      });
+      expect(result).toMatchObject({ ok: true, format: "pg_dump" });
+      const { '"public"."backups"': restoredLog, ...restored } = await tableFingerprints(target.db);
+      const { '"public"."backups"': currentLog, ...expected } = current;
+      expect(restored).toEqual(expected);
+      expect(restoredLog?.rows).toBe((currentLog?.rows ?? 0) - 1);
+    } finally {
+      await target.close();
+    }
+  }, 120_000);
+});

@@ -139,7 +139,7 @@ describe("desktrust CLI", () => {
     } finally {
       await database.close();
     }
-  }, 60_000);
+  }, 300_000);
 });
 
 describe("command registry", () => {

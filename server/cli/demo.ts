@@ -8,7 +8,7 @@ export const demoCommand = defineCommand({
   summary: "Load the demo organization (teams, people, sample data) into an empty install.",
   options: z.object({}),
   async run(ctx) {
-    const result = await loadDemo(ctx.app);
+    const result = await loadDemo(ctx.app, (step, done, total) => ctx.print(`[${done}/${total}] ${step}`));
     if (!result.ok) {
       return ctx.fail("The organization is already set up; the demo only loads into an empty install.");
     }

@@ -58,10 +58,16 @@ export async function runCli(argv: string[], io: CliIo, registryOrNone?: Command
     return 1;
   }
   const config = configResult.config;
-  const database = await openDatabase({
-    url: config.databaseUrl,
-    dataDir: config.databaseUrl ? undefined : config.dataDir,
-  });
+  let database: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    database = await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.databaseUrl ? undefined : config.dataDir,
+    });
+  } catch (error) {
+    io.err(`desktrust: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
   let booted: Awaited<ReturnType<typeof boot>> | undefined;
   try {
     booted = await boot({ config, database });

@@ -30,3 +30,38 @@ export function classifyDbError(error: unknown): { kind: DbErrorKind; constraint
 export function isUniqueViolation(error: unknown): boolean {
   return classifyDbError(error).kind === "unique";
 }
+
+// Driver and server codes that mean "the database cannot be reached right now", as opposed to
+// a query that is wrong: connection refused or lost, timeouts, a server shutting down or full.
+const unavailableCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "ENOENT", // the embedded database's socket is gone
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_DESTROYED",
+  "CONNECTION_ENDED",
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now
+  "53300", // too_many_connections
+]);
+
+/** The driver's own error when the database cannot be reached, else `undefined`. */
+export function databaseUnavailable(error: unknown): { code: string; message: string } | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && unavailableCodes.has(code)) {
+      return { code, message: (e as { message?: string }).message ?? code };
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,8 +1,10 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { OuterQueryPolicy } from "./transaction-scope.ts";
 
 /**
- * The Drizzle database every module queries. The same type whichever driver is underneath,
- * so queries, transactions and migrations behave identically on PGlite and Postgres.
+ * The Drizzle database every module queries. The same driver (postgres.js) whichever database is
+ * underneath — a Postgres server, or the embedded PGlite running in its own thread behind a
+ * wire-protocol socket — so queries, transactions and migrations behave identically.
  */
 export type Db = PgDatabase<PgQueryResultHKT>;
 
@@ -14,7 +16,7 @@ export type DbOrTx = Db | Tx;
 export interface Database {
   db: Db;
   driver: "pglite" | "postgres";
-  /** Closes connections (postgres.js) or the embedded engine (PGlite). */
+  /** Closes the connections, and for PGlite the engine and its thread. */
   close(): Promise<void>;
 }
 
@@ -25,14 +27,29 @@ export interface OpenOptions {
   dataDir?: string | undefined;
   /** postgres.js pool size. */
   maxConnections?: number;
+  /** A query through the outer handle inside a transaction: run it in the transaction, or throw. */
+  outerQueries?: OuterQueryPolicy;
+  /** Told the call site of each query routed into a transaction (once per site). */
+  onRoutedQuery?: (site: string) => void;
+  /** Told what a slow first start is doing. */
+  onProgress?: (step: string) => void;
 }
 
 /** Opens the database named by the config: Postgres when a URL is given, else PGlite. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const transactions = {
+    policy: options.outerQueries ?? "route",
+    ...(options.onRoutedQuery ? { onRouted: options.onRoutedQuery } : {}),
+  };
   if (options.url) {
     const { openPostgres } = await import("./postgres.ts");
-    return openPostgres(options.url, options.maxConnections ?? 10);
+    return openPostgres({ url: options.url, max: options.maxConnections ?? 10, transactions });
   }
   const { openPglite } = await import("./pglite.ts");
-  return openPglite(options.dataDir);
+  return openPglite({
+    dataDir: options.dataDir,
+    max: options.maxConnections ?? 4,
+    transactions,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
 }

@@ -1,13 +1,37 @@
 import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
+import postgres, { type Options } from "postgres";
 import type { Database, Db } from "./index.ts";
+import { scopeTransactions, type TransactionScopeOptions } from "./transaction-scope.ts";
 
-export function openPostgres(url: string, max: number): Database {
-  const client = postgres(url, { max, onnotice: () => {} });
-  const db = drizzle(client) as unknown as Db;
+export interface PostgresOptions {
+  /** postgres:// URL, or a Unix socket path (the embedded database's). */
+  url?: string;
+  socketPath?: string;
+  max: number;
+  transactions: TransactionScopeOptions;
+  /** Called with the driver's error when a connection cannot be made. */
+  onConnectError?: (error: unknown) => void;
+}
+
+/** Seconds to wait for a connection before a query fails (a down database answers 503 fast). */
+export const CONNECT_TIMEOUT_S = 3;
+
+/** Opens a postgres.js pool wrapped with the transaction discipline, and Drizzle over it. */
+export function openPostgres(options: PostgresOptions, driver: Database["driver"] = "postgres"): Database {
+  const settings: Options<Record<string, never>> = {
+    max: options.max,
+    onnotice: () => {},
+    connect_timeout: CONNECT_TIMEOUT_S,
+    // Idle connections are closed so a database restart is noticed and reconnected cleanly.
+    idle_timeout: 60,
+  };
+  const client = options.socketPath
+    ? postgres({ ...settings, path: options.socketPath, user: "postgres", database: "postgres" })
+    : postgres(options.url ?? "", settings);
+  const db = drizzle(scopeTransactions(client, options.transactions)) as unknown as Db;
   return {
     db,
-    driver: "postgres",
+    driver,
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -8,3 +8,4 @@ export * from "../notifications/schema.ts";
 export * from "../org/schema.ts";
 export * from "../people/schema.ts";
 export * from "../plugins/schema.ts";
+export * from "../tasks/schema.ts";

@@ -1,4 +1,4 @@
-import type { Tx } from "../db/index.ts";
+import type { DbOrTx } from "../db/index.ts";
 
 /** What a demo contributor can build on: the people and teams core created. */
 export interface DemoOrg {
@@ -9,8 +9,12 @@ export interface DemoOrg {
   now: Date;
 }
 
-/** Adds demo data in the demo's transaction. Core contributes people and teams first. */
+/**
+ * Adds demo data after core created the people and teams. It gets the database itself, not one
+ * long transaction: its statements commit as they go, so the portal keeps answering while the
+ * demo loads (a failed load empties the install again).
+ */
 export interface DemoContributor {
   owner: string;
-  contribute(tx: Tx, demo: DemoOrg): Promise<void>;
+  contribute(db: DbOrTx, demo: DemoOrg): Promise<void>;
 }

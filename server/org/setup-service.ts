@@ -1,4 +1,7 @@
+import { sql } from "drizzle-orm";
 import type { AppContext } from "../context.ts";
+import type { Db } from "../db/index.ts";
+import { rowsOf } from "../db/rows.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { createPerson, type Person } from "../people/people.ts";
 import { audit } from "./audit.ts";
@@ -48,19 +51,51 @@ export async function setupOrganization(ctx: AppContext, input: SetupInput): Pro
 
 export type DemoResult = { ok: true; demo: DemoOrg } | { ok: false; reason: "already-set-up" };
 
-/** Loads the demo organization: core's people and teams, then every contributor's data, in one transaction. */
-export async function loadDemo(ctx: AppContext): Promise<DemoResult> {
+/** Reports each step of a demo load; the background task shows it as progress. */
+export type DemoProgress = (step: string, done: number, total: number) => Promise<void> | void;
+
+/**
+ * Loads the demo organization: core's organization, people and teams in one short transaction,
+ * then each plugin's sample data. Plugin data commits as it goes rather than in one long
+ * transaction, so the portal (and on the embedded database, every other query) keeps being
+ * served while it loads; if a step fails, the install is emptied again so setup can start over.
+ */
+export async function loadDemo(ctx: AppContext, progress: DemoProgress = () => {}): Promise<DemoResult> {
+  const total = ctx.demo.length + 1;
+  await progress("Creating the organization, people and teams", 0, total);
+  let demo: DemoOrg;
   try {
-    const demo = await ctx.db.transaction(async (tx) => {
-      const demo = await createDemoCore(tx, ctx.clock.now());
-      for (const contributor of ctx.demo) await contributor.contribute(tx, demo);
-      await audit(tx, { actorId: demo.ownerId, action: "org.demo-loaded", at: ctx.clock.now() });
-      return demo;
-    });
-    await ctx.org.refresh();
-    return { ok: true, demo };
+    demo = await ctx.db.transaction((tx) => createDemoCore(tx, ctx.clock.now()));
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "already-set-up" };
     throw error;
   }
+  try {
+    for (const [i, contributor] of ctx.demo.entries()) {
+      await progress(`Adding sample data: ${ctx.plugins.get(contributor.owner)?.name ?? contributor.owner}`, i + 1, total);
+      await contributor.contribute(ctx.db, demo);
+    }
+    await audit(ctx.db, { actorId: demo.ownerId, action: "org.demo-loaded", at: ctx.clock.now() });
+  } catch (error) {
+    await emptyInstall(ctx.db);
+    await ctx.org.refresh();
+    throw error;
+  }
+  await ctx.org.refresh();
+  await progress("Done", total, total);
+  return { ok: true, demo };
+}
+
+/**
+ * Empties every table of core and plugins (not the migration bookkeeping, nor the record of
+ * background tasks), in one statement. Only for an install the demo itself filled.
+ */
+async function emptyInstall(db: Db): Promise<void> {
+  const tables = rowsOf<{ name: string }>(
+    await db.execute(sql`
+      select format('%I.%I', schemaname, tablename) as name from pg_tables
+      where schemaname not in ('pg_catalog', 'information_schema', 'desktrust_migrations')
+        and not (schemaname = 'public' and tablename = 'background_tasks')`),
+  );
+  if (tables.length) await db.execute(sql.raw(`truncate ${tables.map((t) => t.name).join(", ")} cascade`));
 }

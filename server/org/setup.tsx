@@ -1,8 +1,11 @@
+import { eq } from "drizzle-orm";
 import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import { Field, FormErrors } from "../../views/components.tsx";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import { signIn } from "../auth/middleware.ts";
+import { generateToken, hashToken } from "../auth/tokens.ts";
 import { passwordField } from "../auth/password.ts";
 import type { Routes } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -10,6 +13,9 @@ import type { FieldErrors } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
 import { email, type FormValues, readForm, text, timeZone, timeZoneList } from "../http/forms.ts";
 import { page, redirect } from "../http/render.tsx";
+import { people } from "../people/schema.ts";
+import { TASK_CLAIM_COOKIE } from "../tasks/routes.tsx";
+import { demoTaskClaimedBy, TaskError } from "../tasks/tasks.ts";
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from "./demo-core.ts";
 import { loadDemo, setupOrganization } from "./setup-service.ts";
 
@@ -152,12 +158,48 @@ export function setupRoutes(r: Routes): void {
     return redirect(c, "/");
   });
 
+  // The demo loads in the background: the request answers at once with a progress page, and
+  // the browser that started it (holding the task's claim cookie) is signed in when it is done.
   r.post("/setup/demo", "public", async (c) => {
     const refused = await refuseWhenSetUp(c);
     if (refused) return refused;
-    const result = await loadDemo(c.get("app"));
-    if (!result.ok) return (await refuseWhenSetUp(c)) as Response;
-    await signIn(c, result.demo.ownerId);
+    const ctx = c.get("app");
+    const claim = generateToken();
+    const started = await ctx.tasks.start(
+      { kind: "demo", label: "Loading the demo organization", claimHash: hashToken(claim) },
+      async (progress) => {
+        const result = await loadDemo(ctx, (step, done, total) => progress.step(step, done, total));
+        if (!result.ok) throw new TaskError("DeskTrust was set up meanwhile; the demo only loads into an empty install.");
+        return { message: "The demo organization is ready.", resultUrl: "/setup/demo/enter" };
+      },
+    );
+    if (!started.ok) {
+      setFlash(c, "info", "A demo organization is already being loaded. Sign in when it is ready.");
+      return redirect(c, "/login");
+    }
+    setCookie(c, TASK_CLAIM_COOKIE, claim, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Lax",
+      secure: ctx.config.secureCookies,
+      maxAge: 60 * 60,
+    });
+    return redirect(c, `/tasks/${started.task.id}`);
+  });
+
+  /** Signs in the browser that started the demo load as the demo's owner, once it has loaded. */
+  r.get("/setup/demo/enter", "public", async (c) => {
+    const ctx = c.get("app");
+    const claim = getCookie(c, TASK_CLAIM_COOKIE);
+    const task = claim ? await demoTaskClaimedBy(ctx.db, hashToken(claim)) : undefined;
+    if (!task || task.status !== "succeeded") {
+      setFlash(c, "info", `Sign in as ${DEMO_OWNER_EMAIL} with the password "${DEMO_PASSWORD}".`);
+      return redirect(c, "/login");
+    }
+    const [owner] = await ctx.db.select({ id: people.id }).from(people).where(eq(people.email, DEMO_OWNER_EMAIL));
+    deleteCookie(c, TASK_CLAIM_COOKIE, { path: "/" });
+    if (!owner) return redirect(c, "/login");
+    await signIn(c, owner.id);
     setFlash(
       c,
       "success",

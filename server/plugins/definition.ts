@@ -151,7 +151,12 @@ export interface PluginSetup<S> {
   ): void;
   digest(section: DigestSection<S>): void;
   command(command: PluginCommand<S>): void;
-  demo(contribute: (tx: Tx, demo: DemoOrg, s: PluginServices<S>) => Promise<void>): void;
+  /**
+   * Adds demo data. `db` is the database itself, not a transaction: statements commit as they go
+   * so the portal keeps serving while the demo loads; use `db.transaction` for steps that must
+   * be atomic, and keep each statement small.
+   */
+  demo(contribute: (db: DbOrTx, demo: DemoOrg, s: PluginServices<S>) => Promise<void>): void;
   /**
    * Provides a hook point for every plugin. Pass the implementation, or a factory that receives
    * this plugin's services (called once setup has succeeded) when it needs the database.

@@ -65,8 +65,6 @@ export interface PluginSource {
   enabled: "*" | string[];
 }
 
-const STATE_TTL_MS = 5_000;
-
 const teamsPerRequest = new WeakMap<object, Promise<TeamSummary[]>>();
 
 /**
@@ -104,7 +102,7 @@ export class PluginRuntime {
 
   /** Re-reads toggles and settings when older than a few seconds (another instance may have changed them). */
   async refreshState(force = false): Promise<void> {
-    if (!force && Date.now() - this.stateLoadedAt < STATE_TTL_MS) return;
+    if (!force && Date.now() - this.stateLoadedAt < this.ctx.config.settingsCacheMs) return;
     const rows = await this.ctx.db.select().from(pluginState);
     this.state = new Map(rows.map((r) => [r.pluginId, { enabled: r.enabled, settings: r.settings }]));
     this.stateLoadedAt = Date.now();

@@ -35,6 +35,11 @@ export type TestApp = Booted & {
   client(): TestClient;
   /** Creates a person (password "correct horse battery") and returns them. */
   person(input?: Partial<NewPerson> & { role?: Role }): Promise<Person>;
+  /**
+   * Loads the demo organization the way a visitor does (setup page button, background task,
+   * progress page) and returns the client, signed in as the demo's owner.
+   */
+  loadDemo(): Promise<TestClient>;
   /** A client already signed in as a new or given person. */
   signedIn(personOrRole?: Person | Role): Promise<TestClient & { person: Person }>;
 };
@@ -61,7 +66,14 @@ let counter = 0;
  * expect((await admin.get("/admin/people")).status).toBe(200);
  */
 export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const configResult = loadConfig({ BASE_URL: TEST_ORIGIN, LOG_LEVEL: "silent", ...options.env });
+  const configResult = loadConfig({
+    BASE_URL: TEST_ORIGIN,
+    LOG_LEVEL: "silent",
+    // Every settings read goes to the database, so code that reads settings through the outer
+    // handle inside a transaction fails in tests, however fast the machine.
+    SETTINGS_CACHE_MS: "0",
+    ...options.env,
+  });
   if (!configResult.ok) throw new Error(configResult.error);
   const config = configResult.config;
   const clock = fixedClock(options.now ?? "2026-03-02T09:00:00Z");
@@ -153,5 +165,20 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
     return Object.assign(c, { person: p });
   };
 
-  return Object.assign(booted, { clock, config, client, person, signedIn });
+  const loadDemo = async (): Promise<TestClient> => {
+    const c = client();
+    const started = await c.post("/setup/demo");
+    const progressPage = started.headers.get("Location") ?? "";
+    if (started.status !== 303 || !progressPage.startsWith("/tasks/")) {
+      throw new Error(`loading the demo did not start: ${started.status} → ${progressPage}`);
+    }
+    await booted.ctx.tasks.settled();
+    const progress = await c.get(progressPage);
+    if (!(await progress.text()).includes("/setup/demo/enter")) throw new Error("the demo did not finish loading");
+    const entered = await c.get("/setup/demo/enter");
+    if (entered.headers.get("Location") !== "/") throw new Error("the demo's owner was not signed in");
+    return c;
+  };
+
+  return Object.assign(booted, { clock, config, client, person, signedIn, loadDemo });
 }

@@ -1,0 +1,80 @@
+/// <reference lib="webworker" />
+// The embedded database's own thread: PGlite runs here and serves the Postgres wire protocol on
+// a Unix socket, so the request thread never waits on a query and talks to it with the same
+// driver (postgres.js) as to a real Postgres.
+import { existsSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pgliteTemplate } from "./pglite-template.ts";
+import { WireSessions } from "./wire-sessions.ts";
+
+/** What the opening thread sends first. */
+export interface WorkerStart {
+  type: "start";
+  /** `undefined` keeps the database in memory (tests). */
+  dataDir: string | undefined;
+  socketPath: string;
+}
+
+export type WorkerReply =
+  | { type: "progress"; step: string }
+  | { type: "ready" }
+  | { type: "failed"; message: string }
+  | { type: "closed" };
+
+declare const self: Worker;
+
+let pg: PGlite | undefined;
+let sessions: WireSessions | undefined;
+let server: ReturnType<typeof createServer> | undefined;
+
+function reply(message: WorkerReply): void {
+  self.postMessage(message);
+}
+
+async function start({ dataDir, socketPath }: WorkerStart): Promise<void> {
+  if (dataDir === undefined) {
+    pg = await PGlite.create({ loadDataDir: await pgliteTemplate() });
+  } else {
+    const dir = resolve(dataDir, "pgdata");
+    const isNew = !existsSync(join(dir, "PG_VERSION"));
+    if (isNew) {
+      mkdirSync(dir, { recursive: true });
+      reply({ type: "progress", step: "creating the embedded database" });
+    }
+    pg = await PGlite.create(dir, isNew ? { loadDataDir: await pgliteTemplate() } : {});
+  }
+  const db = pg;
+  sessions = new WireSessions({
+    exec: (messages) => db.execProtocolRaw(messages),
+    inTransaction: () => db.isInTransaction(),
+  });
+  const wire = sessions;
+  server = createServer((socket) => wire.attach(socket));
+  await new Promise<void>((ok, fail) => {
+    server?.once("error", fail);
+    server?.listen(socketPath, () => ok());
+  });
+}
+
+async function close(): Promise<void> {
+  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
+  await sessions?.close();
+  await pg?.close();
+}
+
+self.onmessage = (event: MessageEvent<WorkerStart | { type: "close" }>) => {
+  const message = event.data;
+  if (message.type === "start") {
+    start(message).then(
+      () => reply({ type: "ready" }),
+      (error: unknown) => reply({ type: "failed", message: error instanceof Error ? error.message : String(error) }),
+    );
+  } else if (message.type === "close") {
+    close().then(
+      () => reply({ type: "closed" }),
+      () => reply({ type: "closed" }),
+    );
+  }
+};
