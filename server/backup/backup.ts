@@ -48,14 +48,21 @@ export function migrationSets(ctx: AppContext): MigrationSet[] {
  */
 export async function makeBackup(
   ctx: AppContext,
-  options: { trigger: BackupTrigger; directory?: string; format?: "auto" | "logical" },
+  options: {
+    trigger: BackupTrigger;
+    directory?: string | undefined;
+    format?: "auto" | "logical";
+    /** The database's URL for pg_dump; default DATABASE_URL. */
+    databaseUrl?: string | undefined;
+  },
 ): Promise<Backup> {
   const directory = resolve(options.directory ?? ctx.config.backup.dir);
   await mkdir(directory, { recursive: true });
   await removeAbandoned(directory, ctx.clock.now());
   const startedAt = ctx.clock.now();
+  const databaseUrl = options.databaseUrl ?? ctx.config.databaseUrl;
   const pgDumpBinary =
-    ctx.database.driver === "postgres" && ctx.config.databaseUrl && (options.format ?? ctx.config.backup.format) === "auto"
+    ctx.database.driver === "postgres" && databaseUrl && (options.format ?? ctx.config.backup.format) === "auto"
       ? await compatiblePgDump(ctx.db)
       : null;
   const format: Backup["format"] = pgDumpBinary ? "pg_dump" : "logical";
@@ -66,9 +73,9 @@ export async function makeBackup(
 
   let written: WrittenFile;
   let counts: { tables: number; rows: number } | undefined;
-  if (pgDumpBinary && ctx.config.databaseUrl) {
+  if (pgDumpBinary && databaseUrl) {
     try {
-      await pgDump(pgDumpBinary, ctx.config.databaseUrl, partialPath);
+      await pgDump(pgDumpBinary, databaseUrl, partialPath);
       await syncFile(partialPath);
       await rename(partialPath, finalPath);
     } catch (error) {

@@ -1,6 +1,5 @@
 import { createReadStream, existsSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { sql } from "drizzle-orm";
 import type { Database, Tx } from "../db/index.ts";
@@ -75,7 +74,8 @@ async function formatOf(file: string): Promise<"logical" | "pg_dump" | null> {
 class IncompleteBackup extends Error {}
 
 async function restoreLogical(database: Database, file: string): Promise<RestoreResult> {
-  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+  const input = createReadStream(file).pipe(createGunzip());
+  const lines = linesOf(input);
   try {
     return await database.db.transaction(async (tx) => {
       let header: LogicalHeader | undefined;
@@ -137,8 +137,25 @@ async function restoreLogical(database: Database, file: string): Promise<Restore
     }
     throw error;
   } finally {
-    lines.close();
+    input.destroy();
   }
+}
+
+/** Splits on "\n" only: JSON text escapes it, while readline would also split on U+2028 and "\r". */
+async function* linesOf(input: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const chunk of input) {
+    pending += decoder.decode(chunk, { stream: true });
+    let newline = pending.indexOf("\n");
+    while (newline !== -1) {
+      yield pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      newline = pending.indexOf("\n");
+    }
+  }
+  pending += decoder.decode();
+  if (pending) yield pending;
 }
 
 function isZlibError(error: unknown): error is Error {
