@@ -110,15 +110,24 @@ export async function applicationSchemas(db: DbOrTx): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-/** True when any application table holds a row (migration bookkeeping aside). */
+/**
+ * True when the database holds data worth protecting: a DeskTrust install with an organization
+ * or people, or any other database with a row in any table. An install that was migrated but
+ * never set up only holds the defaults its migrations seeded, and counts as empty.
+ */
 export async function holdsData(db: DbOrTx): Promise<boolean> {
-  for (const table of await backupTables(db)) {
-    if (table.schema === "desktrust_migrations") continue;
+  const tables = await backupTables(db);
+  const has = (schema: string, name: string): boolean => tables.some((t) => t.schema === schema && t.name === name);
+  const rowsIn = async (table: { schema: string; name: string }): Promise<boolean> => {
     const [row] = rowsOf<{ found: boolean }>(
       await db.execute(sql.raw(`select exists (select 1 from ${qualified(table)}) as found`)),
     );
-    if (row?.found) return true;
+    return row?.found ?? false;
+  };
+  if (has("desktrust_migrations", "core") && has("public", "organization") && has("public", "people")) {
+    return (await rowsIn({ schema: "public", name: "organization" })) || (await rowsIn({ schema: "public", name: "people" }));
   }
+  for (const table of tables) if (await rowsIn(table)) return true;
   return false;
 }
 

@@ -1,5 +1,6 @@
 import { and, lt, sql } from "drizzle-orm";
 import { sessions } from "../auth/schema.ts";
+import { backupJobs } from "../backup/job.ts";
 import type { AppContext } from "../context.ts";
 import { eventDeliveries } from "../events/schema.ts";
 import type { JobDefinition } from "../jobs/job.ts";
@@ -7,7 +8,7 @@ import { pruneClaims } from "../jobs/scheduler.ts";
 import { deliverDue } from "../mail/outbox.ts";
 import { sendDueDigests } from "./digest.tsx";
 
-/** Core's scheduled work: mail delivery, digests, housekeeping. */
+/** Core's scheduled work: mail delivery, digests, housekeeping, backups. */
 export function coreJobs(ctx: AppContext): JobDefinition[] {
   return [
     {
@@ -55,5 +56,6 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
         return "done";
       },
     },
+    ...backupJobs(ctx),
   ];
 }
