@@ -18,6 +18,8 @@ import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
 import { mailRoutes } from "./mail/routes.tsx";
 import { notificationRoutes } from "./notifications/routes.tsx";
 import { opsRoutes } from "./ops/routes.ts";
+import { backupRoutes } from "./backup/routes.tsx";
+import { registerBackupMetrics } from "./backup/job.ts";
 import { auditRoutes } from "./org/audit-routes.tsx";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
@@ -125,6 +127,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   pluginAdminRoutes(core);
   jobAdminRoutes(core);
   taskRoutes(core);
+  backupRoutes(core);
+  registerBackupMetrics(ctx);
   extend?.(app);
 
   app.notFound((c) => renderError(c, new HttpError(404, `There is no page at ${c.req.path}.`)));

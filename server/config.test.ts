@@ -23,8 +23,22 @@ describe("loadConfig", () => {
         trustProxy: false,
         secretKey: undefined,
         settingsCacheMs: 5000,
+        backup: { dir: join("./data", "backups"), schedule: "30 2 * * *", keep: 7, format: "auto", s3: null },
       },
     });
+  });
+
+  it("reads the backup schedule, rotation and S3 target", () => {
+    const result = loadConfig({
+      BACKUP_SCHEDULE: "off",
+      BACKUP_KEEP: "14",
+      BACKUP_S3_URL: "s3://desk-backups/nightly/",
+      BACKUP_S3_ENDPOINT: "http://127.0.0.1:9000",
+    });
+    if (!result.ok) throw new Error(result.error);
+    expect(result.config.backup.schedule).toBeNull();
+    expect(result.config.backup.keep).toBe(14);
+    expect(result.config.backup.s3).toMatchObject({ bucket: "desk-backups", prefix: "nightly", region: "us-east-1" });
   });
 
   it("treats empty variables as unset", () => {
@@ -49,6 +63,10 @@ describe("loadConfig", () => {
     ["LOG_LEVEL", "loud", /one of debug, info, warn, error, silent/],
     ["BASE_URL", "notaurl", /http:\/\/ or https:\/\/ URL/],
     ["TRUST_PROXY", "maybe", /true or false/],
+    ["BACKUP_SCHEDULE", "every night", /cron expression/],
+    ["BACKUP_KEEP", "0", /whole number of backups to keep/],
+    ["BACKUP_FORMAT", "zip", /auto or logical/],
+    ["BACKUP_S3_URL", "https://bucket", /s3:\/\/bucket\/prefix/],
   ];
   for (const [name, value, expected] of bad) {
     it(`rejects ${name}=${value} with one line naming ${name} and what is expected`, () => {

@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { Cron } from "croner";
 import { z } from "zod";
 
 const logLevels = ["debug", "info", "warn", "error", "silent"] as const;
@@ -29,7 +31,35 @@ const schema = z.object({
     .int("a whole number of milliseconds")
     .min(0, "0 or more milliseconds")
     .default(5000),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_SCHEDULE: z
+    .string()
+    .refine(isCronPattern, "a cron expression such as 30 2 * * * (daily at 02:30 UTC), or off")
+    .default("30 2 * * *"),
+  BACKUP_KEEP: z.coerce
+    .number("a whole number of backups to keep, at least 1")
+    .int("a whole number of backups to keep, at least 1")
+    .min(1, "a whole number of backups to keep, at least 1")
+    .default(7),
+  BACKUP_FORMAT: z.enum(["auto", "logical"], "auto or logical").default("auto"),
+  BACKUP_S3_URL: z
+    .url({ protocol: /^s3$/, error: "an s3://bucket/prefix URL" })
+    .optional(),
+  BACKUP_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" }).optional(),
+  BACKUP_S3_REGION: z.string().min(1).default("us-east-1"),
+  BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
 });
+
+function isCronPattern(value: string): boolean {
+  if (value === "off") return true;
+  try {
+    new Cron(value, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type LogLevel = (typeof logLevels)[number];
 
@@ -51,6 +81,30 @@ export interface Config {
   secretKey: string | undefined;
   /** How long plugin toggles and settings are cached before re-reading (0 = every use). */
   settingsCacheMs: number;
+  backup: BackupConfig;
+}
+
+export interface BackupConfig {
+  /** Where backups are written; default `DATA_DIR/backups`. */
+  dir: string;
+  /** Cron expression (UTC) of the scheduled backup, or `null` when switched off. */
+  schedule: string | null;
+  /** How many finished backups to keep on disk. */
+  keep: number;
+  /** `auto`: pg_dump on Postgres when a compatible one is on PATH; `logical` always uses the built-in export. */
+  format: "auto" | "logical";
+  /** Optional S3-compatible copy of every backup. */
+  s3: BackupS3Config | null;
+}
+
+export interface BackupS3Config {
+  bucket: string;
+  /** Key prefix, without leading or trailing slash ("" for the bucket root). */
+  prefix: string;
+  endpoint: string | undefined;
+  region: string;
+  accessKeyId: string | undefined;
+  secretAccessKey: string | undefined;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
@@ -95,13 +149,32 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       trustProxy: e.TRUST_PROXY === "true" || e.TRUST_PROXY === "1",
       secretKey: e.SECRET_KEY,
       settingsCacheMs: e.SETTINGS_CACHE_MS,
+      backup: {
+        dir: e.BACKUP_DIR ?? join(e.DATA_DIR, "backups"),
+        schedule: e.BACKUP_SCHEDULE === "off" ? null : e.BACKUP_SCHEDULE,
+        keep: e.BACKUP_KEEP,
+        format: e.BACKUP_FORMAT,
+        s3: e.BACKUP_S3_URL ? s3Config(e.BACKUP_S3_URL, e) : null,
+      },
     },
+  };
+}
+
+function s3Config(url: string, e: z.infer<typeof schema>): BackupS3Config {
+  const parsed = new URL(url);
+  return {
+    bucket: parsed.hostname,
+    prefix: parsed.pathname.replace(/^\/+|\/+$/g, ""),
+    endpoint: e.BACKUP_S3_ENDPOINT,
+    region: e.BACKUP_S3_REGION,
+    accessKeyId: e.BACKUP_S3_ACCESS_KEY_ID,
+    secretAccessKey: e.BACKUP_S3_SECRET_ACCESS_KEY,
   };
 }
 
 /** The value to echo in an error line: never a secret key, and URLs without their password. */
 function shown(name: string, value: string | undefined): string | undefined {
-  if (value === undefined || name === "SECRET_KEY") return undefined;
+  if (value === undefined || name === "SECRET_KEY" || name === "BACKUP_S3_SECRET_ACCESS_KEY") return undefined;
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
 }
 

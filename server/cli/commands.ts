@@ -1,5 +1,7 @@
 import type { z } from "zod";
+import type { Config } from "../config.ts";
 import type { AppContext } from "../context.ts";
+import type { Database } from "../db/index.ts";
 import type { MigrationReport } from "../db/migrate.ts";
 
 /** What a command gets to work with: the booted app and somewhere to write. */
@@ -11,6 +13,30 @@ export interface CliContext {
   print(line: string): void;
   /** Writes one line to stderr and returns exit code 1, for expected failures: `return ctx.fail("…")`. */
   fail(line: string): number;
+}
+
+/**
+ * What a command that runs before the app boots gets: the configuration and an opened, not
+ * migrated, database (restore must judge the target as it is).
+ */
+export interface BareCliContext {
+  config: Config;
+  database: Database;
+  print(line: string): void;
+  fail(line: string): number;
+}
+
+/** A core command that runs without booting (and so without migrating) the app. */
+export interface BareCliCommand<S extends z.ZodObject = z.ZodObject> extends Omit<CliCommand<S>, "run" | "boot"> {
+  boot: false;
+  run(ctx: BareCliContext, args: z.infer<S> & { _: string[] }): Promise<number | undefined>;
+}
+
+export type AnyCliCommand = CliCommand | BareCliCommand;
+
+/** Keeps the options' types flowing into a bare command's `run`. */
+export function defineBareCommand<S extends z.ZodObject>(command: BareCliCommand<S>): BareCliCommand<S> {
+  return command;
 }
 
 /**
@@ -35,6 +61,8 @@ export interface CliCommand<S extends z.ZodObject = z.ZodObject> {
   options: S;
   /** Positional arguments, in order (`<file.ics>`); they arrive as `args._`. Default: none allowed. */
   positionals?: { name: string; description: string; required?: boolean }[];
+  /** Core's bare commands set `false`; every other command runs on the booted, migrated app. */
+  boot?: true;
   /** Returns the exit code (default 0). */
   run(ctx: CliContext, args: z.infer<S> & { _: string[] }): Promise<number | undefined>;
 }
@@ -48,14 +76,14 @@ const coreName = /^[a-z][a-z0-9-]*$/;
 
 export interface CommandRegistry {
   /** Adds a command. A plugin's commands must be named `<owner>:<name>`. */
-  register(command: CliCommand, owner?: string): void;
-  get(name: string): CliCommand | undefined;
+  register(command: AnyCliCommand, owner?: string): void;
+  get(name: string): AnyCliCommand | undefined;
   /** Every command, core first, then plugins, each group by name. */
-  list(): CliCommand[];
+  list(): AnyCliCommand[];
 }
 
 export function createCommandRegistry(): CommandRegistry {
-  const commands = new Map<string, CliCommand>();
+  const commands = new Map<string, AnyCliCommand>();
   return {
     register(command, owner = "core") {
       const [prefix, rest] = command.name.includes(":") ? command.name.split(":", 2) : [undefined, command.name];
@@ -68,7 +96,7 @@ export function createCommandRegistry(): CommandRegistry {
         throw new Error(`Command "${command.name}" from ${owner} must be named ${expected}.`);
       }
       if (commands.has(command.name)) throw new Error(`Command "${command.name}" is registered twice.`);
-      commands.set(command.name, command as CliCommand);
+      commands.set(command.name, command as AnyCliCommand);
     },
     get: (name) => commands.get(name),
     list: () =>
@@ -81,7 +109,7 @@ export function createCommandRegistry(): CommandRegistry {
 export type ParsedOptions = { ok: true; args: Record<string, unknown> } | { ok: false; error: string };
 
 /** Reads `--key value`, `--key=value` and `--flag` against the command's options schema. */
-export function parseOptions(command: CliCommand, argv: string[]): ParsedOptions {
+export function parseOptions(command: AnyCliCommand, argv: string[]): ParsedOptions {
   const fields = optionFields(command);
   const raw: Record<string, unknown> = {};
   const positionals: string[] = [];
@@ -132,7 +160,7 @@ interface OptionField {
   fallback: unknown;
 }
 
-function optionFields(command: CliCommand): OptionField[] {
+function optionFields(command: AnyCliCommand): OptionField[] {
   return Object.entries(command.options.shape as Record<string, z.ZodType>).map(([key, schema]) => {
     const absent = schema.safeParse(undefined);
     return {
@@ -154,7 +182,7 @@ function innerType(schema: z.ZodType): string {
 }
 
 /** The help text: every command with its summary and options. */
-export function helpText(registry: CommandRegistry, only?: CliCommand): string {
+export function helpText(registry: CommandRegistry, only?: AnyCliCommand): string {
   const commands = only ? [only] : registry.list();
   const lines = only
     ? [`Usage: desktrust ${only.name}${positionalUsage(only)} [options]`, "", only.summary]
@@ -188,6 +216,6 @@ export function helpText(registry: CommandRegistry, only?: CliCommand): string {
   return lines.join("\n");
 }
 
-function positionalUsage(command: CliCommand): string {
+function positionalUsage(command: AnyCliCommand): string {
   return (command.positionals ?? []).map((p) => (p.required ? ` <${p.name}>` : ` [${p.name}]`)).join("");
 }

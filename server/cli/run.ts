@@ -2,10 +2,18 @@ import { boot, pluginsDir } from "../boot.ts";
 import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/index.ts";
 import { pluginCliCommands } from "../plugins/commands.ts";
-import { type CliCommand, type CommandRegistry, createCommandRegistry, helpText, parseOptions } from "./commands.ts";
+import { backupCommand } from "./backup.ts";
+import {
+  type AnyCliCommand,
+  type CommandRegistry,
+  createCommandRegistry,
+  helpText,
+  parseOptions,
+} from "./commands.ts";
 import { createAdminCommand } from "./create-admin.ts";
 import { demoCommand } from "./demo.ts";
 import { migrateCommand } from "./migrate.ts";
+import { restoreCommand } from "./restore.ts";
 
 /** Exit codes: 0 done, 1 the command failed, 2 the command line was wrong. */
 export const USAGE_ERROR = 2;
@@ -18,7 +26,8 @@ export interface CliIo {
 
 export function coreCommandRegistry(): CommandRegistry {
   const registry = createCommandRegistry();
-  for (const command of [migrateCommand, createAdminCommand, demoCommand]) registry.register(command as CliCommand);
+  for (const command of [migrateCommand, createAdminCommand, demoCommand, backupCommand, restoreCommand])
+    registry.register(command as AnyCliCommand);
   return registry;
 }
 
@@ -68,23 +77,24 @@ export async function runCli(argv: string[], io: CliIo, registryOrNone?: Command
     io.err(`desktrust: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+  const fail = (line: string): number => {
+    io.err(`desktrust ${command.name}: ${line}`);
+    return 1;
+  };
+  const args = options.args as Record<string, unknown> & { _: string[] };
+  if (command.boot === false) {
+    try {
+      return (await command.run({ config, database, print: io.out, fail }, args)) ?? 0;
+    } finally {
+      await database.close();
+    }
+  }
   let booted: Awaited<ReturnType<typeof boot>> | undefined;
   try {
     booted = await boot({ config, database });
     const migrations = booted.migrations;
     return (
-      (await command.run(
-        {
-          app: booted.ctx,
-          migrations,
-          print: io.out,
-          fail: (line) => {
-            io.err(`desktrust ${command.name}: ${line}`);
-            return 1;
-          },
-        },
-        options.args as Record<string, unknown> & { _: string[] },
-      )) ?? 0
+      (await command.run({ app: booted.ctx, migrations, print: io.out, fail }, args)) ?? 0
     );
   } finally {
     if (booted) await booted.close();

@@ -222,6 +222,8 @@ export async function sendDueDigests(ctx: AppContext, now: Date = ctx.clock.now(
             text: digest.text,
             html: digest.html,
             headers: unsubscribeHeaders(digest.unsubscribeUrl),
+            // Sent after the next one is due, it would only repeat old news: drop it instead.
+            expiresAt: periodAfter(d.dueAt, frequency, person.timeZone),
           },
           now,
         );
@@ -233,6 +235,14 @@ export async function sendDueDigests(ctx: AppContext, now: Date = ctx.clock.now(
     }
   }
   return report;
+}
+
+/** When the next digest of this frequency is due, in the person's calendar (DST-safe). */
+function periodAfter(dueAt: Date, frequency: "weekly" | "daily", timeZone: string): Date {
+  const next = Temporal.Instant.fromEpochMilliseconds(dueAt.getTime())
+    .toZonedDateTimeISO(timeZone)
+    .add({ days: frequency === "weekly" ? 7 : 1 });
+  return new Date(next.epochMilliseconds);
 }
 
 /** The digest a person would get if it were sent now: the last week (or day) up to now. */

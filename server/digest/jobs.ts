@@ -1,13 +1,14 @@
 import { and, lt, sql } from "drizzle-orm";
 import { sessions } from "../auth/schema.ts";
+import { backupJobs } from "../backup/job.ts";
 import type { AppContext } from "../context.ts";
 import { eventDeliveries } from "../events/schema.ts";
 import type { JobDefinition } from "../jobs/job.ts";
 import { pruneClaims } from "../jobs/scheduler.ts";
-import { deliverDue } from "../mail/outbox.ts";
+import { runMailDelivery } from "../mail/delivery-run.ts";
 import { sendDueDigests } from "./digest.tsx";
 
-/** Core's scheduled work: mail delivery, digests, housekeeping. */
+/** Core's scheduled work: mail delivery, digests, housekeeping, backups. */
 export function coreJobs(ctx: AppContext): JobDefinition[] {
   return [
     {
@@ -15,18 +16,14 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
       schedule: "* * * * *",
       // Messages are claimed row by row, so every instance may deliver.
       scope: "local",
-      description: "Sends queued mail from the outbox over SMTP, retrying with backoff.",
+      description: "Sends queued mail over SMTP, retrying with backoff for 72 hours before holding it for an admin.",
       async run({ db, clock, logger }) {
         if (!ctx.mailer) return "no SMTP configured: mail stays in the outbox";
-        let sent = 0;
-        let failed = 0;
-        for (let round = 0; round < 20; round++) {
-          const report = await deliverDue(db, ctx.mailer, clock.now(), logger);
-          sent += report.sent;
-          failed += report.retried + report.failed;
-          if (report.sent + report.retried + report.failed === 0) break;
-        }
-        return `sent ${sent}, failed ${failed}`;
+        const report = await runMailDelivery(
+          { db, mailer: ctx.mailer, logger, baseUrl: ctx.config.baseUrl },
+          clock.now(),
+        );
+        return `sent ${report.sent}, retrying ${report.retried}, held ${report.held}, dropped ${report.dropped}`;
       },
     },
     {
@@ -55,5 +52,6 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
         return "done";
       },
     },
+    ...backupJobs(ctx),
   ];
 }

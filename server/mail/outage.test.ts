@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { SMTPServer } from "smtp-server";
 import { type TestApp, testApp } from "../testing/test-app.ts";
 import { smtpMailer } from "./mailer.ts";
-import { deliverDue, queueMail } from "./outbox.ts";
+import { runMailDelivery } from "./delivery-run.ts";
+import { deliverDue, listOutbox, queueMail } from "./outbox.ts";
 
 /** A real SMTP server on 127.0.0.1 that records the Message-IDs it accepted. */
 function startSmtp(port: number, received: string[]): Promise<SMTPServer> {
@@ -68,24 +69,66 @@ describe("outbox delivery", () => {
     expect(received.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `message ${i}`).sort());
   });
 
-  it("marks a message failed after the last attempt and lets an admin retry it", async () => {
-    const unreachable = smtpMailer("smtp://127.0.0.1:9", "desk@example.com", { timeoutMs: 500 });
-    await queueMail(
-      t.ctx.db,
-      { dedupeKey: "doomed", to: "x@example.com", subject: "doomed", text: "x" },
-      t.clock.now(),
-    );
-    for (let i = 0; i < 9; i++) {
-      await deliverDue(t.ctx.db, unreachable, t.clock.now());
-      t.clock.advance(7 * 3_600_000);
+  it("retries for 72 hours, holds what is left, drops stale digests, and delivers each held message once on one retry", async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    // SMTP is down for the whole weekend: nothing listens on the port.
+    const mailer = smtpMailer(`smtp://127.0.0.1:${port}`, "desk@example.com", { timeoutMs: 2000 });
+    const admin = await t.signedIn("admin");
+    const start = t.clock.now();
+    const inDays = (days: number): Date => new Date(start.getTime() + days * 86_400_000);
+    const mails = [
+      { dedupeKey: "weekend-invite", subject: "Your invite" },
+      { dedupeKey: "weekend-reset", subject: "Reset your password" },
+      { dedupeKey: "weekend-weekly", subject: "Weekly digest", expiresAt: inDays(7) },
+      { dedupeKey: "weekend-daily", subject: "Daily digest", expiresAt: inDays(1) },
+    ];
+    for (const mail of mails) await queueMail(t.ctx.db, { ...mail, to: "ops@example.com", text: "hi" }, start);
+
+    let attempts = 0;
+    // 80 simulated hours, the delivery job every 10 minutes.
+    for (let minute = 0; minute <= 80 * 60; minute += 10) {
+      const report = await runMailDelivery(
+        { db: t.ctx.db, mailer, baseUrl: t.config.baseUrl },
+        new Date(start.getTime() + minute * 60_000),
+      );
+      attempts += report.retried + report.held;
     }
-    const { listOutbox, retryMessage } = await import("./outbox.ts");
-    const doomed = (await listOutbox(t.ctx.db)).find((m) => m.dedupeKey === "doomed");
-    expect(doomed?.status).toBe("failed");
-    expect(doomed?.lastError).toBeTruthy();
-    expect(await retryMessage(t.ctx.db, doomed?.id ?? "", t.clock.now())).toBe(true);
-    const again = (await listOutbox(t.ctx.db)).find((m) => m.dedupeKey === "doomed");
-    expect(again?.status).toBe("queued");
-    unreachable.close();
+    t.clock.set(new Date(start.getTime() + 80 * 3_600_000));
+    const status = async (key: string) => (await listOutbox(t.ctx.db)).find((m) => m.dedupeKey === key);
+    expect((await status("weekend-invite"))?.status).toBe("held");
+    expect((await status("weekend-weekly"))?.status).toBe("held");
+    // Backoff is capped at an hour: well over 72 tries per message, not 8.
+    expect((await status("weekend-reset"))?.attempts).toBeGreaterThan(72);
+    expect(attempts).toBeGreaterThan(3 * 72);
+    const daily = await status("weekend-daily");
+    expect(daily?.status).toBe("dropped");
+    expect(daily?.lastError).toContain("period ended");
+
+    // Admins hear about it in the portal, once per day.
+    const inbox = await (await admin.get("/notifications")).text();
+    expect(inbox).toContain("Mail is being held");
+    const page = await (await admin.get("/admin/mail")).text();
+    expect(page).toContain("Retry everything held");
+
+    // SMTP comes back; one action retries everything held.
+    const received: string[] = [];
+    const server = await startSmtp(port, received);
+    try {
+      expect((await admin.post("/admin/mail/retry-held")).status).toBe(303);
+      for (let i = 0; i < 3; i++) {
+        await runMailDelivery({ db: t.ctx.db, mailer, baseUrl: t.config.baseUrl }, t.clock.now());
+        t.clock.advance(3_600_000);
+      }
+      expect(received.sort()).toEqual(["Reset your password", "Weekly digest", "Your invite"]);
+      expect((await status("weekend-daily"))?.status).toBe("dropped");
+    } finally {
+      mailer.close();
+      await stop(server);
+    }
+  }, 120_000);
+
+  it("lets only admins retry held mail", async () => {
+    const member = await t.signedIn("member");
+    expect((await member.post("/admin/mail/retry-held")).status).toBe(403);
   });
 });

@@ -15,6 +15,8 @@ export interface QueuedMail {
   text: string;
   html?: string | null;
   headers?: Record<string, string>;
+  /** Drop instead of sending after this instant (a digest whose period has ended). */
+  expiresAt?: Date | null;
 }
 
 /** Queues a message in the outbox (inside the caller's transaction, if any). Returns false for a duplicate key. */
@@ -25,6 +27,7 @@ export async function queueMail(db: DbOrTx, mail: QueuedMail, now?: Date): Promi
       ...mail,
       html: mail.html ?? null,
       headers: mail.headers ?? {},
+      expiresAt: mail.expiresAt ?? null,
       ...(now ? { createdAt: now, nextAttemptAt: now } : {}),
     })
     .onConflictDoNothing({ target: mailOutbox.dedupeKey })
@@ -38,24 +41,35 @@ export async function queueMails(db: DbOrTx, mails: QueuedMail[], now: Date): Pr
   const inserted = await db
     .insert(mailOutbox)
     .values(
-      mails.map((m) => ({ ...m, html: m.html ?? null, headers: m.headers ?? {}, createdAt: now, nextAttemptAt: now })),
+      mails.map((m) => ({
+        ...m,
+        html: m.html ?? null,
+        headers: m.headers ?? {},
+        expiresAt: m.expiresAt ?? null,
+        createdAt: now,
+        nextAttemptAt: now,
+      })),
     )
     .onConflictDoNothing({ target: mailOutbox.dedupeKey })
     .returning({ id: mailOutbox.id });
   return inserted.length;
 }
 
-export const MAX_ATTEMPTS = 8;
+/** How long delivery keeps retrying before a message is held for an admin: a long weekend. */
+export const RETRY_WINDOW_MS = 72 * 3_600_000;
 
-/** Backoff before attempt n+1: 1, 2, 4 … minutes, capped at 6 hours. */
+/** Backoff before attempt n+1: 1, 2, 4 … minutes, capped at 1 hour so mail flows soon after SMTP returns. */
 export function retryDelayMs(attempts: number): number {
-  return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 6 * 3_600_000);
+  return Math.min(60_000 * 2 ** Math.max(0, Math.min(attempts, 20) - 1), 3_600_000);
 }
 
 export interface DeliveryReport {
   sent: number;
   retried: number;
-  failed: number;
+  /** Moved to `held` this run: still failing after the retry window. */
+  held: number;
+  /** Digests dropped unsent because their period had ended. */
+  dropped: number;
 }
 
 /**
@@ -70,7 +84,8 @@ export async function deliverDue(
   logger?: Logger,
   limit = 50,
 ): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0 };
+  const report: DeliveryReport = { sent: 0, retried: 0, held: 0, dropped: 0 };
+  report.dropped = await dropExpired(db, now);
   const lease = new Date(now.getTime() + 5 * 60_000);
   const claimed = rowsOf<{ id: string }>(
     await db.execute(sql`
@@ -99,36 +114,60 @@ export async function deliverDue(
       report.sent++;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      const failed = message.attempts >= MAX_ATTEMPTS;
+      const retryUntil = message.retryUntil ?? new Date(message.createdAt.getTime() + RETRY_WINDOW_MS);
+      const held = now >= retryUntil;
       await db
         .update(mailOutbox)
         .set({
-          status: failed ? "failed" : "queued",
+          status: held ? "held" : "queued",
           lastError: reason.slice(0, 500),
           nextAttemptAt: new Date(now.getTime() + retryDelayMs(message.attempts)),
         })
         .where(eq(mailOutbox.id, id));
-      if (failed) report.failed++;
+      if (held) report.held++;
       else report.retried++;
-      logger?.warn("mail delivery failed", {
-        messageId: id,
-        attempts: message.attempts,
-        permanent: failed,
-        error: reason,
-      });
+      logger?.warn("mail delivery failed", { messageId: id, attempts: message.attempts, held, error: reason });
     }
   }
   return report;
 }
 
-/** Puts a failed message back in the queue for an immediate attempt (admin "retry"). */
-export async function retryMessage(db: Db, id: string, now: Date): Promise<boolean> {
+/**
+ * Drops digests whose period ended before they could be sent: a week-old digest sent late
+ * misleads more than it helps. The note says why it was never sent.
+ */
+async function dropExpired(db: Db, now: Date): Promise<number> {
+  const dropped = await db
+    .update(mailOutbox)
+    .set({
+      status: "dropped",
+      lastError: sql`'Dropped unsent: its period ended at ' || to_char(${mailOutbox.expiresAt} at time zone 'UTC', 'YYYY-MM-DD HH24:MI "UTC"') || coalesce(' (last error: ' || ${mailOutbox.lastError} || ')', '')`,
+    })
+    .where(and(sql`${mailOutbox.status} in ('queued', 'held', 'failed')`, lte(mailOutbox.expiresAt, now)))
+    .returning({ id: mailOutbox.id });
+  return dropped.length;
+}
+
+const retryable = sql`${mailOutbox.status} in ('held', 'failed')`;
+
+/** Puts a held (or failed) message back in the queue for an immediate attempt and a new retry window. */
+export async function retryMessage(db: DbOrTx, id: string, now: Date): Promise<boolean> {
   const rows = await db
     .update(mailOutbox)
-    .set({ status: "queued", attempts: 0, nextAttemptAt: now })
-    .where(and(eq(mailOutbox.id, id), eq(mailOutbox.status, "failed")))
+    .set({ status: "queued", attempts: 0, nextAttemptAt: now, retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS) })
+    .where(and(eq(mailOutbox.id, id), retryable))
     .returning({ id: mailOutbox.id });
   return rows.length > 0;
+}
+
+/** The admin's one action after an outage: every held message back in the queue. Returns how many. */
+export async function retryAllHeld(db: DbOrTx, now: Date): Promise<number> {
+  const rows = await db
+    .update(mailOutbox)
+    .set({ status: "queued", attempts: 0, nextAttemptAt: now, retryUntil: new Date(now.getTime() + RETRY_WINDOW_MS) })
+    .where(retryable)
+    .returning({ id: mailOutbox.id });
+  return rows.length;
 }
 
 export type OutboxStatus = (typeof outboxStatuses)[number];
@@ -154,7 +193,7 @@ export async function outboxCounts(db: Db): Promise<Record<OutboxStatus, number>
     .select({ status: mailOutbox.status, n: sql<number>`count(*)::int` })
     .from(mailOutbox)
     .groupBy(mailOutbox.status);
-  const counts: Record<OutboxStatus, number> = { queued: 0, sending: 0, sent: 0, failed: 0 };
+  const counts: Record<OutboxStatus, number> = { queued: 0, sending: 0, sent: 0, held: 0, dropped: 0, failed: 0 };
   for (const row of rows) counts[row.status] = row.n;
   return counts;
 }

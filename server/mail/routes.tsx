@@ -13,6 +13,7 @@ import {
   type OutboxMessage,
   type OutboxStatus,
   outboxCounts,
+  retryAllHeld,
   retryMessage,
 } from "./outbox.ts";
 import { outboxStatuses } from "./schema.ts";
@@ -21,6 +22,8 @@ const statusBadge: Record<OutboxStatus, string> = {
   queued: "badge",
   sending: "badge badge-accent",
   sent: "badge badge-success",
+  held: "badge badge-danger",
+  dropped: "badge",
   failed: "badge badge-danger",
 };
 
@@ -89,6 +92,15 @@ function OutboxPage(props: {
     <>
       <PageHeader title="Mail" />
       {props.hasSmtp ? null : <NoSmtpBanner />}
+      {props.counts.held + props.counts.failed > 0 ? (
+        <section class="card" aria-label="Held mail">
+          <p>
+            {props.counts.held + props.counts.failed} message(s) could not be delivered for 72 hours and are held. Once
+            SMTP works again, send them all:
+          </p>
+          <ActionButton action="/admin/mail/retry-held" label="Retry everything held" />
+        </section>
+      ) : null}
       <StatusFilter current={props.status} counts={props.counts} />
       {props.messages.length ? (
         <div class="table-wrap">
@@ -150,7 +162,9 @@ function MessagePage(props: { message: OutboxMessage; hasSmtp: boolean; timeZone
         <a href="/admin/mail">← Outbox</a>
       </p>
       <PageHeader title={m.subject}>
-        {m.status === "failed" ? <ActionButton action={`/admin/mail/${m.id}/retry`} label="Retry now" /> : null}
+        {m.status === "held" || m.status === "failed" ? (
+          <ActionButton action={`/admin/mail/${m.id}/retry`} label="Retry now" />
+        ) : null}
       </PageHeader>
       {props.hasSmtp ? null : <NoSmtpBanner />}
       <section class="card" aria-label="Headers">
@@ -243,6 +257,23 @@ export function mailRoutes(r: Routes): void {
     );
   });
 
+  r.post("/admin/mail/retry-held", "admin", async (c) => {
+    const ctx = c.get("app");
+    const now = ctx.clock.now();
+    const count = await ctx.db.transaction(async (tx) => {
+      const count = await retryAllHeld(tx, now);
+      if (count > 0)
+        await audit(tx, { actorId: c.get("viewer")?.id ?? null, action: "mail.retried-held", details: { count }, at: now });
+      return count;
+    });
+    setFlash(
+      c,
+      count > 0 ? "success" : "info",
+      count > 0 ? `${count} held message(s) queued again.` : "No message was held.",
+    );
+    return redirect(c, "/admin/mail");
+  });
+
   r.post("/admin/mail/:id/retry", "admin", async (c) => {
     const ctx = c.get("app");
     const id = c.req.param("id") ?? "";
@@ -254,7 +285,7 @@ export function mailRoutes(r: Routes): void {
       await audit(tx, { actorId: c.get("viewer")?.id ?? null, action: "mail.retried", target: id, at: now });
       return true;
     });
-    if (!retried) throw new HttpError(409, "Only failed messages can be retried.");
+    if (!retried) throw new HttpError(409, "Only held or failed messages can be retried.");
     setFlash(c, "success", "The message is queued again and will be sent on the next delivery run.");
     return redirect(c, `/admin/mail/${id}`);
   });

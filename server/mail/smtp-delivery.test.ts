@@ -69,7 +69,7 @@ describe("delivering mail over SMTP", () => {
     expect((await t.client().post("/forgot-password", { email: person.email })).status).toBe(200);
 
     const report = await deliverDue(t.ctx.db, mailer, t.clock.now());
-    expect(report).toEqual({ sent: 1, retried: 0, failed: 0 });
+    expect(report).toEqual({ sent: 1, retried: 0, held: 0, dropped: 0 });
     expect(smtp.received).toHaveLength(1);
     const message = smtp.received[0] as Received;
     expect(message.to).toEqual([person.email]);
@@ -85,7 +85,7 @@ describe("delivering mail over SMTP", () => {
     expect((await t.client().post("/login", { email: person.email, password: "chosen over smtp" })).status).toBe(303);
 
     // A second run finds nothing due: the message is not sent again.
-    expect(await deliverDue(t.ctx.db, mailer, t.clock.now())).toEqual({ sent: 0, retried: 0, failed: 0 });
+    expect(await deliverDue(t.ctx.db, mailer, t.clock.now())).toEqual({ sent: 0, retried: 0, held: 0, dropped: 0 });
     expect(smtp.received).toHaveLength(1);
     const [row] = await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, person.email));
     expect(row?.status).toBe("sent");

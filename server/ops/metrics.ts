@@ -58,7 +58,7 @@ export class Metrics {
     for (const [name, g] of this.gauges) {
       lines.push(`# HELP ${name} ${g.help}`);
       lines.push(`# TYPE ${name} gauge`);
-      lines.push(`${name} ${await g.read()}`);
+      lines.push(`${name} ${sampleValue(await g.read())}`);
     }
     return `${lines.join("\n")}\n`;
   }
@@ -66,4 +66,11 @@ export class Metrics {
 
 function escapeLabel(value: string): string {
   return value.replace(/[\\"\n]/g, (ch) => (ch === "\n" ? "\\n" : `\\${ch}`));
+}
+
+/** Prometheus spells infinities `+Inf`/`-Inf`. */
+function sampleValue(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return "+Inf";
+  if (value === Number.NEGATIVE_INFINITY) return "-Inf";
+  return String(value);
 }
