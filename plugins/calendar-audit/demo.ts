@@ -1,5 +1,6 @@
 import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
-import { defaultWindow, expand } from "./expand.ts";
+import { defaultWindow } from "./expand.ts";
+import { expandOffThread } from "./expand-off-thread.ts";
 import { storeExpansion } from "./importer.ts";
 import { orgDomains } from "./org.ts";
 import { calendarSources } from "./schema.ts";
@@ -96,7 +97,8 @@ export async function importDemoCalendars(
         lastFetchedAt: demo.now,
       })
       .returning({ id: calendarSources.id });
-    const expansion = expand(demoCalendar(team, people, demo.now), window);
+    // Expanded on its own thread, like an upload: the server keeps answering meanwhile.
+    const expansion = await expandOffThread(demoCalendar(team, people, demo.now), window);
     await storeExpansion(tx, {
       expansion,
       window,
