@@ -40,6 +40,8 @@ export async function openPglite(options: PgliteOptions): Promise<Database> {
   const socketDir = mkdtempSync(join(tmpdir(), "desktrust-db-"));
   const socketPath = join(socketDir, ".s.PGSQL.5432");
   const worker = new Worker(new URL("./pglite-worker.ts", import.meta.url).href);
+  // The thread alone never keeps the process alive: open connections and the server do.
+  (worker as Worker & { unref(): void }).unref();
   const cleanup = (): void => {
     lock?.release();
     rmSync(socketDir, { recursive: true, force: true });
