@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { type Harness, startHarness, watchConsole } from "./harness.ts";
-import { logOut, signIn } from "./steps.ts";
+import { loadDemo, logOut, signIn } from "./steps.ts";
 
 // The activity journey on the demo organization: Priya (Design, no demo activity) registers a
 // device and sees its token once; her agent posts a batch with that token; the owner runs the
@@ -28,8 +28,7 @@ describe("activity", () => {
     const ownerProblems = watchConsole(owner.page);
     await owner.page.goto("/");
     await owner.page.waitForURL("**/setup");
-    await owner.page.getByRole("button", { name: "Load demo organization" }).click();
-    await owner.page.waitForURL((url) => url.pathname === "/");
+    await loadDemo(owner.page);
 
     // Priya registers a device: the token is shown once.
     const priya = await h.newPage();

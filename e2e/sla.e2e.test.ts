@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import type { Page } from "playwright-core";
 import { type Harness, startHarness, watchConsole } from "./harness.ts";
-import { logOut, signIn } from "./steps.ts";
+import { loadDemo, logOut, signIn } from "./steps.ts";
 
 // Response times on the demo organization: Esi, Platform's manager, adds a row to the team's
 // charter; Ivo writes his weekly update with an ask addressed to Mateo; Mateo finds it on
@@ -27,8 +27,7 @@ describe("response times", () => {
     const problems = watchConsole(page);
     await page.goto("/");
     await page.waitForURL("**/setup");
-    await page.getByRole("button", { name: "Load demo organization" }).click();
-    await page.waitForURL((url) => url.pathname === "/");
+    await loadDemo(page);
     await logOut(page);
 
     // Esi manages Platform: a new charter row, published as a new version.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { type Harness, startHarness, watchConsole } from "./harness.ts";
-import { logOut, signIn } from "./steps.ts";
+import { loadDemo, logOut, signIn } from "./steps.ts";
 
 // The weekly update journey on the demo organization: a Platform engineer writes an update with
 // an ask, sees the live writing hints change as they fix the bottom line, posts it, finds it in
@@ -20,8 +20,7 @@ describe("status updates", () => {
     const problems = watchConsole(page);
     await page.goto("/");
     await page.waitForURL("**/setup");
-    await page.getByRole("button", { name: "Load demo organization" }).click();
-    await page.waitForURL((url) => url.pathname === "/");
+    await loadDemo(page);
     await logOut(page);
     await signIn(page, "esi@northwind.example", password);
 

@@ -30,6 +30,17 @@ export async function setUpOrganization(page: Page, who: Owner = owner): Promise
   await page.waitForURL((url) => url.pathname === "/");
 }
 
+/**
+ * Clicks "Load demo organization" on the setup page: the progress page follows the background
+ * load and lands on the home page, signed in as the demo's owner, when it is done.
+ */
+export async function loadDemo(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Load demo organization" }).click();
+  await page.waitForURL((url) => url.pathname.startsWith("/tasks/"));
+  await page.getByRole("progressbar").or(page.getByText("The demo organization is ready.")).first().waitFor();
+  await page.waitForURL((url) => url.pathname === "/", { timeout: 180_000 });
+}
+
 export async function logOut(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Log out" }).click();
   await page.waitForURL((url) => url.pathname === "/login");
