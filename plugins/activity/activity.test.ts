@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { people, teamMembers, teams } from "../../server/plugin-api.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { registerDevice } from "./devices.ts";
 import { ensurePartitions, markAfterHours, refreshHours } from "./rollup.ts";
-import { devices, events, policyChanges, rollupHours, rollups } from "./schema.ts";
+import { devices, events, policyChanges, releases, rollupHours, rollups } from "./schema.ts";
 import { rowsOf } from "./sql.ts";
+import { type Noise, noNoise, secureNoise } from "./noise.ts";
+import { releaseDueWeeks } from "./release.ts";
 import { teamFigures } from "./team-figures.ts";
 import { tablesContaining } from "./test-support.ts";
 
@@ -37,11 +39,23 @@ async function eventCount(deviceId: string): Promise<number> {
   return (await t.ctx.db.select().from(events).where(eq(events.deviceId, deviceId))).length;
 }
 
-/** A team with `size` members, each with rollups of `seconds` per slot on a few weekday hours. */
-async function teamWithRollups(size: number, opts: { zones?: string[]; name?: string } = {}) {
+/** Freezes every closed week of every team, as the release job does, with the given noise. */
+async function releaseWeeks(noise: Noise = secureNoise): Promise<number> {
+  await t.ctx.scheduler.runNow("activity.rollup"); // the weeks are final once rolled past
+  return releaseDueWeeks(t.ctx.db, (fn) => t.ctx.db.transaction(fn), { k: 5, noise, now: now(), lookbackWeeks: 12 });
+}
+
+/**
+ * A team with `size` members, each with rollups of 600 s per slot on a few hours of Monday and
+ * Tuesday of the closed week of 16 February 2026, then released.
+ */
+async function teamWithRollups(
+  size: number,
+  opts: { zones?: string[]; name?: string; timeZone?: string; noise?: Noise } = {},
+) {
   const [team] = await t.ctx.db
     .insert(teams)
-    .values({ name: opts.name ?? `Team ${crypto.randomUUID().slice(0, 8)}`, timeZone: "UTC" })
+    .values({ name: opts.name ?? `Team ${crypto.randomUUID().slice(0, 8)}`, timeZone: opts.timeZone ?? "UTC" })
     .returning();
   const members = [];
   for (let i = 0; i < size; i++) {
@@ -53,8 +67,8 @@ async function teamWithRollups(size: number, opts: { zones?: string[]; name?: st
     await t.ctx.db.insert(teamMembers).values({ teamId: (team as Team).id, personId: p.id });
     members.push(p);
   }
-  // Last week's Monday and Tuesday, 10:00–12:00 UTC, plus an evening slot.
-  const monday = new Date("2026-02-23T00:00:00Z").getTime();
+  // Monday and Tuesday of a closed week, 10:00–11:15 UTC, plus an evening slot.
+  const monday = new Date("2026-02-16T00:00:00Z").getTime();
   const rows = members.flatMap((p) =>
     [0, 1].flatMap((day) =>
       [10, 10.25, 10.5, 10.75, 11, 20].map((h) => ({
@@ -69,6 +83,7 @@ async function teamWithRollups(size: number, opts: { zones?: string[]; name?: st
   await t.ctx.db.insert(rollups).values(rows);
   await markAfterHours(t.ctx.db, new Date(monday));
   await refreshHours(t.ctx.db, new Date(monday));
+  await releaseWeeks(opts.noise);
   return { team: team as Team, members };
 }
 
@@ -347,7 +362,8 @@ describe("privacy rules", () => {
     const viewer5 = await t.signedIn(five.members[0] as Member);
     const big = await (await viewer5.get(`/api/activity/teams/${five.team.id}`)).json();
     expect(big.figures.shown).toBe(true);
-    expect(big.figures.contributors).toBe(5);
+    // Contributors are published with noise, inside their stated 95 % range most of the time.
+    expect(Math.abs(big.figures.contributors.value - 5)).toBeLessThan(big.figures.contributors.plusMinus * 2);
     expect(big.figures.heatmap.length).toBeGreaterThan(0);
   });
 
@@ -359,7 +375,11 @@ describe("privacy rules", () => {
     expect(whole.figures.shown).toBe(true);
     const slice = await (await viewer.get(`/api/activity/teams/${team.id}?zone=Europe/Berlin`)).json();
     expect(slice.figures.shown).toBe(false);
-    expect(slice.figures.reason).toContain("rest of the team");
+    const [frozen] = await t.ctx.db
+      .select({ reason: releases.reason })
+      .from(releases)
+      .where(and(eq(releases.teamId, team.id), eq(releases.week, "2026-02-16"), eq(releases.slice, "Europe/Berlin")));
+    expect(frozen?.reason).toContain("rest of the team");
     const tiny = await (await viewer.get(`/api/activity/teams/${team.id}?zone=Asia/Tokyo`)).json();
     expect(tiny.figures.shown).toBe(false);
   });
@@ -542,18 +562,13 @@ describe("after-hours flag and hourly totals", () => {
   });
 
   it("computes the team's after-hours share from the flags, and the heatmap in half-hour zones too", async () => {
-    const { team, members } = await teamWithRollups(5);
-    const window = {
-      teamId: team.id,
-      from: new Date("2026-02-23T00:00:00Z"),
-      to: new Date("2026-03-02T00:00:00Z"),
-      k: 5,
-    };
-    const utc = await teamFigures(t.ctx.db, { ...window, timeZone: "UTC" });
+    const { team, members } = await teamWithRollups(5, { noise: noNoise });
+    const utc = await teamFigures(t.ctx.db, { teamId: team.id, weeks: 4 });
     if (!utc.shown) throw new Error(utc.reason);
     // Per day: five 10-minute slots in 09:00–17:00 and one at 20:00, outside.
+    expect(utc.weeks).toEqual(["2026-02-16"]);
     expect(utc.afterHours).toHaveLength(1);
-    expect(utc.afterHours[0]?.share).toBeCloseTo(1 / 6, 5);
+    expect(utc.afterHours[0]?.value).toBeCloseTo(1 / 6, 3);
     expect(
       utc.heatmap
         .filter((c) => c.weekday === 1)
@@ -561,15 +576,16 @@ describe("after-hours flag and hourly totals", () => {
         .sort(),
     ).toEqual([10, 11, 20]);
     // Asia/Kolkata is UTC+05:30: 10:00 and 10:15 UTC fall in 15:00–16:00 there, 10:30–11:00 in 16:00.
-    const kolkata = await teamFigures(t.ctx.db, { ...window, timeZone: "Asia/Kolkata" });
+    const india = await teamWithRollups(5, { noise: noNoise, timeZone: "Asia/Kolkata" });
+    const kolkata = await teamFigures(t.ctx.db, { teamId: india.team.id, weeks: 4 });
     if (!kolkata.shown) throw new Error(kolkata.reason);
     const monday = kolkata.heatmap.filter((c) => c.weekday === 1);
     expect(monday.map((c) => c.hour).sort((a, b) => a - b)).toEqual([15, 16]);
-    const share = (hour: number) => monday.find((c) => c.hour === hour)?.share ?? 0;
-    expect(share(16) / share(15)).toBeCloseTo(1.5, 5);
+    const share = (hour: number) => monday.find((c) => c.hour === hour)?.value ?? 0;
+    expect(share(16) / share(15)).toBeCloseTo(1.5, 2);
     // The 20:00 UTC slot is 01:30 on Tuesday there.
     expect(kolkata.heatmap.some((c) => c.weekday === 2 && c.hour === 1)).toBe(true);
-    expect(kolkata.afterHours[0]?.share).toBeCloseTo(1 / 6, 5);
+    expect(kolkata.afterHours[0]?.value).toBeCloseTo(1 / 6, 3);
     // Deleting one's data removes the hourly totals as well.
     const me = await t.signedIn(members[0] as Member);
     await me.post("/activity/delete", { confirm: "delete my activity" });

@@ -8,7 +8,7 @@ import { type CleanEvent, checkBatch, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, storeEv
 import { ownWeek, weekStart } from "./my-activity.ts";
 import { currentPolicy } from "./policy.ts";
 import { requireTeamViewer } from "./team-access.ts";
-import { teamFigures } from "./team-figures.ts";
+import { privacyTerms, teamFigures, weeksParam } from "./team-figures.ts";
 
 /**
  * Reads a JSON body of at most `maxBytes`: 413 above it, 400 for malformed JSON. The byte
@@ -69,17 +69,12 @@ export function memberApi(r: PluginRoutes<Record<string, unknown>>): void {
   r.get("/teams/:teamId", "member", async (c, s) => {
     const team = await requireTeamViewer(c, s);
     const { minGroupSize } = await currentPolicy(s.db);
-    const weeks = 4;
-    const to = s.clock.now();
     const figures = await teamFigures(s.db, {
       teamId: team.id,
-      timeZone: team.timeZone,
-      from: new Date(to.getTime() - weeks * 7 * 86_400_000),
-      to,
-      k: minGroupSize,
+      weeks: weeksParam(c.req.query("weeks")),
       zone: c.req.query("zone") || undefined,
     });
-    return c.json({ team: { name: team.name, timeZone: team.timeZone }, minGroupSize, figures });
+    return c.json({ team: { name: team.name, timeZone: team.timeZone }, privacy: privacyTerms(minGroupSize), figures });
   });
 }
 
