@@ -1,5 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { DemoOrg, PluginServices, Tx } from "../../server/plugin-api.ts";
+import { secureNoise } from "./noise.ts";
+import { currentPolicy } from "./policy.ts";
+import { closedWeeks, releaseTeamWeek } from "./release.ts";
 import { ensurePartitions, markAfterHours, RAW_RETENTION_MS, refreshHours } from "./rollup.ts";
 import { rollupState } from "./schema.ts";
 import { SLOT_MS, slotOf } from "./sql.ts";
@@ -33,8 +36,9 @@ function pickCategory(r: number): string {
 }
 
 /**
- * Four weeks of rollups for the demo teams, inserted in bulk. The last team gets data from
- * only three people, so its page shows the privacy threshold at work.
+ * Five weeks of rollups for the demo teams, inserted in bulk, and the closed weeks released
+ * (frozen, with noise) as the release job would. The last team gets data from only three
+ * people, so its page shows the privacy threshold at work.
  */
 export async function seedDemoActivity(
   tx: Tx,
@@ -42,7 +46,7 @@ export async function seedDemoActivity(
   _s: PluginServices<Record<string, unknown>>,
 ): Promise<void> {
   const horizon = slotOf(new Date(demo.now.getTime() - RAW_RETENTION_MS));
-  const from = new Date(horizon.getTime() - 28 * 86_400_000);
+  const from = new Date(horizon.getTime() - 35 * 86_400_000);
   await ensurePartitions(tx, from, horizon);
   const rows: { p: string; s: string; c: string; n: number }[] = [];
   const seen = new Set<string>();
@@ -84,4 +88,10 @@ export async function seedDemoActivity(
     .insert(rollupState)
     .values({ id: 1, rolledUntil: horizon })
     .onConflictDoUpdate({ target: rollupState.id, set: { rolledUntil: horizon } });
+  const { minGroupSize } = await currentPolicy(tx);
+  for (const team of demo.teams) {
+    for (const week of closedWeeks(horizon, team.timeZone, 4)) {
+      await releaseTeamWeek(tx, team, week, { k: minGroupSize, noise: secureNoise, now: demo.now });
+    }
+  }
 }

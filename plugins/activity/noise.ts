@@ -13,18 +13,19 @@ import { randomBytes } from "node:crypto";
 export type Noise = () => number;
 
 /**
- * ρ one team's release of one week costs each person in it: half for the whole-team
- * figures, half for the time-zone slices (every person is in exactly one slice, so all slices
- * together cost that half once).
+ * ρ one team's release of one week costs each person in it: 70 % for the whole-team figures,
+ * 30 % for the time-zone slices (every person is in exactly one slice, so all slices together
+ * cost their share once).
  */
 export const RHO_PER_RELEASE = 1;
+export const WHOLE_TEAM_SHARE = 0.7;
 /** Most ρ one person may spend in one week across all their teams (two teams' releases). */
 export const RHO_PER_PERSON_WEEK = 2;
 /** δ used to state the budget as (ε, δ)-DP. */
 export const DELTA = 1e-6;
 
 /** How one figure set's ρ (the whole team's, or the slices') is shared among its statistics. */
-export const RHO_SHARES = { heat: 0.6, category: 0.2, after: 0.1, people: 0.1 } as const;
+export const RHO_SHARES = { heat: 0.7, category: 0.15, after: 0.075, people: 0.075 } as const;
 
 /**
  * Contribution bounds (each person's data is clamped to them before summing, so the

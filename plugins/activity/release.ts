@@ -1,6 +1,13 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../server/plugin-api.ts";
-import { HEAT_L2_BOUND, type Noise, RHO_PER_PERSON_WEEK, RHO_PER_RELEASE, sigmasOf } from "./noise.ts";
+import {
+  HEAT_L2_BOUND,
+  type Noise,
+  RHO_PER_PERSON_WEEK,
+  RHO_PER_RELEASE,
+  sigmasOf,
+  WHOLE_TEAM_SHARE,
+} from "./noise.ts";
 import { releaseBudget, releaseCells, releases, rollupState } from "./schema.ts";
 import { at, rowsOf } from "./sql.ts";
 
@@ -205,7 +212,8 @@ function decideCells(
     slices.push({ slice: zone, members: members.filter((m) => m.z === zone).length, shown: !reason, reason });
   }
   const shown = new Set(slices.filter((s) => s.shown).map((s) => s.slice));
-  const sigma = sigmasOf(RHO_PER_RELEASE / 2);
+  const teamSigma = sigmasOf(RHO_PER_RELEASE * WHOLE_TEAM_SHARE);
+  const sliceSigma = sigmasOf(RHO_PER_RELEASE * (1 - WHOLE_TEAM_SHARE));
   const values: { slice: string; kind: string; key: string; value: number; sigma: number }[] = [];
   for (const r of rows) {
     if (!shown.has(r.slice) || r.n < k) continue;
@@ -213,6 +221,7 @@ function decideCells(
       const rest = countOf(r.kind, WHOLE_TEAM, r.key) - r.n;
       if (rest > 0 && rest < k) continue;
     }
+    const sigma = r.slice === WHOLE_TEAM ? teamSigma : sliceSigma;
     const s = r.kind === "heat" ? sigma.heat : r.kind === "category" ? sigma.category : sigma.after;
     values.push({ slice: r.slice, kind: r.kind, key: r.key, value: Number(r.value) + s * noise(), sigma: s });
     if (r.kind === "after")
