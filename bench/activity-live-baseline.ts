@@ -4,8 +4,8 @@
  * it in the same run); the product never calls it, since live figures can be differenced.
  */
 import { type SQL, sql } from "drizzle-orm";
-import type { DbOrTx } from "../server/plugin-api.ts";
 import { at, rowsOf } from "../plugins/activity/sql.ts";
+import type { DbOrTx } from "../server/plugin-api.ts";
 
 /**
  * Team figures, with the privacy rules enforced in the queries themselves:

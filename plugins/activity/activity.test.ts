@@ -3,11 +3,11 @@ import { and, eq, sql } from "drizzle-orm";
 import { people, teamMembers, teams } from "../../server/plugin-api.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { registerDevice } from "./devices.ts";
+import { type Noise, noNoise, secureNoise } from "./noise.ts";
+import { releaseDueWeeks } from "./release.ts";
 import { ensurePartitions, markAfterHours, refreshHours } from "./rollup.ts";
 import { devices, events, policyChanges, releases, rollupHours, rollups } from "./schema.ts";
 import { rowsOf } from "./sql.ts";
-import { type Noise, noNoise, secureNoise } from "./noise.ts";
-import { releaseDueWeeks } from "./release.ts";
 import { teamFigures } from "./team-figures.ts";
 import { tablesContaining } from "./test-support.ts";
 

@@ -204,7 +204,11 @@ export function CategoryMix(props: { categories: CategoryShare[] }): SafeHtml {
 export function AfterHoursTrend(props: { weeks: WeekShare[] }): SafeHtml {
   return (
     <ShareBars
-      items={props.weeks.map((w) => ({ label: `Week of ${weekLabel(w.week)}`, share: w.value, plusMinus: w.plusMinus }))}
+      items={props.weeks.map((w) => ({
+        label: `Week of ${weekLabel(w.week)}`,
+        share: w.value,
+        plusMinus: w.plusMinus,
+      }))}
       caption="Share of active time outside people's own working hours, per week"
     />
   );

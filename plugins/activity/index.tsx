@@ -7,9 +7,9 @@ import { seedDemoActivity } from "./demo.ts";
 import { registerDevice } from "./devices.ts";
 import { activityDigest } from "./digest.tsx";
 import { ownSeconds, weekStart } from "./my-activity.ts";
+import { secureNoise } from "./noise.ts";
 import { activityPages } from "./pages.tsx";
 import { currentPolicy } from "./policy.ts";
-import { secureNoise } from "./noise.ts";
 import { releaseDueWeeks } from "./release.ts";
 import { ensurePartitions, pruneRollups, rollUp } from "./rollup.ts";
 

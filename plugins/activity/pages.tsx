@@ -349,9 +349,10 @@ async function teamPage(
           <section class="card" aria-labelledby="heatmap">
             <h2 id="heatmap">Active hours</h2>
             <p>
-              Weeks of {figures.weeks.map(weekLabel).join(", ")}: about {Math.max(0, Math.round(figures.contributors.value))}{" "}
-              people contributed per week (± {figures.contributors.plusMinus}); {figures.activeHoursPerMember.value}{" "}
-              active hours per member per week (± {figures.activeHoursPerMember.plusMinus}).
+              Weeks of {figures.weeks.map(weekLabel).join(", ")}: about{" "}
+              {Math.max(0, Math.round(figures.contributors.value))} people contributed per week (±{" "}
+              {figures.contributors.plusMinus}); {figures.activeHoursPerMember.value} active hours per member per week
+              (± {figures.activeHoursPerMember.plusMinus}).
             </p>
             <Heatmap cells={figures.heatmap} timeZone={team.timeZone} />
           </section>
@@ -439,8 +440,8 @@ async function transparencyPage(s: S): Promise<Response> {
               the week is released, with at least {policy.minGroupSize} people behind every figure (a time-zone slice
               also needs at least {policy.minGroupSize} people in the rest of the team), and with random noise
               (differential privacy: each week's release costs your data ρ = {terms.rhoPerRelease} in zCDP, about ε ={" "}
-              {terms.epsilonPerRelease} at δ = {terms.delta}; at most ρ = {terms.rhoPerPersonWeek} a week across all your
-              teams, after which your data is left out of further releases).
+              {terms.epsilonPerRelease} at δ = {terms.delta}; at most ρ = {terms.rhoPerPersonWeek} a week across all
+              your teams, after which your data is left out of further releases).
             </li>
             <li>
               <strong>Nobody</strong> — not managers, not admins — can open another person's activity, rank people or

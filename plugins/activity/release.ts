@@ -225,7 +225,13 @@ function decideCells(
     const s = r.kind === "heat" ? sigma.heat : r.kind === "category" ? sigma.category : sigma.after;
     values.push({ slice: r.slice, kind: r.kind, key: r.key, value: Number(r.value) + s * noise(), sigma: s });
     if (r.kind === "after")
-      values.push({ slice: r.slice, kind: "people", key: "", value: r.n + sigma.people * noise(), sigma: sigma.people });
+      values.push({
+        slice: r.slice,
+        kind: "people",
+        key: "",
+        value: r.n + sigma.people * noise(),
+        sigma: sigma.people,
+      });
   }
   return { slices, values };
 }

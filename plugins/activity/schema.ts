@@ -232,5 +232,8 @@ export const releaseBudget = activitySchema.table(
     teamId: uuid("team_id").notNull(),
     rho: doublePrecision("rho").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.personId, t.week, t.teamId] }), check("release_budget_rho_check", sql`${t.rho} > 0`)],
+  (t) => [
+    primaryKey({ columns: [t.personId, t.week, t.teamId] }),
+    check("release_budget_rho_check", sql`${t.rho} > 0`),
+  ],
 );
