@@ -100,9 +100,9 @@ describe("devices and tokens", () => {
     expect(row?.tokenHash).toHaveLength(64);
     // Shown once: the page afterwards does not contain it.
     expect(await (await me.get("/activity")).text()).not.toContain(token);
-    expect((await send(token, "/api/0/info", undefined, "GET")).status).toBe(200);
+    expect((await send(token, "/api/0/buckets/", undefined, "GET")).status).toBe(200);
     expect((await me.post(`/activity/devices/${row?.id}/revoke`, { confirm: "yes" })).status).toBe(303);
-    const revoked = await send(token, "/api/0/info", undefined, "GET");
+    const revoked = await send(token, "/api/0/buckets/", undefined, "GET");
     expect(revoked.status).toBe(401);
     expect((await revoked.json()).error ?? "").toBeDefined();
   });
@@ -236,6 +236,52 @@ describe("ActivityWatch-compatible API", () => {
     expect(stored).not.toContain("intranet");
   });
 
+  it("answers like aw-server: /info without a token, pulsetime required, long pulsetimes and spaced bucket ids", async () => {
+    const info = await send(null, "/api/0/info", undefined, "GET");
+    expect(info.status).toBe(200);
+    expect((await info.json()).hostname).toBeDefined();
+    const d = await deviceFor();
+    const bucket = "aw-watcher-afk_Ana's MacBook Pro";
+    const path = `/api/0/buckets/${encodeURIComponent(bucket)}`;
+    expect((await send(d.token, path, { client: "aw-watcher-afk", type: "afkstatus", hostname: "Ana's" })).status).toBe(
+      200,
+    );
+    const beat = { timestamp: ago(5), duration: 0, data: { status: "not-afk" } };
+    const missing = await send(d.token, `${path}/heartbeat`, beat);
+    expect(missing.status).toBe(400);
+    expect(await eventCount(d.deviceId)).toBe(0);
+    expect((await send(d.token, `${path}/heartbeat?pulsetime=7205`, beat)).status).toBe(200);
+    const second = await send(d.token, `${path}/heartbeat?pulsetime=7205`, { ...beat, timestamp: ago(2) });
+    // The reply is the merged event: it started with the first heartbeat and lasts 3 minutes.
+    const merged = await second.json();
+    expect(merged.timestamp).toBe(ago(5));
+    expect(merged.duration).toBeCloseTo(180, 3);
+    expect(merged.data).toEqual({ status: "not-afk" });
+    expect(await eventCount(d.deviceId)).toBe(1);
+  });
+
+  it("merges on the full data as aw-server does: a new title starts a new event, though only the app is kept", async () => {
+    const d = await deviceFor();
+    await send(d.token, "/api/0/buckets/win", { client: "aw-watcher-window", type: "currentwindow", hostname: "h" });
+    const base = now().getTime() - 5 * 60_000;
+    const beat = (s: number, title: string) =>
+      send(d.token, "/api/0/buckets/win/heartbeat?pulsetime=2", {
+        timestamp: new Date(base + s * 1000).toISOString(),
+        duration: 0,
+        data: { app: "Code", title },
+      });
+    for (let s = 0; s <= 10; s++) await beat(s, "a.ts");
+    for (let s = 11; s <= 20; s++) await beat(s, "b.ts"); // same app, another title
+    await beat(30, "b.ts"); // a gap of 10 s > pulsetime: a new event
+    const rows = await t.ctx.db.select().from(events).where(eq(events.deviceId, d.deviceId)).orderBy(events.startAt);
+    expect(rows.map((r) => [r.app, r.durationS])).toEqual([
+      ["Code", 10],
+      ["Code", 9],
+      ["Code", 0],
+    ]);
+    expect(JSON.stringify(rows)).not.toContain("a.ts");
+  });
+
   it("stores afk status events and batch events, and refuses huge data and future timestamps", async () => {
     const d = await deviceFor();
     await send(d.token, "/api/0/buckets/afk", { client: "aw-watcher-afk", type: "afkstatus", hostname: "h" });
@@ -336,6 +382,19 @@ describe("rollups and retention", () => {
     expect(await eventCount(d.deviceId)).toBe(0);
     const after = await t.ctx.db.select().from(rollups).where(eq(rollups.personId, d.personId));
     expect(after.reduce((s, r) => s + r.seconds, 0)).toBe(23 * 60);
+  });
+
+  it("applies AFK per device: an idle desktop does not erase the laptop's active time", async () => {
+    const person = await t.person();
+    const laptop = await deviceFor(person.id);
+    const desktop = await deviceFor(person.id);
+    const slot = new Date(Math.floor((now().getTime() - 3 * 3_600_000) / 900_000) * 900_000);
+    const iso = (min: number): string => new Date(slot.getTime() + min * 60_000).toISOString();
+    await send(laptop.token, "/api/activity/events", [{ id: "l1", start: iso(0), end: iso(10), app: "Code" }]);
+    await send(desktop.token, "/api/activity/events", [{ id: "d1", start: iso(0), end: iso(15), afk: true }]);
+    await t.ctx.scheduler.runNow("activity.rollup");
+    const mine = await t.ctx.db.select().from(rollups).where(eq(rollups.personId, person.id));
+    expect(mine.reduce((sum, r) => sum + r.seconds, 0)).toBe(600);
   });
 
   it("drops rollups past the retention setting", async () => {

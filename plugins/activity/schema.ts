@@ -67,6 +67,13 @@ export const events = activitySchema.table(
     app: text("app"),
     category: text("category"),
     afk: boolean("afk").notNull(),
+    /**
+     * A keyed digest (HMAC-SHA-256 with the device's own token, which the server never
+     * stores) of the event's full ActivityWatch `data`, title included: lets a heartbeat merge
+     * compare the full data as aw-server does without keeping the title or anything that
+     * could be matched against a guessed title.
+     */
+    dataDigest: text("data_digest"),
   },
   (t) => [
     uniqueIndex("events_device_client_unique").on(t.deviceId, t.clientId),

@@ -34,3 +34,5 @@ CREATE TABLE "activity"."release_budget" (
 );
 --> statement-breakpoint
 CREATE INDEX "releases_team_week_idx" ON "activity"."releases" USING btree ("team_id","slice","week");
+--> statement-breakpoint
+ALTER TABLE "activity"."events" ADD COLUMN "data_digest" text;
