@@ -278,7 +278,7 @@ try {
   );
   for (const [label, old, now] of rows)
     console.log(
-      `  ${label}: old live ${old.toFixed(1)} ms, frozen release ${now.toFixed(1)} ms → ratio ${(now / old).toFixed(2)} (goal ≤ 1.5)`,
+      `  ${label}: old live ${old.toFixed(1)} ms, frozen release ${now.toFixed(1)} ms → ratio ${(now / old).toFixed(3)} (goal ≤ 1.5)`,
     );
   console.log(
     `  over HTTP: team page (4 weeks) ${page.toFixed(1)} ms, JSON API (12 weeks) ${api.toFixed(1)} ms; the old page's figures alone took ${liveFull.toFixed(1)} ms → page ratio ≤ ${(page / liveFull).toFixed(2)}`,
