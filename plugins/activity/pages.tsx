@@ -287,6 +287,7 @@ async function teamPage(
   const zone = c.req.query("zone") || undefined;
   const now = s.clock.now();
   const figures = await teamFigures(s.db, { teamId: team.id, weeks, zone });
+  const terms = privacyTerms(minGroupSize);
   const members = await membersOf(s.db, team.id);
   const teamSchedules = members.length
     ? (
@@ -355,6 +356,11 @@ async function teamPage(
               (± {figures.activeHoursPerMember.plusMinus}).
             </p>
             <Heatmap cells={figures.heatmap} timeZone={team.timeZone} />
+            <p class="muted small">
+              Differential privacy: each week's release costs every member's data ρ = {terms.rhoPerRelease} (zCDP, about
+              ε = {terms.epsilonPerRelease} at δ = {terms.delta}), at most ρ = {terms.rhoPerPersonWeek} a week across
+              all of a person's teams.
+            </p>
           </section>
           <div class="split activity-split">
             <section class="card" aria-labelledby="mix">
