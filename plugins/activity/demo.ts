@@ -36,7 +36,7 @@ function pickCategory(r: number): string {
 }
 
 /**
- * Five weeks of rollups for the demo teams, inserted in bulk, and the closed weeks released
+ * Four weeks of rollups for the demo teams, inserted in bulk, and the closed weeks released
  * (frozen, with noise) as the release job would. The last team gets data from only three
  * people, so its page shows the privacy threshold at work.
  */
@@ -46,7 +46,7 @@ export async function seedDemoActivity(
   _s: PluginServices<Record<string, unknown>>,
 ): Promise<void> {
   const horizon = slotOf(new Date(demo.now.getTime() - RAW_RETENTION_MS));
-  const from = new Date(horizon.getTime() - 35 * 86_400_000);
+  const from = new Date(horizon.getTime() - 28 * 86_400_000);
   await ensurePartitions(tx, from, horizon);
   const rows: { p: string; s: string; c: string; n: number }[] = [];
   const seen = new Set<string>();
@@ -90,7 +90,7 @@ export async function seedDemoActivity(
     .onConflictDoUpdate({ target: rollupState.id, set: { rolledUntil: horizon } });
   const { minGroupSize } = await currentPolicy(tx);
   for (const team of demo.teams) {
-    for (const week of closedWeeks(horizon, team.timeZone, 4)) {
+    for (const week of closedWeeks(horizon, team.timeZone, 3)) {
       await releaseTeamWeek(tx, team, week, { k: minGroupSize, noise: secureNoise, now: demo.now });
     }
   }
