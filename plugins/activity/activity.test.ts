@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { people, teamMembers, teams } from "../../server/plugin-api.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { registerDevice } from "./devices.ts";
+import { type Noise, noNoise, secureNoise } from "./noise.ts";
+import { releaseDueWeeks } from "./release.ts";
 import { ensurePartitions, markAfterHours, refreshHours } from "./rollup.ts";
-import { devices, events, policyChanges, rollupHours, rollups } from "./schema.ts";
+import { devices, events, policyChanges, releases, rollupHours, rollups } from "./schema.ts";
 import { rowsOf } from "./sql.ts";
 import { teamFigures } from "./team-figures.ts";
 import { tablesContaining } from "./test-support.ts";
@@ -37,11 +39,23 @@ async function eventCount(deviceId: string): Promise<number> {
   return (await t.ctx.db.select().from(events).where(eq(events.deviceId, deviceId))).length;
 }
 
-/** A team with `size` members, each with rollups of `seconds` per slot on a few weekday hours. */
-async function teamWithRollups(size: number, opts: { zones?: string[]; name?: string } = {}) {
+/** Freezes every closed week of every team, as the release job does, with the given noise. */
+async function releaseWeeks(noise: Noise = secureNoise): Promise<number> {
+  await t.ctx.scheduler.runNow("activity.rollup"); // the weeks are final once rolled past
+  return releaseDueWeeks(t.ctx.db, (fn) => t.ctx.db.transaction(fn), { k: 5, noise, now: now(), lookbackWeeks: 12 });
+}
+
+/**
+ * A team with `size` members, each with rollups of 600 s per slot on a few hours of Monday and
+ * Tuesday of the closed week of 16 February 2026, then released.
+ */
+async function teamWithRollups(
+  size: number,
+  opts: { zones?: string[]; name?: string; timeZone?: string; noise?: Noise } = {},
+) {
   const [team] = await t.ctx.db
     .insert(teams)
-    .values({ name: opts.name ?? `Team ${crypto.randomUUID().slice(0, 8)}`, timeZone: "UTC" })
+    .values({ name: opts.name ?? `Team ${crypto.randomUUID().slice(0, 8)}`, timeZone: opts.timeZone ?? "UTC" })
     .returning();
   const members = [];
   for (let i = 0; i < size; i++) {
@@ -53,8 +67,8 @@ async function teamWithRollups(size: number, opts: { zones?: string[]; name?: st
     await t.ctx.db.insert(teamMembers).values({ teamId: (team as Team).id, personId: p.id });
     members.push(p);
   }
-  // Last week's Monday and Tuesday, 10:00–12:00 UTC, plus an evening slot.
-  const monday = new Date("2026-02-23T00:00:00Z").getTime();
+  // Monday and Tuesday of a closed week, 10:00–11:15 UTC, plus an evening slot.
+  const monday = new Date("2026-02-16T00:00:00Z").getTime();
   const rows = members.flatMap((p) =>
     [0, 1].flatMap((day) =>
       [10, 10.25, 10.5, 10.75, 11, 20].map((h) => ({
@@ -69,6 +83,7 @@ async function teamWithRollups(size: number, opts: { zones?: string[]; name?: st
   await t.ctx.db.insert(rollups).values(rows);
   await markAfterHours(t.ctx.db, new Date(monday));
   await refreshHours(t.ctx.db, new Date(monday));
+  await releaseWeeks(opts.noise);
   return { team: team as Team, members };
 }
 
@@ -85,9 +100,9 @@ describe("devices and tokens", () => {
     expect(row?.tokenHash).toHaveLength(64);
     // Shown once: the page afterwards does not contain it.
     expect(await (await me.get("/activity")).text()).not.toContain(token);
-    expect((await send(token, "/api/0/info", undefined, "GET")).status).toBe(200);
+    expect((await send(token, "/api/0/buckets/", undefined, "GET")).status).toBe(200);
     expect((await me.post(`/activity/devices/${row?.id}/revoke`, { confirm: "yes" })).status).toBe(303);
-    const revoked = await send(token, "/api/0/info", undefined, "GET");
+    const revoked = await send(token, "/api/0/buckets/", undefined, "GET");
     expect(revoked.status).toBe(401);
     expect((await revoked.json()).error ?? "").toBeDefined();
   });
@@ -221,6 +236,52 @@ describe("ActivityWatch-compatible API", () => {
     expect(stored).not.toContain("intranet");
   });
 
+  it("answers like aw-server: /info without a token, pulsetime required, long pulsetimes and spaced bucket ids", async () => {
+    const info = await send(null, "/api/0/info", undefined, "GET");
+    expect(info.status).toBe(200);
+    expect((await info.json()).hostname).toBeDefined();
+    const d = await deviceFor();
+    const bucket = "aw-watcher-afk_Ana's MacBook Pro";
+    const path = `/api/0/buckets/${encodeURIComponent(bucket)}`;
+    expect((await send(d.token, path, { client: "aw-watcher-afk", type: "afkstatus", hostname: "Ana's" })).status).toBe(
+      200,
+    );
+    const beat = { timestamp: ago(5), duration: 0, data: { status: "not-afk" } };
+    const missing = await send(d.token, `${path}/heartbeat`, beat);
+    expect(missing.status).toBe(400);
+    expect(await eventCount(d.deviceId)).toBe(0);
+    expect((await send(d.token, `${path}/heartbeat?pulsetime=7205`, beat)).status).toBe(200);
+    const second = await send(d.token, `${path}/heartbeat?pulsetime=7205`, { ...beat, timestamp: ago(2) });
+    // The reply is the merged event: it started with the first heartbeat and lasts 3 minutes.
+    const merged = await second.json();
+    expect(merged.timestamp).toBe(ago(5));
+    expect(merged.duration).toBeCloseTo(180, 3);
+    expect(merged.data).toEqual({ status: "not-afk" });
+    expect(await eventCount(d.deviceId)).toBe(1);
+  });
+
+  it("merges on the full data as aw-server does: a new title starts a new event, though only the app is kept", async () => {
+    const d = await deviceFor();
+    await send(d.token, "/api/0/buckets/win", { client: "aw-watcher-window", type: "currentwindow", hostname: "h" });
+    const base = now().getTime() - 5 * 60_000;
+    const beat = (s: number, title: string) =>
+      send(d.token, "/api/0/buckets/win/heartbeat?pulsetime=2", {
+        timestamp: new Date(base + s * 1000).toISOString(),
+        duration: 0,
+        data: { app: "Code", title },
+      });
+    for (let s = 0; s <= 10; s++) await beat(s, "a.ts");
+    for (let s = 11; s <= 20; s++) await beat(s, "b.ts"); // same app, another title
+    await beat(30, "b.ts"); // a gap of 10 s > pulsetime: a new event
+    const rows = await t.ctx.db.select().from(events).where(eq(events.deviceId, d.deviceId)).orderBy(events.startAt);
+    expect(rows.map((r) => [r.app, r.durationS])).toEqual([
+      ["Code", 10],
+      ["Code", 9],
+      ["Code", 0],
+    ]);
+    expect(JSON.stringify(rows)).not.toContain("a.ts");
+  });
+
   it("stores afk status events and batch events, and refuses huge data and future timestamps", async () => {
     const d = await deviceFor();
     await send(d.token, "/api/0/buckets/afk", { client: "aw-watcher-afk", type: "afkstatus", hostname: "h" });
@@ -323,6 +384,19 @@ describe("rollups and retention", () => {
     expect(after.reduce((s, r) => s + r.seconds, 0)).toBe(23 * 60);
   });
 
+  it("applies AFK per device: an idle desktop does not erase the laptop's active time", async () => {
+    const person = await t.person();
+    const laptop = await deviceFor(person.id);
+    const desktop = await deviceFor(person.id);
+    const slot = new Date(Math.floor((now().getTime() - 3 * 3_600_000) / 900_000) * 900_000);
+    const iso = (min: number): string => new Date(slot.getTime() + min * 60_000).toISOString();
+    await send(laptop.token, "/api/activity/events", [{ id: "l1", start: iso(0), end: iso(10), app: "Code" }]);
+    await send(desktop.token, "/api/activity/events", [{ id: "d1", start: iso(0), end: iso(15), afk: true }]);
+    await t.ctx.scheduler.runNow("activity.rollup");
+    const mine = await t.ctx.db.select().from(rollups).where(eq(rollups.personId, person.id));
+    expect(mine.reduce((sum, r) => sum + r.seconds, 0)).toBe(600);
+  });
+
   it("drops rollups past the retention setting", async () => {
     const p = await t.person();
     await ensurePartitions(t.ctx.db, new Date("2025-10-01T00:00:00Z"), new Date("2025-10-02T00:00:00Z"));
@@ -347,7 +421,8 @@ describe("privacy rules", () => {
     const viewer5 = await t.signedIn(five.members[0] as Member);
     const big = await (await viewer5.get(`/api/activity/teams/${five.team.id}`)).json();
     expect(big.figures.shown).toBe(true);
-    expect(big.figures.contributors).toBe(5);
+    // Contributors are published with noise, inside their stated 95 % range most of the time.
+    expect(Math.abs(big.figures.contributors.value - 5)).toBeLessThan(big.figures.contributors.plusMinus * 2);
     expect(big.figures.heatmap.length).toBeGreaterThan(0);
   });
 
@@ -359,7 +434,11 @@ describe("privacy rules", () => {
     expect(whole.figures.shown).toBe(true);
     const slice = await (await viewer.get(`/api/activity/teams/${team.id}?zone=Europe/Berlin`)).json();
     expect(slice.figures.shown).toBe(false);
-    expect(slice.figures.reason).toContain("rest of the team");
+    const [frozen] = await t.ctx.db
+      .select({ reason: releases.reason })
+      .from(releases)
+      .where(and(eq(releases.teamId, team.id), eq(releases.week, "2026-02-16"), eq(releases.slice, "Europe/Berlin")));
+    expect(frozen?.reason).toContain("rest of the team");
     const tiny = await (await viewer.get(`/api/activity/teams/${team.id}?zone=Asia/Tokyo`)).json();
     expect(tiny.figures.shown).toBe(false);
   });
@@ -542,18 +621,13 @@ describe("after-hours flag and hourly totals", () => {
   });
 
   it("computes the team's after-hours share from the flags, and the heatmap in half-hour zones too", async () => {
-    const { team, members } = await teamWithRollups(5);
-    const window = {
-      teamId: team.id,
-      from: new Date("2026-02-23T00:00:00Z"),
-      to: new Date("2026-03-02T00:00:00Z"),
-      k: 5,
-    };
-    const utc = await teamFigures(t.ctx.db, { ...window, timeZone: "UTC" });
+    const { team, members } = await teamWithRollups(5, { noise: noNoise });
+    const utc = await teamFigures(t.ctx.db, { teamId: team.id, weeks: 4 });
     if (!utc.shown) throw new Error(utc.reason);
     // Per day: five 10-minute slots in 09:00–17:00 and one at 20:00, outside.
+    expect(utc.weeks).toEqual(["2026-02-16"]);
     expect(utc.afterHours).toHaveLength(1);
-    expect(utc.afterHours[0]?.share).toBeCloseTo(1 / 6, 5);
+    expect(utc.afterHours[0]?.value).toBeCloseTo(1 / 6, 3);
     expect(
       utc.heatmap
         .filter((c) => c.weekday === 1)
@@ -561,15 +635,16 @@ describe("after-hours flag and hourly totals", () => {
         .sort(),
     ).toEqual([10, 11, 20]);
     // Asia/Kolkata is UTC+05:30: 10:00 and 10:15 UTC fall in 15:00–16:00 there, 10:30–11:00 in 16:00.
-    const kolkata = await teamFigures(t.ctx.db, { ...window, timeZone: "Asia/Kolkata" });
+    const india = await teamWithRollups(5, { noise: noNoise, timeZone: "Asia/Kolkata" });
+    const kolkata = await teamFigures(t.ctx.db, { teamId: india.team.id, weeks: 4 });
     if (!kolkata.shown) throw new Error(kolkata.reason);
     const monday = kolkata.heatmap.filter((c) => c.weekday === 1);
     expect(monday.map((c) => c.hour).sort((a, b) => a - b)).toEqual([15, 16]);
-    const share = (hour: number) => monday.find((c) => c.hour === hour)?.share ?? 0;
-    expect(share(16) / share(15)).toBeCloseTo(1.5, 5);
+    const share = (hour: number) => monday.find((c) => c.hour === hour)?.value ?? 0;
+    expect(share(16) / share(15)).toBeCloseTo(1.5, 2);
     // The 20:00 UTC slot is 01:30 on Tuesday there.
     expect(kolkata.heatmap.some((c) => c.weekday === 2 && c.hour === 1)).toBe(true);
-    expect(kolkata.afterHours[0]?.share).toBeCloseTo(1 / 6, 5);
+    expect(kolkata.afterHours[0]?.value).toBeCloseTo(1 / 6, 3);
     // Deleting one's data removes the hourly totals as well.
     const me = await t.signedIn(members[0] as Member);
     await me.post("/activity/delete", { confirm: "delete my activity" });

@@ -3,12 +3,13 @@ import type { Context } from "hono";
 import { HttpError, type PluginRoutes, type RequestServices } from "../../server/plugin-api.ts";
 import { BUCKET_ID, bucketType, checkAwEvent, createBucket, heartbeat, listBuckets } from "./aw.ts";
 import { currentCategorizer, listRules } from "./categories.ts";
+import { dataDigest } from "./data-digest.ts";
 import { authenticateDevice } from "./devices.ts";
 import { type CleanEvent, checkBatch, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, storeEvents } from "./ingest.ts";
 import { ownWeek, weekStart } from "./my-activity.ts";
 import { currentPolicy } from "./policy.ts";
 import { requireTeamViewer } from "./team-access.ts";
-import { teamFigures } from "./team-figures.ts";
+import { privacyTerms, teamFigures, weeksParam } from "./team-figures.ts";
 
 /**
  * Reads a JSON body of at most `maxBytes`: 413 above it, 400 for malformed JSON. The byte
@@ -69,23 +70,18 @@ export function memberApi(r: PluginRoutes<Record<string, unknown>>): void {
   r.get("/teams/:teamId", "member", async (c, s) => {
     const team = await requireTeamViewer(c, s);
     const { minGroupSize } = await currentPolicy(s.db);
-    const weeks = 4;
-    const to = s.clock.now();
     const figures = await teamFigures(s.db, {
       teamId: team.id,
-      timeZone: team.timeZone,
-      from: new Date(to.getTime() - weeks * 7 * 86_400_000),
-      to,
-      k: minGroupSize,
+      weeks: weeksParam(c.req.query("weeks")),
       zone: c.req.query("zone") || undefined,
     });
-    return c.json({ team: { name: team.name, timeZone: team.timeZone }, minGroupSize, figures });
+    return c.json({ team: { name: team.name, timeZone: team.timeZone }, privacy: privacyTerms(minGroupSize), figures });
   });
 }
 
 function bucketParam(c: Context): string {
   const id = c.req.param("id") ?? "";
-  if (!BUCKET_ID.test(id)) throw new HttpError(400, "A bucket id is 1–128 letters, digits, '.', '_', ':' or '-'.");
+  if (!BUCKET_ID.test(id)) throw new HttpError(400, "A bucket id is 1–128 printable characters without '/'.");
   return id;
 }
 
@@ -105,15 +101,10 @@ async function existingBucketType(
  * name and the AFK status are dropped before anything is stored.
  */
 export function activityWatchApi(r: PluginRoutes<Record<string, unknown>>): void {
-  r.get("/info", "token", async (c, s) => {
-    const device = await authenticateDevice(c, s.db, s.clock.now());
-    return c.json({
-      hostname: "desktrust",
-      version: "v0.13.2 (desktrust)",
-      testing: false,
-      device_id: device.deviceId,
-    });
-  });
+  // Like aw-server, /info needs no credentials (aw-client calls it before anything else).
+  r.get("/info", "public", (c) =>
+    c.json({ hostname: "desktrust", version: "v0.13.2 (desktrust)", testing: false, device_id: "desktrust" }),
+  );
 
   const bucketList = async (c: Context, s: RequestServices<Record<string, unknown>>): Promise<Response> => {
     const device = await authenticateDevice(c, s.db, s.clock.now());
@@ -153,17 +144,17 @@ export function activityWatchApi(r: PluginRoutes<Record<string, unknown>>): void
     const now = s.clock.now();
     const device = await authenticateDevice(c, s.db, now);
     const id = bucketParam(c);
-    const pulsetime = Number(c.req.query("pulsetime") ?? "0");
-    if (!Number.isFinite(pulsetime) || pulsetime < 0 || pulsetime > 3600)
-      throw new HttpError(400, "pulsetime must be a number of seconds between 0 and 3600.");
+    const pulsetime = pulsetimeParam(c.req.query("pulsetime"));
     const type = await existingBucketType(s, device.deviceId, id);
-    const checked = checkAwEvent(await readJson(c, 16_384), type, now, await currentCategorizer(s.db));
+    const raw = await readJson(c, 16_384);
+    const checked = checkAwEvent(raw, type, now, await currentCategorizer(s.db));
     if (!checked.ok) throw invalid(checked.field, checked.message);
     const beat = checked.value;
-    if (beat && !device.paused) {
-      await s.transaction((tx) => heartbeat(tx, device, id, beat, pulsetime));
-    }
-    return c.json(echo(beat));
+    if (!beat || device.paused) return c.json(echo(beat));
+    const withDigest = { ...beat, dataDigest: dataDigest((raw as { data?: unknown }).data ?? {}, device.token) };
+    const { event } = await s.transaction((tx) => heartbeat(tx, device, id, withDigest, pulsetime));
+    // aw-server answers with the event as it now stands: the merged one.
+    return c.json({ ...echo({ ...beat, start: event.start, durationS: event.durationS }), id: event.id });
   });
 
   r.post("/buckets/:id/events", "token", async (c, s) => {
@@ -184,6 +175,18 @@ export function activityWatchApi(r: PluginRoutes<Record<string, unknown>>): void
     if (!device.paused) await storeEvents(s.db, device, clean, id);
     return c.json(clean.map(echo));
   });
+}
+
+/**
+ * `pulsetime` is required, as in aw-server (400 without it); any number of seconds ≥ 0 up to a
+ * day (aw-watcher-afk sends its timeout plus poll time, which may exceed an hour).
+ */
+function pulsetimeParam(value: string | undefined): number {
+  if (value === undefined || value === "") throw new HttpError(400, "pulsetime is required (seconds).");
+  const pulsetime = Number(value);
+  if (!Number.isFinite(pulsetime) || pulsetime < 0 || pulsetime > 86_400)
+    throw new HttpError(400, "pulsetime must be a number of seconds between 0 and 86400.");
+  return pulsetime;
 }
 
 /** What the API answers for an event: the event as stored, so a watcher sees the title is gone. */

@@ -2,20 +2,16 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../server/plugin-api.ts";
 import type { Categorizer } from "./categories.ts";
-import {
-  type Checked,
-  type CleanEvent,
-  MAX_DATA_BYTES,
-  MAX_DURATION_S,
-  MAX_FUTURE_MS,
-  MAX_PAST_MS,
-  storeEvents,
-} from "./ingest.ts";
+import { type Checked, type CleanEvent, MAX_DATA_BYTES, MAX_DURATION_S, MAX_FUTURE_MS, MAX_PAST_MS } from "./ingest.ts";
 import { buckets, events } from "./schema.ts";
 import { parseTimestamp } from "./timestamps.ts";
 
-/** ActivityWatch bucket ids: what aw-client builds from the watcher name and host name. */
-export const BUCKET_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * ActivityWatch bucket ids: aw-server accepts any string, and aw-client builds them from the
+ * watcher name and the host name, which may contain spaces ("aw-watcher-window_Ana's Mac").
+ * Anything printable but a slash, up to 128 characters.
+ */
+export const BUCKET_ID = /^[^/\p{Cc}]{1,128}$/u;
 
 export interface BucketView {
   id: string;
@@ -108,11 +104,21 @@ export async function bucketType(db: DbOrTx, deviceId: string, bucketId: string)
   return row?.type ?? null;
 }
 
+/** An event as the ActivityWatch API answers it. */
+export interface AwEventView {
+  id: number | null;
+  timestamp: string;
+  duration: number;
+  data: Record<string, unknown>;
+}
+
 /**
- * ActivityWatch's heartbeat merge: if the bucket's last event has the same data and the
- * heartbeat starts no later than that event's end plus `pulsetime`, the last event is extended;
- * otherwise the heartbeat becomes a new event. The bucket row is locked so two heartbeats of
- * one bucket never both insert.
+ * ActivityWatch's heartbeat merge (aw-core `heartbeat_merge`, as aw-server applies it to the
+ * bucket's last event): if the last event has the same full data (compared through its keyed
+ * digest, see data-digest.ts) and the heartbeat starts between that event's start and its end
+ * plus `pulsetime`, the last event grows to `max(duration, heartbeat end − start)`; otherwise
+ * the heartbeat becomes a new event. The bucket row is locked so two heartbeats of one bucket
+ * never both insert. Returns the event as it now stands (the merged one), like aw-server.
  */
 export async function heartbeat(
   tx: DbOrTx,
@@ -120,26 +126,47 @@ export async function heartbeat(
   bucketId: string,
   beat: Omit<CleanEvent, "clientId">,
   pulsetimeS: number,
-): Promise<{ merged: boolean }> {
+): Promise<{ merged: boolean; event: { id: number; start: Date; durationS: number } }> {
   await tx.execute(
     sql`select 1 from activity.buckets where device_id = ${device.deviceId}::uuid and bucket_id = ${bucketId} for update`,
   );
   const [last] = await tx
-    .select({ id: events.id, startAt: events.startAt, durationS: events.durationS, app: events.app, afk: events.afk })
+    .select({
+      id: events.id,
+      startAt: events.startAt,
+      durationS: events.durationS,
+      app: events.app,
+      afk: events.afk,
+      dataDigest: events.dataDigest,
+    })
     .from(events)
     .where(and(eq(events.deviceId, device.deviceId), eq(events.bucketId, bucketId)))
     .orderBy(desc(events.startAt))
     .limit(1);
-  if (last && last.app === beat.app && last.afk === beat.afk) {
+  if (last && last.dataDigest === (beat.dataDigest ?? null) && last.app === beat.app && last.afk === beat.afk) {
     const lastStart = last.startAt.getTime();
     const lastEnd = lastStart + last.durationS * 1000;
     const beatStart = beat.start.getTime();
     if (beatStart >= lastStart && beatStart <= lastEnd + pulsetimeS * 1000) {
       const durationS = Math.max(last.durationS, (beatStart + beat.durationS * 1000 - lastStart) / 1000);
       if (durationS > last.durationS) await tx.update(events).set({ durationS }).where(eq(events.id, last.id));
-      return { merged: true };
+      return { merged: true, event: { id: last.id, start: last.startAt, durationS } };
     }
   }
-  await storeEvents(tx, device, [{ ...beat, clientId: `aw:${randomUUID()}` }], bucketId);
-  return { merged: false };
+  const [row] = await tx
+    .insert(events)
+    .values({
+      deviceId: device.deviceId,
+      personId: device.personId,
+      clientId: `aw:${randomUUID()}`,
+      bucketId,
+      startAt: beat.start,
+      durationS: beat.durationS,
+      app: beat.app,
+      category: beat.category,
+      afk: beat.afk,
+      dataDigest: beat.dataDigest ?? null,
+    })
+    .returning({ id: events.id });
+  return { merged: false, event: { id: row?.id ?? 0, start: beat.start, durationS: beat.durationS } };
 }

@@ -1,9 +1,11 @@
 import type { SafeHtml } from "../../server/plugin-api.ts";
 import type { OverlapHour, SyncWindow } from "./overlap.ts";
-import type { CategoryShare, HeatCell, WeekShare } from "./team-figures.ts";
+import type { CategoryShare, HeatCell, Noisy, WeekShare } from "./team-figures.ts";
 
 const weekdayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 const pct = (share: number): string => `${Math.round(share * 100)}%`;
+/** A noisy share as "42% ± 9": the value clamped to 0–100 %, the ± as published. */
+const withError = (n: Noisy): string => `${pct(Math.min(1, Math.max(0, n.value)))} ± ${Math.round(n.plusMinus * 100)}`;
 const hourLabel = (h: number): string => `${String(h).padStart(2, "0")}:00`;
 
 /**
@@ -12,7 +14,7 @@ const hourLabel = (h: number): string => `${String(h).padStart(2, "0")}:00`;
  * and keyboard users. Withheld cells (fewer than k people) are hatched and say so.
  */
 export function Heatmap(props: { cells: HeatCell[]; timeZone: string }): SafeHtml {
-  const byKey = new Map(props.cells.map((c) => [`${c.weekday}:${c.hour}`, c.share]));
+  const byKey = new Map(props.cells.map((c) => [`${c.weekday}:${c.hour}`, c]));
   const cell = 22;
   const left = 40;
   const top = 20;
@@ -55,7 +57,8 @@ export function Heatmap(props: { cells: HeatCell[]; timeZone: string }): SafeHtm
                 {day.slice(0, 3)}
               </text>
               {Array.from({ length: 24 }, (_, h) => {
-                const share = byKey.get(`${d + 1}:${h}`);
+                const figure = byKey.get(`${d + 1}:${h}`);
+                const share = figure?.value;
                 return (
                   <rect
                     x={left + h * cell}
@@ -67,7 +70,7 @@ export function Heatmap(props: { cells: HeatCell[]; timeZone: string }): SafeHtm
                     fill-opacity={share === undefined ? "1" : opacityOf(share)}
                   >
                     <title>
-                      {day} {hourLabel(h)}: {share === undefined ? "not shown" : pct(share)}
+                      {day} {hourLabel(h)}: {figure === undefined ? "not shown" : withError(figure)}
                     </title>
                   </rect>
                 );
@@ -78,8 +81,9 @@ export function Heatmap(props: { cells: HeatCell[]; timeZone: string }): SafeHtm
       </div>
       <HeatLegend />
       <figcaption class="muted small">
-        Hours in {props.timeZone}. The shade is the share of the team active in that hour; hatched cells are not shown
-        because fewer than the minimum number of people were active then.
+        Hours in {props.timeZone}. The shade is the share of members' time active in that hour; each figure carries
+        random noise, whose 95 % range (±) the table lists. Hatched cells are not shown because fewer than the minimum
+        number of people were active then.
       </figcaption>
       <details>
         <summary>Show the heatmap as a table</summary>
@@ -101,8 +105,8 @@ export function Heatmap(props: { cells: HeatCell[]; timeZone: string }): SafeHtm
                     {hourLabel(h)}
                   </th>
                   {weekdayNames.map((_d, d) => {
-                    const share = byKey.get(`${d + 1}:${h}`);
-                    return <td>{share === undefined ? "—" : pct(share)}</td>;
+                    const cell = byKey.get(`${d + 1}:${h}`);
+                    return <td>{cell === undefined ? "—" : withError(cell)}</td>;
                   })}
                 </tr>
               ))}
@@ -149,7 +153,10 @@ function HeatLegend(): SafeHtml {
 }
 
 /** Horizontal bars with the number written out (no figure depends on colour alone). */
-export function ShareBars(props: { items: { label: string; share: number }[]; caption: string }): SafeHtml {
+export function ShareBars(props: {
+  items: { label: string; share: number; plusMinus?: number }[];
+  caption: string;
+}): SafeHtml {
   return (
     <table class="activity-bars">
       <caption class="visually-hidden">{props.caption}</caption>
@@ -160,10 +167,24 @@ export function ShareBars(props: { items: { label: string; share: number }[]; ca
             <td>
               <svg viewBox="0 0 100 10" class="activity-bar" aria-hidden="true" preserveAspectRatio="none">
                 <rect x="0" y="0" width="100" height="10" fill="#e5e7eb" />
-                <rect x="0" y="0" width={String(Math.round(item.share * 1000) / 10)} height="10" fill="#2563eb" />
+                <rect x="0" y="0" width={String(barWidth(item.share))} height="10" fill="#2563eb" />
+                {item.plusMinus === undefined ? null : (
+                  <line
+                    x1={String(barWidth(item.share - item.plusMinus))}
+                    x2={String(barWidth(item.share + item.plusMinus))}
+                    y1="5"
+                    y2="5"
+                    stroke="#111827"
+                    stroke-width="1.5"
+                  />
+                )}
               </svg>
             </td>
-            <td class="activity-num">{pct(item.share)}</td>
+            <td class="activity-num">
+              {item.plusMinus === undefined
+                ? pct(item.share)
+                : withError({ value: item.share, plusMinus: item.plusMinus })}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -171,16 +192,23 @@ export function ShareBars(props: { items: { label: string; share: number }[]; ca
   );
 }
 
-export function CategoryMix(props: { categories: CategoryShare[]; withheldShare: number }): SafeHtml {
-  const items = props.categories.map((c) => ({ label: c.category, share: c.share }));
-  if (props.withheldShare > 0) items.push({ label: "Not shown (too few people)", share: props.withheldShare });
-  return <ShareBars items={items} caption="Share of active time by category" />;
+const barWidth = (share: number): number => Math.round(Math.min(1, Math.max(0, share)) * 1000) / 10;
+
+/** Categories fewer than k people used are simply absent: no "withheld" remainder is published. */
+export function CategoryMix(props: { categories: CategoryShare[] }): SafeHtml {
+  const items = props.categories.map((c) => ({ label: c.category, share: c.value, plusMinus: c.plusMinus }));
+  if (!items.length) return <p class="muted">No category had enough people to show.</p>;
+  return <ShareBars items={items} caption="Share of the shown categories' time, ± the 95 % noise range" />;
 }
 
 export function AfterHoursTrend(props: { weeks: WeekShare[] }): SafeHtml {
   return (
     <ShareBars
-      items={props.weeks.map((w) => ({ label: `Week of ${weekLabel(w.week)}`, share: w.share }))}
+      items={props.weeks.map((w) => ({
+        label: `Week of ${weekLabel(w.week)}`,
+        share: w.value,
+        plusMinus: w.plusMinus,
+      }))}
       caption="Share of active time outside people's own working hours, per week"
     />
   );
@@ -223,7 +251,7 @@ export function OverlapTable(props: {
 }
 
 /** "2026-10-26" → "26 Oct 2026" (the week's Monday, a calendar date: no time zone involved). */
-function weekLabel(isoDate: string): string {
+export function weekLabel(isoDate: string): string {
   try {
     return Temporal.PlainDate.from(isoDate.slice(0, 10)).toLocaleString("en-GB", {
       day: "numeric",

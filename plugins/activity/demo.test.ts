@@ -30,7 +30,7 @@ describe("demo data", () => {
 
   it("shows team figures for a team over the threshold", async () => {
     const html = await teamPage("Platform");
-    expect(html).toMatch(/\d+ people contributed; [\d.]+ active hours per person/);
+    expect(html).toMatch(/about \d+ people contributed per week \(± [\d.]+\); [\d.]+ active hours per member per week/);
     expect(html).toContain('class="activity-heatmap"');
     expect(html).toContain("Category mix");
     expect(html).toContain("After-hours share");
@@ -40,9 +40,9 @@ describe("demo data", () => {
   it("hides every figure of the team under the threshold and says why", async () => {
     const html = await teamPage("Design");
     expect(html).toContain("Team figures are hidden");
-    expect(html).toContain("Fewer than 5 people contributed activity in this period.");
+    expect(html).toContain("Fewer than 5 people contributed activity in this week.");
     expect(html).toContain("no figure can be traced back to one person");
-    expect(html).not.toContain("people contributed;");
+    expect(html).not.toContain("people contributed per week");
     expect(html).not.toContain('class="activity-heatmap"');
     expect(html).not.toContain("Category mix");
     expect(html).not.toContain("After-hours share");

@@ -1,5 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
+import { secureNoise } from "./noise.ts";
+import { currentPolicy } from "./policy.ts";
+import { closedWeeks, releaseTeamWeek } from "./release.ts";
 import { ensurePartitions, markAfterHours, RAW_RETENTION_MS, refreshHours } from "./rollup.ts";
 import { rollupState } from "./schema.ts";
 import { SLOT_MS, slotOf } from "./sql.ts";
@@ -33,8 +36,9 @@ function pickCategory(r: number): string {
 }
 
 /**
- * Four weeks of rollups for the demo teams, inserted in bulk. The last team gets data from
- * only three people, so its page shows the privacy threshold at work.
+ * Four weeks of rollups for the demo teams, inserted in bulk, and the closed weeks released
+ * (frozen, with noise) as the release job would. The last team gets data from only three
+ * people, so its page shows the privacy threshold at work.
  */
 export async function seedDemoActivity(
   tx: DbOrTx,
@@ -71,11 +75,12 @@ export async function seedDemoActivity(
       }
     });
   });
-  for (let i = 0; i < rows.length; i += 5_000) {
+  // Small statements: between them, other requests get their turn on the embedded database.
+  for (let i = 0; i < rows.length; i += 1_000) {
     await tx.execute(sql`
       insert into activity.rollups (person_id, slot_start, category, seconds)
       select x.p::uuid, x.s::timestamptz, x.c, x.n
-      from json_to_recordset(${JSON.stringify(rows.slice(i, i + 5_000))}::json) as x(p text, s text, c text, n int)
+      from json_to_recordset(${JSON.stringify(rows.slice(i, i + 1_000))}::json) as x(p text, s text, c text, n int)
       on conflict do nothing`);
   }
   await markAfterHours(tx, from);
@@ -84,4 +89,13 @@ export async function seedDemoActivity(
     .insert(rollupState)
     .values({ id: 1, rolledUntil: horizon })
     .onConflictDoUpdate({ target: rollupState.id, set: { rolledUntil: horizon } });
+  const { minGroupSize } = await currentPolicy(tx);
+  for (const team of demo.teams) {
+    for (const week of closedWeeks(horizon, team.timeZone, 3)) {
+      // Each release in a short transaction of its own (it takes a transaction-scoped lock).
+      await tx.transaction((release) =>
+        releaseTeamWeek(release, team, week, { k: minGroupSize, noise: secureNoise, now: demo.now }),
+      );
+    }
+  }
 }

@@ -75,6 +75,8 @@ export interface AuthenticatedDevice {
   deviceId: string;
   personId: string;
   paused: boolean;
+  /** The bearer token itself, kept in memory for this request only: the heartbeat-merge key. */
+  token: string;
 }
 
 /**
@@ -106,5 +108,5 @@ export async function authenticateDevice(c: Context, db: DbOrTx, now: Date): Pro
   if (!row.lastSeenAt || now.getTime() - row.lastSeenAt.getTime() > 60_000) {
     await db.update(devices).set({ lastSeenAt: now }).where(eq(devices.id, row.deviceId));
   }
-  return { deviceId: row.deviceId, personId: row.personId, paused: Boolean(row.paused) };
+  return { deviceId: row.deviceId, personId: row.personId, paused: Boolean(row.paused), token };
 }

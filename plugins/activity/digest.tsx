@@ -1,10 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import { type DigestSection, teamMembers, teams } from "../../server/plugin-api.ts";
 import { ownWeek } from "./my-activity.ts";
-import { currentPolicy } from "./policy.ts";
 import { teamFigures } from "./team-figures.ts";
 
-const pct = (share: number): string => `${Math.round(share * 100)}%`;
+const pct = (share: number): string => `${Math.round(Math.min(1, Math.max(0, share)) * 100)}%`;
 
 /**
  * "Your activity" in the digest: the person's own week; for managers, each managed team's
@@ -20,25 +19,19 @@ export const activityDigest: DigestSection<Record<string, unknown>> = {
       .from(teamMembers)
       .innerJoin(teams, eq(teams.id, teamMembers.teamId))
       .where(and(eq(teamMembers.personId, person.id), eq(teamMembers.isManager, true)));
-    const { minGroupSize } = await currentPolicy(s.db);
     const teamLines: { name: string; line: string }[] = [];
     for (const team of managed) {
-      const figures = await teamFigures(s.db, {
-        teamId: team.id,
-        timeZone: team.timeZone,
-        from: period.start,
-        to: period.end,
-        k: minGroupSize,
-      });
+      // The latest frozen release only: the digest publishes nothing the team page does not.
+      const figures = await teamFigures(s.db, { teamId: team.id, weeks: 1 });
       if (!figures.shown) continue;
       const top = figures.categories
         .slice(0, 3)
-        .map((c) => `${c.category} ${pct(c.share)}`)
+        .map((c) => `${c.category} ${pct(c.value)} ± ${Math.round(c.plusMinus * 100)}`)
         .join(", ");
       const after = figures.afterHours.at(-1);
       teamLines.push({
         name: team.name,
-        line: `${figures.activeHoursPerPerson} active hours per person; ${top}${after ? `; ${pct(after.share)} after hours` : ""}.`,
+        line: `week of ${figures.weeks.at(-1)}: ${figures.activeHoursPerMember.value} ± ${figures.activeHoursPerMember.plusMinus} active hours per member; ${top}${after ? `; ${pct(after.value)} after hours` : ""}.`,
       });
     }
     if (own.totalHours === 0 && teamLines.length === 0) return null;

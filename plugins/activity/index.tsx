@@ -7,8 +7,10 @@ import { seedDemoActivity } from "./demo.ts";
 import { registerDevice } from "./devices.ts";
 import { activityDigest } from "./digest.tsx";
 import { ownSeconds, weekStart } from "./my-activity.ts";
+import { secureNoise } from "./noise.ts";
 import { activityPages } from "./pages.tsx";
 import { currentPolicy } from "./policy.ts";
+import { releaseDueWeeks } from "./release.ts";
 import { ensurePartitions, pruneRollups, rollUp } from "./rollup.ts";
 
 /**
@@ -61,6 +63,23 @@ export default definePlugin({
       async run(s) {
         const { slots, deleted } = await rollUp(s.db, s.clock.now());
         return `rolled ${slots} person-slots, deleted ${deleted} raw events`;
+      },
+    });
+    api.job({
+      id: "release",
+      schedule: "25 * * * *",
+      scope: "global",
+      description:
+        "Freezes each team's figures for every closed, final week: the week's membership, per-cell thresholds and differential-privacy noise drawn once.",
+      async run(s) {
+        const { minGroupSize, rollupRetentionDays } = await currentPolicy(s.db);
+        const released = await releaseDueWeeks(s.db, (fn) => s.transaction(fn), {
+          k: minGroupSize,
+          noise: secureNoise,
+          now: s.clock.now(),
+          lookbackWeeks: Math.floor(rollupRetentionDays / 7),
+        });
+        return `released ${released} team-weeks`;
       },
     });
     api.job({

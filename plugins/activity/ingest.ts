@@ -27,6 +27,8 @@ export interface CleanEvent {
   app: string | null;
   category: string | null;
   afk: boolean;
+  /** Keyed digest of the full ActivityWatch data (heartbeats only), see `events.data_digest`. */
+  dataDigest?: string | null;
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
@@ -134,13 +136,14 @@ export async function storeEvents(
       a: e.app,
       c: e.category,
       k: e.afk,
+      g: e.dataDigest ?? null,
     })),
   );
   const result = await db.execute(sql`
     with stored as (
-      insert into activity.events (device_id, person_id, client_id, bucket_id, start_at, duration_s, app, category, afk)
-      select ${device.deviceId}::uuid, ${device.personId}::uuid, x.i, ${bucketId}, x.s::timestamptz, x.d, x.a, x.c, x.k
-      from json_to_recordset(${payload}::json) as x(i text, s text, d float8, a text, c text, k boolean)
+      insert into activity.events (device_id, person_id, client_id, bucket_id, start_at, duration_s, app, category, afk, data_digest)
+      select ${device.deviceId}::uuid, ${device.personId}::uuid, x.i, ${bucketId}, x.s::timestamptz, x.d, x.a, x.c, x.k, x.g
+      from json_to_recordset(${payload}::json) as x(i text, s text, d float8, a text, c text, k boolean, g text)
       on conflict (device_id, client_id) do update set duration_s = excluded.duration_s
         where activity.events.duration_s < excluded.duration_s
       returning 1

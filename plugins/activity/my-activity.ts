@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../server/plugin-api.ts";
-import { events, pauses, rollupHours, rollups } from "./schema.ts";
+import { events, pauses, releaseBudget, rollupHours, rollups } from "./schema.ts";
 import { at, rowsOf } from "./sql.ts";
 
 /** One person's own figures: only ever queried for the viewer themself. */
@@ -96,8 +96,13 @@ export function exportCsv(data: OwnExport): string {
   return `${lines.join("\r\n")}\r\n`;
 }
 
-/** Deletes all of the person's activity (raw events and rollups); devices stay registered. */
+/**
+ * Deletes all of the person's activity (raw events, rollups, their entries in the release
+ * ledger); devices stay registered. Frozen team releases stay: they are noisy aggregates of at
+ * least k people, and rewriting them would itself publish a before/after difference.
+ */
 export async function deleteOwn(db: DbOrTx, personId: string): Promise<void> {
+  await db.delete(releaseBudget).where(eq(releaseBudget.personId, personId));
   await db.delete(events).where(eq(events.personId, personId));
   await db.delete(rollups).where(eq(rollups.personId, personId));
   await db.delete(rollupHours).where(eq(rollupHours.personId, personId));

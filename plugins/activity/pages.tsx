@@ -16,7 +16,7 @@ import {
   readForm,
   type SafeHtml,
 } from "../../server/plugin-api.ts";
-import { AfterHoursTrend, CategoryMix, Heatmap, OverlapTable } from "./charts.tsx";
+import { AfterHoursTrend, CategoryMix, Heatmap, OverlapTable, weekLabel } from "./charts.tsx";
 import { type DeviceView, devicesOf, registerDevice, revokeDevice } from "./devices.ts";
 import {
   deleteOwn,
@@ -31,7 +31,7 @@ import {
 import { overlapHours, syncWindows } from "./overlap.ts";
 import { currentPolicy, policyHistory, policyLabels } from "./policy.ts";
 import { requireTeamViewer, uuidParam } from "./team-access.ts";
-import { teamFigures } from "./team-figures.ts";
+import { privacyTerms, teamFigures, weeksParam } from "./team-figures.ts";
 import type { WorkingHours } from "./working-hours.ts";
 
 type S = RequestServices<Record<string, unknown>>;
@@ -283,18 +283,11 @@ async function teamPage(
 ): Promise<Response> {
   const team = await requireTeamViewer(c, s);
   const { minGroupSize } = await currentPolicy(s.db);
-  const weeksParam = Number(c.req.query("weeks") ?? "4");
-  const weeks = [1, 4, 12].includes(weeksParam) ? weeksParam : 4;
+  const weeks = weeksParam(c.req.query("weeks"));
   const zone = c.req.query("zone") || undefined;
   const now = s.clock.now();
-  const figures = await teamFigures(s.db, {
-    teamId: team.id,
-    timeZone: team.timeZone,
-    from: new Date(now.getTime() - weeks * 7 * 86_400_000),
-    to: now,
-    k: minGroupSize,
-    zone,
-  });
+  const figures = await teamFigures(s.db, { teamId: team.id, weeks, zone });
+  const terms = privacyTerms(minGroupSize);
   const members = await membersOf(s.db, team.id);
   const teamSchedules = members.length
     ? (
@@ -321,8 +314,10 @@ async function teamPage(
     <>
       <PageHeader title={`${team.name}: team rhythm`} />
       <p class="muted">
-        Totals over the last {weeks} {weeks === 1 ? "week" : "weeks"}, shown only when at least {minGroupSize} people
-        contributed. No figure here belongs to one person. <a href="/activity/transparency">How this works</a>
+        Figures of the last {weeks === 1 ? "closed week" : `${weeks} closed weeks`} ({team.timeZone}), frozen when each
+        week was released. Every figure has at least {minGroupSize} people behind it and carries random noise, so no
+        figure belongs to one person; ± is the 95 % range of that noise.{" "}
+        <a href="/activity/transparency">How this works</a>
       </p>
       <form method="get" class="activity-filters" action={`/activity/teams/${team.id}`}>
         <div class="field">
@@ -330,7 +325,7 @@ async function teamPage(
           <select id="weeks" name="weeks">
             {[1, 4, 12].map((w) => (
               <option value={String(w)} selected={w === weeks}>
-                {w === 1 ? "Last week" : `Last ${w} weeks`}
+                {w === 1 ? "Last closed week" : `Last ${w} closed weeks`}
               </option>
             ))}
           </select>
@@ -355,15 +350,22 @@ async function teamPage(
           <section class="card" aria-labelledby="heatmap">
             <h2 id="heatmap">Active hours</h2>
             <p>
-              {figures.contributors} people contributed; {figures.activeHoursPerPerson} active hours per person in the
-              period.
+              Weeks of {figures.weeks.map(weekLabel).join(", ")}: about{" "}
+              {Math.max(0, Math.round(figures.contributors.value))} people contributed per week (±{" "}
+              {figures.contributors.plusMinus}); {figures.activeHoursPerMember.value} active hours per member per week
+              (± {figures.activeHoursPerMember.plusMinus}).
             </p>
             <Heatmap cells={figures.heatmap} timeZone={team.timeZone} />
+            <p class="muted small">
+              Differential privacy: each week's release costs every member's data ρ = {terms.rhoPerRelease} (zCDP, about
+              ε = {terms.epsilonPerRelease} at δ = {terms.delta}), at most ρ = {terms.rhoPerPersonWeek} a week across
+              all of a person's teams.
+            </p>
           </section>
           <div class="split activity-split">
             <section class="card" aria-labelledby="mix">
               <h2 id="mix">Category mix</h2>
-              <CategoryMix categories={figures.categories} withheldShare={figures.withheldShare} />
+              <CategoryMix categories={figures.categories} />
             </section>
             <section class="card" aria-labelledby="after">
               <h2 id="after">After-hours share</h2>
@@ -384,9 +386,10 @@ async function teamPage(
           <div class="empty" role="status">
             <p class="empty-title">{figures.reason}</p>
             <p>
-              To protect each person's privacy, active hours, categories and after-hours shares appear only when at
-              least {minGroupSize} people contributed, so that no figure can be traced back to one person. They will
-              appear once enough members use a registered device, or try a longer period or the whole team.
+              To protect each person's privacy, team figures are published only for closed weeks, only when at least{" "}
+              {minGroupSize} people contributed, and with random noise added once, so that no figure can be traced back
+              to one person. They appear once a week with enough contributors has closed; try the whole team or a longer
+              period.
             </p>
             <p>
               <a href="/activity/transparency">Who sees what, and why</a>
@@ -411,6 +414,7 @@ async function teamPage(
 
 async function transparencyPage(s: S): Promise<Response> {
   const policy = await currentPolicy(s.db);
+  const terms = privacyTerms(policy.minGroupSize);
   const history = await policyHistory(s.db);
   const tz = s.viewer?.timeZone ?? "UTC";
   return s.page(
@@ -438,9 +442,12 @@ async function transparencyPage(s: S): Promise<Response> {
               and delete everything.
             </li>
             <li>
-              <strong>Your team, your manager and admins</strong> see team totals only, and only when at least{" "}
-              {policy.minGroupSize} people contributed. A slice that would leave fewer than {policy.minGroupSize} people
-              in the rest of the team is hidden too.
+              <strong>Your team, your manager and admins</strong> see team totals only: for closed weeks, frozen when
+              the week is released, with at least {policy.minGroupSize} people behind every figure (a time-zone slice
+              also needs at least {policy.minGroupSize} people in the rest of the team), and with random noise
+              (differential privacy: each week's release costs your data ρ = {terms.rhoPerRelease} in zCDP, about ε ={" "}
+              {terms.epsilonPerRelease} at δ = {terms.delta}; at most ρ = {terms.rhoPerPersonWeek} a week across all
+              your teams, after which your data is left out of further releases).
             </li>
             <li>
               <strong>Nobody</strong> — not managers, not admins — can open another person's activity, rank people or

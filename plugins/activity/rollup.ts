@@ -7,6 +7,9 @@ import { at, rowsOf, slotOf } from "./sql.ts";
 /** Raw events are kept at most this long. */
 export const RAW_RETENTION_MS = 24 * 3_600_000;
 
+/** aw-core's default flood pulsetime: gaps up to this long between events are filled. */
+const FLOOD = sql.raw(`interval '5 seconds'`);
+
 /** A fixed origin for `date_bin` (a bare '2000-01-01' would be read in the session's zone). */
 const ORIGIN = sql.raw(`timestamptz '2000-01-01T00:00:00Z'`);
 
@@ -84,8 +87,11 @@ export async function ensurePartitions(db: DbOrTx, from: Date, to: Date): Promis
  * refuses events older than 24 hours), so a re-run, a heartbeat that extended an event, or a
  * relay draining its queue late all land exactly once. Slots before it are final.
  *
- * Active time is an app event's time minus its overlap with the person's AFK periods; a
- * person's slot never counts more than 15 minutes, however many devices report.
+ * Active time is ActivityWatch's canonical "window ∩ not-afk", per device: each bucket's
+ * events are flooded (gaps ≤ 5 s filled, as aw-core's `flood`), then an app event counts only
+ * inside the same device's "not-afk" periods (or, for a device that sends no presence events,
+ * outside its "afk" periods). Another device being idle never erases active time. A person's
+ * slot never counts more than 15 minutes, however many devices report.
  */
 export async function rollUp(db: DbOrTx, now: Date): Promise<{ slots: number; deleted: number }> {
   const [state] = await db.select().from(rollupState);
@@ -96,27 +102,56 @@ export async function rollUp(db: DbOrTx, now: Date): Promise<{ slots: number; de
   await db.execute(sql`delete from activity.rollups where slot_start >= ${at(from)}`);
   const inserted = await db.execute(sql`
     with ev as (
-      select person_id, start_at as s, start_at + duration_s * interval '1 second' as e,
+      select device_id, coalesce(bucket_id, '') as bucket, person_id, start_at as s,
+             start_at + duration_s * interval '1 second' as e,
              coalesce(category, ${OTHER}) as category, afk,
              (app is not null or category is not null) as is_work
       from activity.events
-      where start_at + duration_s * interval '1 second' > ${at(from)}
+      where start_at + duration_s * interval '1 second' > ${at(from)} - ${FLOOD}
+    ),
+    -- aw-core's flood: a gap of at most 5 s between consecutive events of one bucket is given
+    -- to the longer neighbour, as ActivityWatch's canonical query does before intersecting.
+    neighbours as (
+      select ev.*,
+             lag(e) over w as prev_e, lag(e - s) over w as prev_d,
+             lead(s) over w as next_s, lead(e - s) over w as next_d
+      from ev window w as (partition by device_id, bucket, is_work order by s)
+    ),
+    flooded as (
+      select device_id, person_id, category, afk, is_work,
+             case when s - prev_e > interval '0' and s - prev_e <= ${FLOOD} and prev_d < e - s then prev_e else s end as s,
+             case when next_s - e > interval '0' and next_s - e <= ${FLOOD} and e - s >= next_d then next_s else e end as e
+      from neighbours
+    ),
+    -- AFK is per device, as in ActivityWatch: a device with an AFK watcher counts its window
+    -- time inside its own "not-afk" periods; a device without one loses only its "afk" periods.
+    presence as (
+      select device_id, s, e, afk from flooded where not is_work or afk
+    ),
+    watched as (
+      select distinct device_id from presence where not afk
     ),
     sliced as (
-      select w.person_id, w.category, g.slot,
-             greatest(w.s, g.slot) as s, least(w.e, g.slot + interval '15 minutes') as e
-      from ev w
+      select w.device_id, w.person_id, w.category, g.slot,
+             greatest(w.s, g.slot) as s, least(w.e, g.slot + interval '15 minutes') as e,
+             exists (select 1 from watched d where d.device_id = w.device_id) as watched
+      from flooded w
       cross join lateral generate_series(
         date_bin('15 minutes', greatest(w.s, ${at(from)}), ${ORIGIN}),
         w.e - interval '1 microsecond', interval '15 minutes') as g(slot)
-      where w.is_work and not w.afk and w.e > w.s
+      where w.is_work and not w.afk and w.e > w.s and w.e > ${at(from)}
     ),
     active as (
       select s.person_id, s.category, s.slot,
-             greatest(0, extract(epoch from (s.e - s.s)) - coalesce((
+             case when s.watched then coalesce((
                select sum(extract(epoch from (least(s.e, a.e) - greatest(s.s, a.s))))
-               from ev a
-               where a.afk and a.person_id = s.person_id and a.s < s.e and a.e > s.s), 0)) as secs
+               from presence a
+               where not a.afk and a.device_id = s.device_id and a.s < s.e and a.e > s.s), 0)
+             else greatest(0, extract(epoch from (s.e - s.s)) - coalesce((
+               select sum(extract(epoch from (least(s.e, a.e) - greatest(s.s, a.s))))
+               from presence a
+               where a.afk and a.device_id = s.device_id and a.s < s.e and a.e > s.s), 0))
+             end as secs
       from sliced s
       where s.e > s.s
     ),

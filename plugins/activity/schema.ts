@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   check,
+  date,
   doublePrecision,
   index,
   integer,
@@ -66,6 +67,13 @@ export const events = activitySchema.table(
     app: text("app"),
     category: text("category"),
     afk: boolean("afk").notNull(),
+    /**
+     * A keyed digest (HMAC-SHA-256 with the device's own token, which the server never
+     * stores) of the event's full ActivityWatch `data`, title included: lets a heartbeat merge
+     * compare the full data as aw-server does without keeping the title or anything that
+     * could be matched against a guessed title.
+     */
+    dataDigest: text("data_digest"),
   },
   (t) => [
     uniqueIndex("events_device_client_unique").on(t.deviceId, t.clientId),
@@ -170,4 +178,69 @@ export const rollupState = activitySchema.table(
     rolledUntil: timestamp("rolled_until", { withTimezone: true }),
   },
   (t) => [check("rollup_state_single_row", sql`${t.id} = 1`)],
+);
+
+/**
+ * One frozen release of a team's figures for one closed ISO week (in the team's zone): the
+ * whole team (`slice` '') and each time-zone slice. Written once by the release job, never
+ * updated: team pages, the API and the digest read only these rows and `release_cells`.
+ * `members` is how many of the week's members the release used (its denominator).
+ */
+export const releases = activitySchema.table(
+  "releases",
+  {
+    teamId: uuid("team_id").notNull(),
+    week: date("week", { mode: "string" }).notNull(),
+    slice: text("slice").notNull(),
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    periodEnd: timestamp("period_end", { withTimezone: true }).notNull(),
+    timeZone: text("time_zone").notNull(),
+    releasedAt: timestamp("released_at", { withTimezone: true }).notNull(),
+    k: integer("k").notNull(),
+    members: integer("members").notNull(),
+    shown: boolean("shown").notNull(),
+    reason: text("reason"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.week, t.slice] }),
+    index("releases_team_week_idx").on(t.teamId, t.slice, t.week),
+  ],
+);
+
+/**
+ * The noisy figures of a release: `kind` heat (key "weekday:hour", value person-hours),
+ * category (key the top-level category, value the sum of people's category shares), after
+ * (sum of people's after-hours shares) and people (contributors). `sigma` is the standard
+ * deviation of the Gaussian noise drawn once, at release, and stored with the value.
+ */
+export const releaseCells = activitySchema.table(
+  "release_cells",
+  {
+    teamId: uuid("team_id").notNull(),
+    week: date("week", { mode: "string" }).notNull(),
+    slice: text("slice").notNull(),
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    value: doublePrecision("value").notNull(),
+    sigma: doublePrecision("sigma").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.week, t.slice, t.kind, t.key] })],
+);
+
+/**
+ * The privacy-loss ledger: how much of each person's weekly budget (zCDP ρ) each team's
+ * release of that week spent. It is also the release's frozen membership.
+ */
+export const releaseBudget = activitySchema.table(
+  "release_budget",
+  {
+    personId: uuid("person_id").notNull(),
+    week: date("week", { mode: "string" }).notNull(),
+    teamId: uuid("team_id").notNull(),
+    rho: doublePrecision("rho").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.personId, t.week, t.teamId] }),
+    check("release_budget_rho_check", sql`${t.rho} > 0`),
+  ],
 );
