@@ -6,6 +6,7 @@ import { HttpError } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
 import { email, readForm } from "../http/forms.ts";
 import { page, redirect } from "../http/render.tsx";
+import { safeNext } from "../http/safe-redirect.ts";
 import { findPersonByEmail } from "../people/people.ts";
 import { clearSessionCookie, clientIp, signIn } from "./middleware.ts";
 import { verifyPassword } from "./password.ts";
@@ -22,9 +23,7 @@ const loginForm = z.object({
 });
 
 /** Only same-site paths are followed after login (no open redirect). */
-export function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : "/";
-}
+export { safeNext };
 
 function LoginPage(props: {
   email?: string;
