@@ -13,6 +13,7 @@ import type { AppEnv } from "./http/env.ts";
 import { renderError } from "./http/error-page.tsx";
 import { HttpError } from "./http/errors.ts";
 import { originCheck, secureHeaders } from "./http/security.ts";
+import { wellFormedText } from "./http/well-formed-text.ts";
 import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
 import { mailRoutes } from "./mail/routes.tsx";
 import { notificationRoutes } from "./notifications/routes.tsx";
@@ -100,6 +101,7 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
     return next();
   });
   app.use(originCheck(new URL(ctx.config.baseUrl).origin, CSRF_EXEMPT));
+  app.use(wellFormedText());
 
   const core = declareRoutes(app, ctx.routes, { owner: "core" });
   opsRoutes(core);
