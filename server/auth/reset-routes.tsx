@@ -16,7 +16,7 @@ import {
   type ResetLookup,
   requestPasswordReset,
 } from "./password-reset.ts";
-import { clearFailures, throttleKeys } from "./throttle.ts";
+import { clearSignInDelays } from "./sign-in-throttle.ts";
 
 const forgotForm = z.object({ email: email() });
 
@@ -152,7 +152,7 @@ export function resetRoutes(r: Routes): void {
     const result = await completePasswordReset(ctx.db, token, form.data.password, ctx.clock.now());
     if (!result.ok) throw new HttpError(404, unusableMessages.used);
     // Proving control of the mailbox lifts a sign-in lock on the account.
-    await clearFailures(ctx.db, throttleKeys(result.email, "").account);
+    await clearSignInDelays(ctx.db, result.email);
     clearSessionCookie(c);
     setFlash(c, "success", "Your password is changed and you are signed out everywhere. Sign in with the new one.");
     return redirect(c, "/login");

@@ -68,7 +68,7 @@ async function bodyTextProblem(c: Context<AppEnv>): Promise<string | null> {
     } catch {
       return null; // The route answers an unreadable upload with its own 400.
     }
-    for (const [name, value] of form.entries()) {
+    for (const [name, value] of form.entries() as Iterable<[string, string | File]>) {
       if (!isStorableText(name)) return "a field name";
       if (typeof value === "string") {
         if (!isStorableText(value)) return name;

@@ -9,8 +9,14 @@ import type { AppEnv } from "../http/env.ts";
 import type { FieldErrors } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
 import { email, type FormValues, readForm, text, timeZone, timeZoneList } from "../http/forms.ts";
+
+async function readFormValues(c: Context<AppEnv>): Promise<FormValues> {
+  return (await readForm(c, z.object({}))).values;
+}
+
 import { page, redirect } from "../http/render.tsx";
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from "./demo-core.ts";
+import { announceSetupCode, forgetSetupCode, isLocalRequest, isSetupCode } from "./setup-code.ts";
 import { loadDemo, setupOrganization } from "./setup-service.ts";
 
 const domainPattern = /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/;
@@ -30,7 +36,34 @@ const setupForm = z.object({
   password: passwordField,
 });
 
-function SetupPage(props: { values: FormValues; errors: FieldErrors }): SafeHtml {
+// Both forms on the page may ask for the code, so the input's id is given (Field derives it from the name).
+function SetupCodeField(props: { errors: FieldErrors; id: string }): SafeHtml {
+  const error = props.errors.setupCode;
+  return (
+    <div class={error ? "field has-error" : "field"}>
+      <label for={props.id}>Setup code</label>
+      <input
+        id={props.id}
+        name="setupCode"
+        type="text"
+        required
+        autocomplete="off"
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={`${props.id}-hint${error ? ` ${props.id}-error` : ""}`}
+      />
+      <p class="hint" id={`${props.id}-hint`}>
+        You are setting up from another machine: copy the code from the server log (the line “setup code”).
+      </p>
+      {error ? (
+        <p class="field-error" id={`${props.id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function SetupPage(props: { values: FormValues; errors: FieldErrors; askCode: boolean }): SafeHtml {
   const v = (k: string): string => String(props.values[k] ?? "");
   return (
     <div class="setup">
@@ -39,6 +72,7 @@ function SetupPage(props: { values: FormValues; errors: FieldErrors }): SafeHtml
         <p class="muted">Create your organization and its owner account. You can invite everyone else afterwards.</p>
         <FormErrors errors={props.errors} />
         <form method="post" action="/setup" class="stack" novalidate>
+          {props.askCode ? <SetupCodeField errors={props.errors} id="setup-code" /> : ""}
           <Field
             label="Organization name"
             name="orgName"
@@ -109,7 +143,8 @@ function SetupPage(props: { values: FormValues; errors: FieldErrors }): SafeHtml
           Load a demo organization — four teams across time zones, 32 people and sample data from every plugin — and
           sign in as its owner.
         </p>
-        <form method="post" action="/setup/demo">
+        <form method="post" action="/setup/demo" class="stack">
+          {props.askCode ? <SetupCodeField errors={props.errors} id="demo-setup-code" /> : ""}
           <button type="submit" class="button-secondary button">
             Load demo organization
           </button>
@@ -127,17 +162,39 @@ async function refuseWhenSetUp(c: Context<AppEnv>): Promise<Response | null> {
   return null;
 }
 
+const wrongCode: FieldErrors = { setupCode: "Enter the setup code printed in the server log." };
+
+/** Null when the request may set up (from this machine, or with the setup code); else the field error. */
+async function setupCodeProblem(c: Context<AppEnv>, values: FormValues): Promise<FieldErrors | null> {
+  if (isLocalRequest(c)) return null;
+  const ctx = c.get("app");
+  await announceSetupCode(ctx);
+  const given = values.setupCode;
+  return typeof given === "string" && (await isSetupCode(ctx, given)) ? null : wrongCode;
+}
+
 export function setupRoutes(r: Routes): void {
   r.get("/setup", "public", async (c) => {
-    return (await refuseWhenSetUp(c)) ?? page(c, <SetupPage values={{}} errors={{}} />, { title: "Set up" });
+    const refused = await refuseWhenSetUp(c);
+    if (refused) return refused;
+    const askCode = !isLocalRequest(c);
+    if (askCode) await announceSetupCode(c.get("app"));
+    return page(c, <SetupPage values={{}} errors={{}} askCode={askCode} />, { title: "Set up" });
   });
 
   r.post("/setup", "public", async (c) => {
     const refused = await refuseWhenSetUp(c);
     if (refused) return refused;
+    const askCode = !isLocalRequest(c);
     const form = await readForm(c, setupForm);
-    if (!form.ok)
-      return page(c, <SetupPage values={form.values} errors={form.errors} />, { title: "Set up", status: 422 });
+    const codeErrors = await setupCodeProblem(c, form.values);
+    if (!form.ok || codeErrors) {
+      const errors = { ...(codeErrors ?? {}), ...(form.ok ? {} : form.errors) };
+      return page(c, <SetupPage values={form.values} errors={errors} askCode={askCode} />, {
+        title: "Set up",
+        status: codeErrors ? 403 : 422,
+      });
+    }
     const result = await setupOrganization(c.get("app"), {
       orgName: form.data.orgName,
       emailDomains: form.data.emailDomains,
@@ -147,6 +204,7 @@ export function setupRoutes(r: Routes): void {
       password: form.data.password,
     });
     if (!result.ok) return (await refuseWhenSetUp(c)) as Response;
+    await forgetSetupCode(c.get("app"));
     await signIn(c, result.owner.id);
     setFlash(c, "success", `Welcome to DeskTrust, ${result.owner.name}. Next: create a team and invite people.`);
     return redirect(c, "/");
@@ -155,8 +213,13 @@ export function setupRoutes(r: Routes): void {
   r.post("/setup/demo", "public", async (c) => {
     const refused = await refuseWhenSetUp(c);
     if (refused) return refused;
+    const values = isLocalRequest(c) ? {} : await readFormValues(c);
+    const codeErrors = await setupCodeProblem(c, values);
+    if (codeErrors)
+      return page(c, <SetupPage values={{}} errors={codeErrors} askCode />, { title: "Set up", status: 403 });
     const result = await loadDemo(c.get("app"));
     if (!result.ok) return (await refuseWhenSetUp(c)) as Response;
+    await forgetSetupCode(c.get("app"));
     await signIn(c, result.demo.ownerId);
     setFlash(
       c,
