@@ -22,6 +22,7 @@ describe("loadConfig", () => {
         logLevel: "info",
         trustProxy: false,
         secretKey: undefined,
+        metricsToken: undefined,
       },
     });
   });

@@ -24,6 +24,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(logLevels, `one of ${logLevels.join(", ")}`).default("info"),
   TRUST_PROXY: z.enum(["true", "false", "1", "0"], "true or false").default("false"),
   SECRET_KEY: z.string().min(32, "at least 32 characters").optional(),
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
 });
 
 export type LogLevel = (typeof logLevels)[number];
@@ -44,6 +45,8 @@ export interface Config {
   trustProxy: boolean;
   /** Signs unsubscribe links and encrypts stored secrets; generated into DATA_DIR when unset. */
   secretKey: string | undefined;
+  /** Bearer token Prometheus sends to `/metrics`; unset, `/metrics` answers loopback only. */
+  metricsToken: string | undefined;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
@@ -87,13 +90,14 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       logLevel: e.LOG_LEVEL,
       trustProxy: e.TRUST_PROXY === "true" || e.TRUST_PROXY === "1",
       secretKey: e.SECRET_KEY,
+      metricsToken: e.METRICS_TOKEN,
     },
   };
 }
 
 /** The value to echo in an error line: never a secret key, and URLs without their password. */
 function shown(name: string, value: string | undefined): string | undefined {
-  if (value === undefined || name === "SECRET_KEY") return undefined;
+  if (value === undefined || name === "SECRET_KEY" || name === "METRICS_TOKEN") return undefined;
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
 }
 

@@ -14,9 +14,10 @@ async function readFormValues(c: Context<AppEnv>): Promise<FormValues> {
   return (await readForm(c, z.object({}))).values;
 }
 
+import { isLocalRequest } from "../http/local-request.ts";
 import { page, redirect } from "../http/render.tsx";
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from "./demo-core.ts";
-import { announceSetupCode, forgetSetupCode, isLocalRequest, isSetupCode } from "./setup-code.ts";
+import { announceSetupCode, forgetSetupCode, isSetupCode } from "./setup-code.ts";
 import { loadDemo, setupOrganization } from "./setup-service.ts";
 
 const domainPattern = /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/;
