@@ -11,10 +11,10 @@ import { calendarSources } from "./schema.ts";
 
 const ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n";
 const hits: { path: string; host: string | null }[] = [];
-const server = Bun.serve({
+const server: ReturnType<typeof Bun.serve> = Bun.serve({
   hostname: "127.0.0.1",
   port: 0,
-  fetch(req) {
+  fetch(req): Response {
     const url = new URL(req.url);
     hits.push({ path: url.pathname, host: req.headers.get("host") });
     if (url.pathname === "/to-internal")
