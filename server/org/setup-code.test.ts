@@ -46,6 +46,17 @@ describe("setting up from the network", () => {
     expect(page).not.toContain('name="setupCode"');
   });
 
+  it("tells loopback from the socket of a real server", async () => {
+    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: t.app.fetch });
+    try {
+      const page = await (await fetch(`http://127.0.0.1:${server.port}/setup`)).text();
+      expect(page).toContain("Set up DeskTrust");
+      expect(page).not.toContain('name="setupCode"');
+    } finally {
+      server.stop(true);
+    }
+  });
+
   it("counts a loopback request forwarded by a proxy as remote", async () => {
     const page = await (await from("127.0.0.1", "/setup", undefined, { "X-Forwarded-For": "203.0.113.9" })).text();
     expect(page).toContain('name="setupCode"');
