@@ -24,6 +24,7 @@ describe("loadConfig", () => {
         secretKey: undefined,
         settingsCacheMs: 5000,
         backup: { dir: join("./data", "backups"), schedule: "30 2 * * *", keep: 7, format: "auto", s3: null },
+        metricsToken: undefined,
       },
     });
   });

@@ -42,13 +42,12 @@ const schema = z.object({
     .min(1, "a whole number of backups to keep, at least 1")
     .default(7),
   BACKUP_FORMAT: z.enum(["auto", "logical"], "auto or logical").default("auto"),
-  BACKUP_S3_URL: z
-    .url({ protocol: /^s3$/, error: "an s3://bucket/prefix URL" })
-    .optional(),
+  BACKUP_S3_URL: z.url({ protocol: /^s3$/, error: "an s3://bucket/prefix URL" }).optional(),
   BACKUP_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" }).optional(),
   BACKUP_S3_REGION: z.string().min(1).default("us-east-1"),
   BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
 });
 
 function isCronPattern(value: string): boolean {
@@ -81,6 +80,8 @@ export interface Config {
   secretKey: string | undefined;
   /** How long plugin toggles and settings are cached before re-reading (0 = every use). */
   settingsCacheMs: number;
+  /** Bearer token Prometheus sends to `/metrics`; unset, `/metrics` answers loopback only. */
+  metricsToken: string | undefined;
   backup: BackupConfig;
 }
 
@@ -156,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         format: e.BACKUP_FORMAT,
         s3: e.BACKUP_S3_URL ? s3Config(e.BACKUP_S3_URL, e) : null,
       },
+      metricsToken: e.METRICS_TOKEN,
     },
   };
 }
@@ -174,7 +176,13 @@ function s3Config(url: string, e: z.infer<typeof schema>): BackupS3Config {
 
 /** The value to echo in an error line: never a secret key, and URLs without their password. */
 function shown(name: string, value: string | undefined): string | undefined {
-  if (value === undefined || name === "SECRET_KEY" || name === "BACKUP_S3_SECRET_ACCESS_KEY") return undefined;
+  if (
+    value === undefined ||
+    name === "SECRET_KEY" ||
+    name === "BACKUP_S3_SECRET_ACCESS_KEY" ||
+    name === "METRICS_TOKEN"
+  )
+    return undefined;
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
 }
 

@@ -1,6 +1,8 @@
 import { type Booted, boot } from "./boot.ts";
 import { loadConfig } from "./config.ts";
+import { afterResponseSettled } from "./http/after-response.ts";
 import { createLogger } from "./log.ts";
+import { announceSetupCode } from "./org/setup-code.ts";
 
 // Boot: config → database → migrations → app → serve. `npm start` runs this file.
 const result = loadConfig(process.env);
@@ -34,6 +36,8 @@ const server = Bun.serve({
 
 // Jobs (digests, mail delivery, plugin jobs) and event handlers run in the background.
 startBackground();
+// An empty install reachable from the network asks for this code on the setup page.
+await announceSetupCode(ctx).catch((error: unknown) => ctx.logger.warn("no setup code", { error }));
 
 ctx.logger.info("desktrust started", {
   url: config.baseUrl,
@@ -60,6 +64,8 @@ async function shutdown(signal: string): Promise<void> {
       ctx.logger.warn("requests still running after 10 s; closing their connections");
       void server.stop(true);
     }
+    // Work queued to run after a response (a reset mail) finishes before the database closes.
+    await Promise.race([afterResponseSettled(), Bun.sleep(SHUTDOWN_GRACE_MS)]);
     // A stuck database call must not keep the process alive either.
     const closed = await Promise.race([close().then(() => true), Bun.sleep(SHUTDOWN_GRACE_MS).then(() => false)]);
     if (!closed) ctx.logger.warn("the database did not close within 10 s; exiting anyway");

@@ -177,6 +177,14 @@ export { raw } from "../views/html/escape.ts";
  */
 export { instant, rowsOf } from "./db/rows.ts";
 /**
+ * Whether a viewer has a role or a higher one (owner ⊇ admin ⊇ manager ⊇ member). Compare roles
+ * with this, never with `===`, so a higher role never gets less than a lower one.
+ *
+ * @example
+ * if (!hasRole(s.viewer, "admin")) throw new HttpError(403, "Only admins can change this.");
+ */
+export { hasRole } from "./http/access.ts";
+/**
  * The error a route throws for an expected failure; core renders it as a page, an htmx
  * fragment or JSON under `/api`.
  *

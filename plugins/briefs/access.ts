@@ -5,7 +5,10 @@ import { decisions, interviews, notes, panelists } from "./schema.ts";
 // The blind rule lives here and only here: an interviewer sees another interviewer's note
 // only once they have submitted their own; hiring managers see every note. Every query that
 // reads notes — pages, fragments, JSON, search, digests, notifications — goes through
-// `readableNotes`, and every hiring entry of the decisions log through `decisionVisibleTo`.
+// `readableNotes`, and every hiring entry of the decisions log through `decisionVisibleTo`;
+// the synthesis and the decision of an interview through `mayReadConclusion` /
+// `conclusionVisibleTo`. A submitted note is final, so nobody rewrites theirs after reading
+// the others.
 
 // Subqueries are written out: they correlate with the outer row by its qualified column.
 const isHiringManager = (interviewColumn: SQL, personId: string): SQL =>
@@ -80,4 +83,18 @@ export function onPanel(personId: string): SQL {
 export function decisionVisibleTo(personId: string): SQL {
   const interview = sql`"briefs"."decisions"."interview_id"`;
   return sql`(${decisions.kind} <> 'hiring' or ${isHiringManager(interview, personId)} or ${hasSubmitted(interview, personId)})`;
+}
+
+/**
+ * Whether a panel seat may read the synthesis and the decision: hiring managers always, an
+ * interviewer only after submitting their own note (the same blind rule as for notes).
+ */
+export function mayReadConclusion(seat: PanelSeat): boolean {
+  return seat.hiringManager || seat.submitted;
+}
+
+/** The SQL condition "`personId` may read this interview's synthesis and decision". */
+export function conclusionVisibleTo(personId: string): SQL {
+  const interview = sql`"briefs"."interviews"."id"`;
+  return sql`(${isHiringManager(interview, personId)} or ${hasSubmitted(interview, personId)})`;
 }

@@ -1,5 +1,5 @@
 import { HttpError, type PluginRoutes } from "../../server/plugin-api.ts";
-import { requirePanelSeat } from "./access.ts";
+import { mayReadConclusion, requirePanelSeat } from "./access.ts";
 import { paragraphsOf } from "./brief-flow.ts";
 import { commentsOf, findBrief, listBriefs, reviewersOf } from "./briefs.ts";
 import { decisionExists, findDecision, searchDecisions } from "./decisions.ts";
@@ -65,8 +65,9 @@ export function briefsApi(r: PluginRoutes<BriefsSettings>): void {
         startsAt: iso(interview.startsAt),
         endsAt: iso(interview.endsAt),
         state: interview.state,
-        synthesis: interview.synthesis,
-        outcome: interview.outcome,
+        // Blind until the viewer's own note is in: no synthesis, no decision.
+        synthesis: mayReadConclusion(seat) ? interview.synthesis : "",
+        outcome: mayReadConclusion(seat) ? interview.outcome : null,
         panel,
       },
       seat,

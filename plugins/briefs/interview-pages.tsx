@@ -13,7 +13,7 @@ import {
   type SafeHtml,
   Select,
 } from "../../server/plugin-api.ts";
-import { type Note, type PanelSeat, requirePanelSeat } from "./access.ts";
+import { mayReadConclusion, type Note, type PanelSeat, requirePanelSeat } from "./access.ts";
 import { askIdFor } from "./brief-flow.ts";
 import { activePeople } from "./briefs.ts";
 import { recordDecision } from "./decisions.ts";
@@ -102,6 +102,9 @@ export async function seatedInterview(
 }
 
 const outcomeLabel = (o: "hire" | "no_hire"): string => (o === "hire" ? "Hire" : "No hire");
+
+const noteIsFinal = (): HttpError =>
+  new HttpError(409, "Your note is submitted and final: notes cannot change after you have read the others.");
 
 function NotesPanel(props: {
   interview: Interview;
@@ -201,7 +204,7 @@ function NoteForm(props: {
         error={props.errors.recommendation}
       />
       <div>
-        <button type="submit">{props.mine ? "Update my note" : "Submit my note"}</button>
+        <button type="submit">Submit my note</button>
       </div>
     </form>
   );
@@ -258,7 +261,7 @@ async function interviewPage(
         <dt>Hiring managers</dt>
         <dd>{managers.map((p) => p.name).join(", ")}</dd>
       </dl>
-      {interview.state !== "open" ? (
+      {interview.state !== "open" && mayReadConclusion(seat) ? (
         <section class="card" aria-labelledby="synthesis">
           <h2 id="synthesis">Synthesis</h2>
           {renderMarkdown(interview.synthesis)}
@@ -276,6 +279,11 @@ async function interviewPage(
               <p class="muted">Notes are locked: the hiring manager has written the synthesis.</p>
             ) : now < interview.startsAt ? (
               <p class="muted">You can write your note once the interview has started.</p>
+            ) : mine ? (
+              <p class="muted">
+                Submitted <When at={mine.submittedAt} timeZone={viewer.timeZone} />. A submitted note is final, so
+                nobody rewrites theirs after reading the others; it is shown under Panel notes.
+              </p>
             ) : (
               <NoteForm
                 interview={interview}
@@ -568,6 +576,7 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
       } else ratings[name] = n;
     });
     if (!form.ok || Object.keys(errors).length) return interviewPage(s, interview, seat, { errors, values });
+    if (seat.submitted) throw noteIsFinal();
     await s.transaction(async (tx) => {
       const { first } = await submitNote(tx, {
         interviewId: interview.id,
@@ -577,7 +586,7 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
         recommendation: form.data.recommendation,
         at: now,
       });
-      if (!first) return;
+      if (!first) throw noteIsFinal();
       await s.emit(tx, "ask.answered", {
         askId: askIdFor("debrief-note", interview.id, viewer.id),
         responderId: viewer.id,

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, isNull, lte, notExists, sql } from "drizzle-orm";
 import { type DbOrTx, people } from "../../server/plugin-api.ts";
-import { onPanel, readableNotes } from "./access.ts";
+import { conclusionVisibleTo, onPanel, readableNotes } from "./access.ts";
 import { interviews, notes, panelists } from "./schema.ts";
 
 export type Interview = typeof interviews.$inferSelect;
@@ -65,7 +65,10 @@ export interface InterviewListItem {
   outcome: Interview["outcome"];
 }
 
-/** The interviews `personId` sits on (as interviewer or hiring manager), newest first. */
+/**
+ * The interviews `personId` sits on (as interviewer or hiring manager), newest first. The
+ * outcome is null for an interviewer who has not submitted their note yet.
+ */
 export async function interviewsFor(db: DbOrTx, personId: string, limit = 50): Promise<InterviewListItem[]> {
   return db
     .select({
@@ -75,7 +78,7 @@ export async function interviewsFor(db: DbOrTx, personId: string, limit = 50): P
       startsAt: interviews.startsAt,
       endsAt: interviews.endsAt,
       state: interviews.state,
-      outcome: interviews.outcome,
+      outcome: sql<Interview["outcome"]>`case when ${conclusionVisibleTo(personId)} then ${interviews.outcome} end`,
     })
     .from(interviews)
     .where(onPanel(personId))
@@ -88,7 +91,10 @@ export function notesOnInterview(db: DbOrTx, personId: string, interviewId: stri
   return readableNotes(db, personId, eq(notes.interviewId, interviewId));
 }
 
-/** Inserts or updates the interviewer's note; true when it is their first submission. */
+/**
+ * Stores the interviewer's note, once: a submitted note is final, so nobody can submit a
+ * placeholder, read the others and rewrite theirs. False when a note was already there.
+ */
 export async function submitNote(
   db: DbOrTx,
   input: {
@@ -104,12 +110,9 @@ export async function submitNote(
   const rows = await db
     .insert(notes)
     .values({ ...values, submittedAt: at, updatedAt: at })
-    .onConflictDoUpdate({
-      target: [notes.interviewId, notes.interviewerId],
-      set: { ratings: values.ratings, evidence: values.evidence, recommendation: values.recommendation, updatedAt: at },
-    })
-    .returning({ submittedAt: notes.submittedAt });
-  return { first: rows[0]?.submittedAt.getTime() === at.getTime() };
+    .onConflictDoNothing({ target: [notes.interviewId, notes.interviewerId] })
+    .returning({ id: notes.id });
+  return { first: rows.length === 1 };
 }
 
 /** Writes the synthesis and locks the notes; false when the interview was not open. */

@@ -1,4 +1,4 @@
-import { HttpError, type RequestServices } from "../../server/plugin-api.ts";
+import { HttpError, hasRole, type RequestServices } from "../../server/plugin-api.ts";
 import type { MeetingSeries } from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
 
@@ -12,7 +12,7 @@ export function uuidParam(value: string | undefined, what = "page"): string {
 }
 
 export function isAdmin(s: Services): boolean {
-  return s.viewer?.role === "admin" || s.viewer?.role === "owner";
+  return hasRole(s.viewer, "admin");
 }
 
 /** Teams whose meetings the viewer may see: all for admins (null), else their own. */

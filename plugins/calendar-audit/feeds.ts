@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, isNull, lte, or } from "drizzle-orm";
 import type { PluginServices } from "../../server/plugin-api.ts";
+import { allowedFeedHosts, feedTarget, pinnedUrl } from "./feed-address.ts";
 import { startImport } from "./importer.ts";
 import { calendarSources } from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
@@ -33,38 +34,67 @@ export function maskFeedUrl(url: URL): string {
   return `${url.protocol}//${url.host}${path}`;
 }
 
-export type FeedFetch = { ok: true; text: string } | { ok: false; reason: string };
+export type FeedFetch = { ok: true; text: string } | { ok: false; reason: string; detail: string };
 
 /**
- * Fetches a feed with a timeout, a size limit and at most three redirects (followed by hand, so
- * each hop is checked to be http or https again).
+ * What a person is told when a fetch fails, whatever the cause: a refused address, a closed
+ * port, a timeout, an HTTP error. One neutral sentence, so the "last error" of a feed cannot be
+ * used to map the network behind the server; the cause goes to the server log.
  */
-export async function fetchFeed(raw: string, limits: { timeoutMs: number; maxBytes: number }): Promise<FeedFetch> {
+export const FEED_UNREACHABLE =
+  "The feed could not be fetched. Check the address; a calendar server inside your network must be allowed by an admin in the plugin settings.";
+
+export interface FeedLimits {
+  timeoutMs: number;
+  maxBytes: number;
+  /** Host names or addresses an admin allowed although they are internal. */
+  allowedHosts: ReadonlySet<string>;
+  /** Resolves a host name to its addresses (DNS by default; tests pass their own). */
+  resolve?: (host: string) => Promise<string[]>;
+}
+
+function unreachable(detail: string): FeedFetch {
+  return { ok: false, reason: FEED_UNREACHABLE, detail };
+}
+
+/**
+ * Fetches a feed with a timeout, a size limit and at most three redirects. Each hop — the first
+ * URL and every redirect, followed by hand — is checked: http or https only, its host resolved
+ * once and refused when internal (see `feed-address.ts`), and the connection made to that very
+ * address with the original `Host` header and TLS server name, so DNS cannot answer
+ * differently between the check and the connection.
+ */
+export async function fetchFeed(raw: string, limits: FeedLimits): Promise<FeedFetch> {
   let check = checkFeedUrl(raw);
   const deadline = AbortSignal.timeout(limits.timeoutMs);
   try {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      if (!check.ok) return check;
-      const res = await fetch(check.url, {
+      if (!check.ok) return unreachable(check.reason);
+      const url = check.url;
+      const target = await feedTarget(url, limits.allowedHosts, limits.resolve);
+      if (!target.ok) return unreachable(target.detail);
+      const res = await fetch(pinnedUrl(url, target), {
         redirect: "manual",
         signal: deadline,
-        headers: { Accept: "text/calendar, text/plain;q=0.5" },
+        headers: { Accept: "text/calendar, text/plain;q=0.5", Host: url.host },
+        ...(url.protocol === "https:" ? { tls: { serverName: url.hostname } } : {}),
       });
       if (res.status >= 300 && res.status < 400) {
         const location = res.headers.get("location");
         await res.body?.cancel();
-        if (!location) return { ok: false, reason: `The server answered ${res.status} without a Location.` };
-        check = checkFeedUrl(new URL(location, check.url).toString());
+        if (!location) return unreachable(`${res.status} without a Location`);
+        check = checkFeedUrl(new URL(location, url).toString());
         continue;
       }
       if (!res.ok) {
         await res.body?.cancel();
-        return { ok: false, reason: `The server answered ${res.status} ${res.statusText}.`.trim() };
+        return unreachable(`HTTP ${res.status}`);
       }
+      const tooLarge = `The feed is larger than ${Math.round(limits.maxBytes / 1_048_576)} MB.`;
       const declared = Number(res.headers.get("content-length") ?? "0");
       if (declared > limits.maxBytes) {
         await res.body?.cancel();
-        return { ok: false, reason: `The feed is larger than ${Math.round(limits.maxBytes / 1_048_576)} MB.` };
+        return { ok: false, reason: tooLarge, detail: `Content-Length ${declared}` };
       }
       const reader = res.body?.getReader();
       if (!reader) return { ok: true, text: "" };
@@ -74,19 +104,20 @@ export async function fetchFeed(raw: string, limits: { timeoutMs: number; maxByt
         size += r.value.byteLength;
         if (size > limits.maxBytes) {
           await reader.cancel();
-          return { ok: false, reason: `The feed is larger than ${Math.round(limits.maxBytes / 1_048_576)} MB.` };
+          return { ok: false, reason: tooLarge, detail: `more than ${limits.maxBytes} bytes` };
         }
         chunks.push(r.value);
       }
-      return { ok: true, text: new TextDecoder().decode(Buffer.concat(chunks)) };
+      const text = new TextDecoder().decode(Buffer.concat(chunks));
+      // Postgres text holds no NUL; a feed with one is not a calendar.
+      if (text.includes("\u0000"))
+        return { ok: false, reason: "The feed is not an iCalendar file.", detail: "NUL byte" };
+      return { ok: true, text };
     }
-    return { ok: false, reason: `More than ${MAX_REDIRECTS} redirects.` };
+    return unreachable(`more than ${MAX_REDIRECTS} redirects`);
   } catch (error) {
     const e = error as Error;
-    if (e.name === "TimeoutError" || e.name === "AbortError") {
-      return { ok: false, reason: `No answer within ${Math.round(limits.timeoutMs / 1000)} s.` };
-    }
-    return { ok: false, reason: `Could not connect: ${e.message}` };
+    return unreachable(`${e.name}: ${e.message}`);
   }
 }
 
@@ -114,12 +145,14 @@ export async function refreshDueFeeds(s: Services): Promise<string> {
   let failed = 0;
   for (const source of due) {
     const url = await s.unseal(source.feedUrlSealed ?? "");
-    const result = url
+    const result: FeedFetch = url
       ? await fetchFeed(url, {
           timeoutMs: settings.feedTimeoutSeconds * 1000,
           maxBytes: settings.feedMaxMegabytes * 1_048_576,
+          allowedHosts: allowedFeedHosts(settings.feedAllowedHosts),
         })
-      : ({ ok: false, reason: "The stored feed URL could not be decrypted; enter it again." } as const);
+      : { ok: false, reason: "The stored feed URL could not be decrypted; enter it again.", detail: "unseal failed" };
+    if (!result.ok) s.logger.info("feed fetch failed", { sourceId: source.id, detail: result.detail });
     if (result.ok) {
       const run = await startImport(s, {
         sourceId: source.id,

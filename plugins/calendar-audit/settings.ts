@@ -54,6 +54,14 @@ export const calendarAuditSettings = z.object({
     .describe("People kept per event; larger invitations are counted but not listed."),
   feedTimeoutSeconds: z.number().int().min(1).max(120).default(20).describe("How long a feed fetch may take."),
   feedMaxMegabytes: z.number().int().min(1).max(50).default(20).describe("The largest feed that is fetched."),
+  feedAllowedHosts: z
+    .string()
+    .max(2000)
+    .default("")
+    .meta({ title: "Internal calendar hosts" })
+    .describe(
+      "Feeds are fetched from public addresses only. List calendar servers inside your network (host names or IP addresses, comma-separated) to allow them too.",
+    ),
 });
 
 export type CalendarAuditSettings = z.output<typeof calendarAuditSettings>;

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { HttpError, isTeamMember, type RequestServices, teams } from "../../server/plugin-api.ts";
+import { HttpError, hasRole, isTeamMember, type RequestServices, teams } from "../../server/plugin-api.ts";
 
 const uuid = z.uuid();
 
@@ -28,7 +28,7 @@ export async function teamAccess(
     .from(teams)
     .where(eq(teams.id, teamId));
   if (!team) throw new HttpError(404, "There is no such team.");
-  const admin = viewer.role === "admin" || viewer.role === "owner";
+  const admin = hasRole(viewer, "admin");
   const canManage = admin || (await isTeamMember(s.db, teamId, viewer.id, true));
   if (need === "manage" && !canManage) throw new HttpError(403, "Only the team's managers and admins can change this.");
   if (!canManage && !(await isTeamMember(s.db, teamId, viewer.id)))

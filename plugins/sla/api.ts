@@ -2,14 +2,15 @@ import { and, eq } from "drizzle-orm";
 import { HttpError, type PluginRoutes } from "../../server/plugin-api.ts";
 import { openClocks } from "./clocks.ts";
 import {
+  addresseesOutsideTeam,
   answerAsk,
   inboundAsk,
   inboundResponse,
   isBotIdentity,
-  peopleByEmail,
   readJson,
   startAsk,
   teamMatches,
+  teamMembersByEmail,
 } from "./inbound.ts";
 import { asks } from "./schema.ts";
 import type { SlaSettings } from "./settings.ts";
@@ -48,7 +49,8 @@ export function slaApi(r: PluginRoutes<SlaSettings>): void {
     const body = await readJson(c, inboundAsk);
     if (!(await teamMatches(s, auth.teamId, body.team)))
       throw new HttpError(403, "This token belongs to another team.");
-    const ids = await peopleByEmail(s, [...body.addressees, ...(body.asker ? [body.asker] : [])]);
+    const ids = await teamMembersByEmail(s, auth.teamId, [...body.addressees, ...(body.asker ? [body.asker] : [])]);
+    if (!body.addressees.every((address) => ids.has(address))) throw addresseesOutsideTeam();
     const { warnFraction } = await s.settings();
     const result = await s.transaction((tx) =>
       startAsk(tx, {
@@ -83,7 +85,8 @@ export function slaApi(r: PluginRoutes<SlaSettings>): void {
       .where(and(eq(asks.source, "webhook"), eq(asks.teamId, auth.teamId), eq(asks.sourceRef, externalId)));
     if (!ask) throw new HttpError(404, "There is no such ask for this token's team.");
     const bot = body.bot || isBotIdentity(body.responder);
-    const responderId = bot ? null : (await peopleByEmail(s, [body.responder])).get(body.responder);
+    // Someone outside the team (or with no account) is "not an eligible responder", like any non-addressee.
+    const responderId = bot ? null : (await teamMembersByEmail(s, auth.teamId, [body.responder])).get(body.responder);
     const at = body.respondedAt
       ? new Date(Math.min(Date.parse(body.respondedAt), s.clock.now().getTime()))
       : s.clock.now();

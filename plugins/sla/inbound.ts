@@ -1,7 +1,14 @@
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { z } from "zod";
-import { type DomainEvent, HttpError, type PluginServices, people, teams } from "../../server/plugin-api.ts";
+import {
+  type DomainEvent,
+  HttpError,
+  type PluginServices,
+  people,
+  teamMembers,
+  teams,
+} from "../../server/plugin-api.ts";
 import { mediums } from "./charter.ts";
 import { answerAsk, isBotIdentity, startAsk } from "./clocks.ts";
 import { asks } from "./schema.ts";
@@ -89,19 +96,31 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   return parsed.data;
 }
 
-/** People by email (active only), for webhook addressees; unknown emails are an error naming them. */
-export async function peopleByEmail(s: PluginServices, emails: string[]): Promise<Map<string, string>> {
+/**
+ * Active members of the token's team by email, for webhook addressees and responders. Anyone
+ * else — another team's member, a deactivated account, an address with no account — is simply
+ * absent, and the caller answers without saying which: a team's token reaches its own team only
+ * and cannot be used to find out who has an account.
+ */
+export async function teamMembersByEmail(
+  s: PluginServices,
+  teamId: string,
+  emails: string[],
+): Promise<Map<string, string>> {
   const wanted = [...new Set(emails)];
-  const rows = wanted.length
-    ? await s.db
-        .select({ id: people.id, email: people.email })
-        .from(people)
-        .where(and(inArray(sql`lower(${people.email})`, wanted), eq(people.status, "active")))
-    : [];
-  const map = new Map(rows.map((r) => [r.email.toLowerCase(), r.id]));
-  const unknown = wanted.filter((e) => !map.has(e));
-  if (unknown.length) throw new HttpError(422, `Unknown addressee or responder: ${unknown.slice(0, 5).join(", ")}.`);
-  return map;
+  if (!wanted.length) return new Map();
+  const rows = await s.db
+    .select({ id: people.id, email: people.email })
+    .from(people)
+    .innerJoin(teamMembers, and(eq(teamMembers.personId, people.id), eq(teamMembers.teamId, teamId)))
+    .where(and(inArray(sql`lower(${people.email})`, wanted), eq(people.status, "active")));
+  return new Map(rows.map((r) => [r.email.toLowerCase(), r.id]));
+}
+
+/** The 422 for addressees outside the token's team: the same whichever address it is, and why. */
+export function addresseesOutsideTeam(): HttpError {
+  const message = "every addressee must be an active member of this token's team";
+  return new HttpError(422, `Invalid addressees: ${message}.`, { fields: { addressees: message } });
 }
 
 /** Whether a webhook's `team` (an id or a name) is the token's team. */

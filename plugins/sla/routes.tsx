@@ -5,6 +5,7 @@ import {
   type FieldErrors,
   FormErrors,
   HttpError,
+  hasRole,
   membersOf,
   PageHeader,
   type PluginRoutes,
@@ -408,8 +409,7 @@ const tokenSchema = z.object({ tokenName: z.string().trim().min(1, "Name the tok
 async function myTeamIds(s: S, managedOnly: boolean): Promise<string[]> {
   const viewer = s.viewer;
   if (!viewer) return [];
-  if (viewer.role === "admin" || viewer.role === "owner")
-    return (await s.db.select({ id: teams.id }).from(teams)).map((t) => t.id);
+  if (hasRole(viewer, "admin")) return (await s.db.select({ id: teams.id }).from(teams)).map((t) => t.id);
   const rows = await s.db
     .select({ id: teamMembers.teamId })
     .from(teamMembers)

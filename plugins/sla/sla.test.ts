@@ -327,6 +327,49 @@ describe("webhook", () => {
   });
 });
 
+describe("webhook tokens are scoped to their team", () => {
+  it("starts no clock for people outside the token's team, and answers alike for every address it refuses", async () => {
+    t.clock.set("2026-03-24T09:00:00Z");
+    const own = await team();
+    const other = await team();
+    const created = await own.manager.post(`/sla/teams/${own.id}/tokens`, { tokenName: "Reviews" });
+    const token = /dtsla_[A-Za-z0-9_-]+/.exec(await created.text())?.[0] as string;
+    const post = (body: unknown) =>
+      t.client().request("/api/sla/asks", {
+        method: "POST",
+        body: JSON.stringify(body),
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      });
+    const body = {
+      externalId: "pr-77",
+      team: own.id,
+      addressees: [own.addressee.person.email],
+      title: "Review: cache keys",
+      link: "https://git.example.com/pulls/77",
+    };
+    const outsider = await post({ ...body, addressees: [other.addressee.person.email] });
+    const unknown = await post({ ...body, addressees: ["nobody-at-all@example.com"] });
+    expect([outsider.status, unknown.status]).toEqual([422, 422]);
+    const [outsiderText, unknownText] = [await outsider.text(), await unknown.text()];
+    expect(outsiderText).toBe(unknownText);
+    expect(outsiderText).not.toContain(other.addressee.person.email);
+    expect(unknownText).not.toContain("nobody-at-all");
+    expect(await clocksOf(other.addressee.person.id)).toHaveLength(0);
+
+    expect((await post(body)).status).toBe(201);
+    const answer = (responder: string) =>
+      t.client().request("/api/sla/asks/pr-77/responses", {
+        method: "POST",
+        body: JSON.stringify({ responder }),
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      });
+    const fromOutside = await answer(other.addressee.person.email);
+    const fromNobody = await answer("nobody-at-all@example.com");
+    expect([fromOutside.status, fromNobody.status]).toEqual([200, 200]);
+    expect(await fromOutside.json()).toEqual(await fromNobody.json());
+  });
+});
+
 describe("reports, digest and pages", () => {
   it("reports % within target and p50/p90 with a chart and a CSV export", async () => {
     const admin = await t.signedIn("admin");

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { HttpError, type RequestServices, teams } from "../../server/plugin-api.ts";
+import { HttpError, hasRole, type RequestServices, teams } from "../../server/plugin-api.ts";
 
 export interface VisibleTeam {
   id: string;
@@ -10,7 +10,7 @@ export interface VisibleTeam {
 }
 
 function isAdmin(s: RequestServices<unknown>): boolean {
-  return s.viewer?.role === "admin" || s.viewer?.role === "owner";
+  return hasRole(s.viewer, "admin");
 }
 
 /** Teams whose updates the viewer may read: their own teams; every team for admins. */
@@ -40,7 +40,11 @@ async function loadVisibleTeams(s: RequestServices<unknown>): Promise<VisibleTea
     .select({ id: teams.id, name: teams.name, timeZone: teams.timeZone })
     .from(teams)
     .orderBy(teams.name);
-  return all.map((t) => own.find((o) => o.id === t.id) ?? { ...t, isManager: true, isMember: false });
+  // An admin (or owner) manages every team, including the ones they only belong to as a member.
+  return all.map((t) => {
+    const membership = own.find((o) => o.id === t.id);
+    return membership ? { ...membership, isManager: true } : { ...t, isManager: true, isMember: false };
+  });
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

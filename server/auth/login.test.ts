@@ -88,14 +88,14 @@ describe("signing in", () => {
 });
 
 describe("login throttling", () => {
-  it("locks an account after 5 failures, even with the right password, and says when to retry", async () => {
+  it("slows a client after 5 failures with a growing wait, and lets the right password in once it is over", async () => {
     const person = await t.person();
     const browser = t.client();
-    for (let i = 0; i < 5; i++) await browser.post("/login", { email: person.email, password: "nope nope nope" });
+    for (let i = 0; i < 6; i++) await browser.post("/login", { email: person.email, password: "nope nope nope" });
     const res = await browser.post("/login", { email: person.email, password: TEST_PASSWORD });
     expect(res.status).toBe(429);
-    expect(res.headers.get("Retry-After")).toBe("900");
-    t.clock.advance(16 * 60_000);
+    expect(res.headers.get("Retry-After")).toBe("2");
+    t.clock.advance(2_000);
     const later = await browser.post("/login", { email: person.email, password: TEST_PASSWORD });
     expect(later.status).toBe(303);
   });

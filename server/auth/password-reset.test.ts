@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { eq, like, sql } from "drizzle-orm";
+import { afterResponseSettled } from "../http/after-response.ts";
 import { mailOutbox } from "../mail/schema.ts";
 import { people } from "../people/schema.ts";
 import { TEST_PASSWORD, type TestApp, testApp } from "../testing/test-app.ts";
@@ -151,5 +152,22 @@ describe("password reset", () => {
 
   it("answers 404 for a link that never existed", async () => {
     expect((await t.client().get("/reset-password/made-up")).status).toBe(404);
+  });
+});
+
+describe("timing of /forgot-password", () => {
+  it("answers before it looks the address up or queues the mail, so known and unknown addresses cost the same", async () => {
+    const person = await t.person();
+    const post = (email: string) =>
+      t.app.request(`${t.client().origin}/forgot-password`, {
+        method: "POST",
+        body: new URLSearchParams({ email }),
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: t.client().origin },
+      });
+    const res = await post(person.email);
+    expect(res.status).toBe(200);
+    expect(await outboxCount(person.email)).toBe(0);
+    await afterResponseSettled();
+    expect(await outboxCount(person.email)).toBe(1);
   });
 });

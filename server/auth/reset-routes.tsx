@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Field, FormErrors } from "../../views/components.tsx";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { Routes } from "../http/access.ts";
+import { afterResponse } from "../http/after-response.ts";
 import type { AppEnv } from "../http/env.ts";
 import { type FieldErrors, HttpError } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
@@ -16,7 +17,7 @@ import {
   type ResetLookup,
   requestPasswordReset,
 } from "./password-reset.ts";
-import { clearFailures, throttleKeys } from "./throttle.ts";
+import { clearSignInDelays } from "./sign-in-throttle.ts";
 
 const forgotForm = z.object({ email: email() });
 
@@ -129,12 +130,14 @@ export function resetRoutes(r: Routes): void {
         title: "Forgot your password?",
         status: 422,
       });
-    const result = await requestPasswordReset(
-      ctx.db,
-      { email: form.data.email, ip: clientIp(c) },
-      { now: ctx.clock.now(), baseUrl: ctx.config.baseUrl },
-    );
-    if (result.outcome === "throttled") ctx.logger.info("password reset throttled", { email: form.data.email });
+    // The answer is the same page whether or not the address has an account; the lookup and
+    // the mail happen after it has gone out, so its timing says nothing either.
+    const input = { email: form.data.email, ip: clientIp(c) };
+    const options = { now: ctx.clock.now(), baseUrl: ctx.config.baseUrl };
+    afterResponse(ctx, "password reset request", async () => {
+      const result = await requestPasswordReset(ctx.db, input, options);
+      if (result.outcome === "throttled") ctx.logger.info("password reset throttled", { email: input.email });
+    });
     return page(c, <CheckYourEmail email={form.data.email} />, { title: "Check your email" });
   });
 
@@ -152,7 +155,7 @@ export function resetRoutes(r: Routes): void {
     const result = await completePasswordReset(ctx.db, token, form.data.password, ctx.clock.now());
     if (!result.ok) throw new HttpError(404, unusableMessages.used);
     // Proving control of the mailbox lifts a sign-in lock on the account.
-    await clearFailures(ctx.db, throttleKeys(result.email, "").account);
+    await clearSignInDelays(ctx.db, result.email);
     clearSessionCookie(c);
     setFlash(c, "success", "Your password is changed and you are signed out everywhere. Sign in with the new one.");
     return redirect(c, "/login");

@@ -6,11 +6,13 @@ import { HttpError } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
 import { email, readForm } from "../http/forms.ts";
 import { page, redirect } from "../http/render.tsx";
+import { safeNext } from "../http/safe-redirect.ts";
 import { findPersonByEmail } from "../people/people.ts";
-import { clearSessionCookie, clientIp, signIn } from "./middleware.ts";
+import { rememberDevice, signInAttempt } from "./device-cookie.ts";
+import { clearSessionCookie, signIn } from "./middleware.ts";
 import { verifyPassword } from "./password.ts";
 import { invalidateAllSessions, invalidateSession } from "./session.ts";
-import { clearFailures, lockedFor, recordFailure, throttleKeys } from "./throttle.ts";
+import { claimSignInAttempt, retryIn, signInSucceeded } from "./sign-in-throttle.ts";
 
 const loginForm = z.object({
   email: email(),
@@ -22,9 +24,7 @@ const loginForm = z.object({
 });
 
 /** Only same-site paths are followed after login (no open redirect). */
-export function safeNext(next: string | undefined): string {
-  return next && /^\/(?![/\\])/.test(next) ? next : "/";
-}
+export { safeNext };
 
 function LoginPage(props: {
   email?: string;
@@ -79,17 +79,15 @@ export function authRoutes(r: Routes): void {
         status: 422,
       });
     }
-    const now = ctx.clock.now();
-    const keys = throttleKeys(form.data.email, clientIp(c));
-    const wait = await lockedFor(ctx.db, [keys.account, keys.ip], now);
-    if (wait > 0) {
-      c.header("Retry-After", String(wait));
-      throw new HttpError(429, `Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 60)} minutes.`);
+    const attempt = await signInAttempt(c, form.data.email);
+    const claim = await claimSignInAttempt(ctx.db, attempt, ctx.clock.now());
+    if (!claim.ok) {
+      c.header("Retry-After", String(claim.retryAfterSeconds));
+      throw new HttpError(429, `Too many failed sign-in attempts from here. ${retryIn(claim.retryAfterSeconds)}`);
     }
     const person = await findPersonByEmail(ctx.db, form.data.email);
     const ok = await verifyPassword(form.data.password, person?.passwordHash ?? null);
     if (!person || !ok || person.status !== "active") {
-      await recordFailure(ctx.db, keys, now);
       ctx.logger.info("login failed", { email: form.data.email });
       return page(
         c,
@@ -101,7 +99,8 @@ export function authRoutes(r: Routes): void {
         { title: "Sign in", status: 422 },
       );
     }
-    await clearFailures(ctx.db, keys.account);
+    await signInSucceeded(ctx.db, attempt);
+    await rememberDevice(c, person.email);
     await signIn(c, person.id);
     return redirect(c, safeNext(form.data.next));
   });

@@ -3,18 +3,15 @@ import type { Db } from "../db/index.ts";
 import { instant } from "../db/rows.ts";
 import { loginThrottle } from "./schema.ts";
 
-/** Failures allowed per window before a key is locked, and for how long. */
+/**
+ * A fixed-window counter per address and per client, for how many reset mails may be asked for.
+ * Password attempts are throttled with growing delays instead, in `sign-in-throttle.ts`.
+ */
 export interface ThrottlePolicy {
   perAccount: number;
   perIp: number;
   windowMs: number;
   lockMs: number;
-}
-
-export const defaultThrottle: ThrottlePolicy = { perAccount: 5, perIp: 30, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
-
-export function throttleKeys(email: string, ip: string): { account: string; ip: string } {
-  return { account: `email:${email.trim().toLowerCase()}`, ip: `ip:${ip || "unknown"}` };
 }
 
 /** Seconds until the first locked key unlocks, or 0 when login may be tried. */
@@ -33,7 +30,7 @@ export async function recordFailure(
   db: Db,
   keys: { account: string; ip: string },
   now: Date,
-  policy: ThrottlePolicy = defaultThrottle,
+  policy: ThrottlePolicy,
 ): Promise<void> {
   const windowStart = new Date(now.getTime() - policy.windowMs);
   const lockUntil = new Date(now.getTime() + policy.lockMs);
@@ -53,9 +50,4 @@ export async function recordFailure(
         },
       });
   }
-}
-
-/** A successful login clears the account's counter (not the IP's: one good password must not unlock a spray). */
-export async function clearFailures(db: Db, accountKey: string): Promise<void> {
-  await db.delete(loginThrottle).where(inArray(loginThrottle.key, [accountKey]));
 }

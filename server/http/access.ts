@@ -16,8 +16,9 @@ export type Access = "public" | "signed-in" | "token" | Role;
 
 const rank: Record<Role, number> = { member: 1, manager: 2, admin: 3, owner: 4 };
 
-export function hasRole(viewer: Pick<Viewer, "role">, needed: Role): boolean {
-  return rank[viewer.role] >= rank[needed];
+/** Whether `viewer` has the `needed` role or a higher one; false without a viewer. */
+export function hasRole(viewer: Pick<Viewer, "role"> | null | undefined, needed: Role): boolean {
+  return !!viewer && rank[viewer.role] >= rank[needed];
 }
 
 export function allows(access: Access, viewer: Viewer | null): boolean {

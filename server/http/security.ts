@@ -17,17 +17,27 @@ const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** Sets the secure headers on every response. */
+const defaults: [string, string][] = [
+  ["Content-Security-Policy", contentSecurityPolicy],
+  ["X-Content-Type-Options", "nosniff"],
+  ["X-Frame-Options", "DENY"],
+  ["Referrer-Policy", "same-origin"],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Permissions-Policy", "camera=(), microphone=(), geolocation=()"],
+];
+
+/**
+ * Sets the secure headers on every response, except where the route set its own: a route that
+ * must be framed by our pages (the digest preview) or allow inline styles says so itself, and
+ * its header wins.
+ */
 export function secureHeaders(options: { hsts: boolean }): MiddlewareHandler<AppEnv> {
+  const headers = options.hsts
+    ? [...defaults, ["Strict-Transport-Security", "max-age=31536000; includeSubDomains"] as [string, string]]
+    : defaults;
   return async function secureHeaders(c, next) {
     await next();
-    c.header("Content-Security-Policy", contentSecurityPolicy);
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("X-Frame-Options", "DENY");
-    c.header("Referrer-Policy", "same-origin");
-    c.header("Cross-Origin-Opener-Policy", "same-origin");
-    c.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    if (options.hsts) c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    for (const [name, value] of headers) if (!c.res.headers.has(name)) c.header(name, value);
   };
 }
 

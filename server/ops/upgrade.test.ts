@@ -42,7 +42,9 @@ describe("upgrading a data directory from the previous release", () => {
   it("keeps every row of every table the previous release had", async () => {
     const after: Record<string, number> = {};
     for (const name of Object.keys(countsBefore)) {
-      const [row] = rowsOf<{ n: number }>(await booted.ctx.db.execute(sql.raw(`select count(*)::int as n from ${name}`)));
+      const [row] = rowsOf<{ n: number }>(
+        await booted.ctx.db.execute(sql.raw(`select count(*)::int as n from ${name}`)),
+      );
       after[name] = row?.n ?? -1;
     }
     expect(after).toEqual(countsBefore);

@@ -12,11 +12,18 @@ import type { AppEnv } from "../http/env.ts";
 import type { FieldErrors } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
 import { email, type FormValues, readForm, text, timeZone, timeZoneList } from "../http/forms.ts";
+
+async function readFormValues(c: Context<AppEnv>): Promise<FormValues> {
+  return (await readForm(c, z.object({}))).values;
+}
+
+import { isLocalRequest } from "../http/local-request.ts";
 import { page, redirect } from "../http/render.tsx";
 import { people } from "../people/schema.ts";
 import { TASK_CLAIM_COOKIE } from "../tasks/routes.tsx";
 import { demoTaskClaimedBy, TaskError } from "../tasks/tasks.ts";
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from "./demo-core.ts";
+import { announceSetupCode, forgetSetupCode, isSetupCode } from "./setup-code.ts";
 import { loadDemo, setupOrganization } from "./setup-service.ts";
 
 const domainPattern = /^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/;
@@ -36,7 +43,34 @@ const setupForm = z.object({
   password: passwordField,
 });
 
-function SetupPage(props: { values: FormValues; errors: FieldErrors }): SafeHtml {
+// Both forms on the page may ask for the code, so the input's id is given (Field derives it from the name).
+function SetupCodeField(props: { errors: FieldErrors; id: string }): SafeHtml {
+  const error = props.errors.setupCode;
+  return (
+    <div class={error ? "field has-error" : "field"}>
+      <label for={props.id}>Setup code</label>
+      <input
+        id={props.id}
+        name="setupCode"
+        type="text"
+        required
+        autocomplete="off"
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={`${props.id}-hint${error ? ` ${props.id}-error` : ""}`}
+      />
+      <p class="hint" id={`${props.id}-hint`}>
+        You are setting up from another machine: copy the code from the server log (the line “setup code”).
+      </p>
+      {error ? (
+        <p class="field-error" id={`${props.id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function SetupPage(props: { values: FormValues; errors: FieldErrors; askCode: boolean }): SafeHtml {
   const v = (k: string): string => String(props.values[k] ?? "");
   return (
     <div class="setup">
@@ -45,6 +79,7 @@ function SetupPage(props: { values: FormValues; errors: FieldErrors }): SafeHtml
         <p class="muted">Create your organization and its owner account. You can invite everyone else afterwards.</p>
         <FormErrors errors={props.errors} />
         <form method="post" action="/setup" class="stack" novalidate>
+          {props.askCode ? <SetupCodeField errors={props.errors} id="setup-code" /> : ""}
           <Field
             label="Organization name"
             name="orgName"
@@ -115,7 +150,8 @@ function SetupPage(props: { values: FormValues; errors: FieldErrors }): SafeHtml
           Load a demo organization — four teams across time zones, 32 people and sample data from every plugin — and
           sign in as its owner.
         </p>
-        <form method="post" action="/setup/demo">
+        <form method="post" action="/setup/demo" class="stack">
+          {props.askCode ? <SetupCodeField errors={props.errors} id="demo-setup-code" /> : ""}
           <button type="submit" class="button-secondary button">
             Load demo organization
           </button>
@@ -133,17 +169,39 @@ async function refuseWhenSetUp(c: Context<AppEnv>): Promise<Response | null> {
   return null;
 }
 
+const wrongCode: FieldErrors = { setupCode: "Enter the setup code printed in the server log." };
+
+/** Null when the request may set up (from this machine, or with the setup code); else the field error. */
+async function setupCodeProblem(c: Context<AppEnv>, values: FormValues): Promise<FieldErrors | null> {
+  if (isLocalRequest(c)) return null;
+  const ctx = c.get("app");
+  await announceSetupCode(ctx);
+  const given = values.setupCode;
+  return typeof given === "string" && (await isSetupCode(ctx, given)) ? null : wrongCode;
+}
+
 export function setupRoutes(r: Routes): void {
   r.get("/setup", "public", async (c) => {
-    return (await refuseWhenSetUp(c)) ?? page(c, <SetupPage values={{}} errors={{}} />, { title: "Set up" });
+    const refused = await refuseWhenSetUp(c);
+    if (refused) return refused;
+    const askCode = !isLocalRequest(c);
+    if (askCode) await announceSetupCode(c.get("app"));
+    return page(c, <SetupPage values={{}} errors={{}} askCode={askCode} />, { title: "Set up" });
   });
 
   r.post("/setup", "public", async (c) => {
     const refused = await refuseWhenSetUp(c);
     if (refused) return refused;
+    const askCode = !isLocalRequest(c);
     const form = await readForm(c, setupForm);
-    if (!form.ok)
-      return page(c, <SetupPage values={form.values} errors={form.errors} />, { title: "Set up", status: 422 });
+    const codeErrors = await setupCodeProblem(c, form.values);
+    if (!form.ok || codeErrors) {
+      const errors = { ...(codeErrors ?? {}), ...(form.ok ? {} : form.errors) };
+      return page(c, <SetupPage values={form.values} errors={errors} askCode={askCode} />, {
+        title: "Set up",
+        status: codeErrors ? 403 : 422,
+      });
+    }
     const result = await setupOrganization(c.get("app"), {
       orgName: form.data.orgName,
       emailDomains: form.data.emailDomains,
@@ -153,6 +211,7 @@ export function setupRoutes(r: Routes): void {
       password: form.data.password,
     });
     if (!result.ok) return (await refuseWhenSetUp(c)) as Response;
+    await forgetSetupCode(c.get("app"));
     await signIn(c, result.owner.id);
     setFlash(c, "success", `Welcome to DeskTrust, ${result.owner.name}. Next: create a team and invite people.`);
     return redirect(c, "/");
@@ -164,6 +223,10 @@ export function setupRoutes(r: Routes): void {
     const refused = await refuseWhenSetUp(c);
     if (refused) return refused;
     const ctx = c.get("app");
+    const values = isLocalRequest(c) ? {} : await readFormValues(c);
+    const codeErrors = await setupCodeProblem(c, values);
+    if (codeErrors)
+      return page(c, <SetupPage values={{}} errors={codeErrors} askCode />, { title: "Set up", status: 403 });
     const claim = generateToken();
     const started = await ctx.tasks.start(
       { kind: "demo", label: "Loading the demo organization", claimHash: hashToken(claim) },
@@ -171,6 +234,7 @@ export function setupRoutes(r: Routes): void {
         const result = await loadDemo(ctx, (step, done, total) => progress.step(step, done, total));
         if (!result.ok)
           throw new TaskError("DeskTrust was set up meanwhile; the demo only loads into an empty install.");
+        await forgetSetupCode(ctx);
         return { message: "The demo organization is ready.", resultUrl: "/setup/demo/enter" };
       },
     );

@@ -4,10 +4,11 @@ import { ActionButton, Field, FormErrors, PageHeader } from "../../views/compone
 import { formatInstant } from "../../views/format.ts";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import { changePassword } from "../auth/credentials.ts";
-import { clearSessionCookie, clientIp } from "../auth/middleware.ts";
+import { signInAttempt } from "../auth/device-cookie.ts";
+import { clearSessionCookie } from "../auth/middleware.ts";
 import { type OwnSession, ownSessions, revokeOwnSession } from "../auth/own-sessions.ts";
 import { passwordField } from "../auth/password.ts";
-import { clearFailures, lockedFor, recordFailure, throttleKeys } from "../auth/throttle.ts";
+import { claimSignInAttempt, retryIn, signInSucceeded } from "../auth/sign-in-throttle.ts";
 import type { Routes } from "../http/access.ts";
 import type { AppEnv, Viewer } from "../http/env.ts";
 import { type FieldErrors, HttpError, notFound } from "../http/errors.ts";
@@ -346,12 +347,11 @@ export function profileRoutes(r: Routes): void {
     const form = await readForm(c, passwordForm);
     if (!form.ok) return renderProfile(c, viewer, { passwordErrors: form.errors, status: 422 });
     // Guessing the current password from a borrowed session counts against the login throttle.
-    const now = ctx.clock.now();
-    const keys = throttleKeys(viewer.email, clientIp(c));
-    const wait = await lockedFor(ctx.db, [keys.account, keys.ip], now);
-    if (wait > 0) {
-      c.header("Retry-After", String(wait));
-      throw new HttpError(429, `Too many wrong passwords. Try again in ${Math.ceil(wait / 60)} minutes.`);
+    const attempt = await signInAttempt(c, viewer.email);
+    const claim = await claimSignInAttempt(ctx.db, attempt, ctx.clock.now());
+    if (!claim.ok) {
+      c.header("Retry-After", String(claim.retryAfterSeconds));
+      throw new HttpError(429, `Too many wrong passwords. ${retryIn(claim.retryAfterSeconds)}`);
     }
     const result = await changePassword(ctx.db, viewer.id, {
       current: form.data.current,
@@ -359,13 +359,12 @@ export function profileRoutes(r: Routes): void {
       keepSessionId: c.get("sessionId"),
     });
     if (!result.ok) {
-      await recordFailure(ctx.db, keys, now);
       return renderProfile(c, viewer, {
         passwordErrors: { current: "That is not your current password." },
         status: 422,
       });
     }
-    await clearFailures(ctx.db, keys.account);
+    await signInSucceeded(ctx.db, attempt);
     const others = result.signedOut;
     setFlash(
       c,

@@ -5,6 +5,7 @@ import { fixedClock } from "../clock.ts";
 import { type Config, loadConfig } from "../config.ts";
 import type { Database } from "../db/index.ts";
 import { declareRoutes, type Routes } from "../http/access.ts";
+import { afterResponseSettled } from "../http/after-response.ts";
 import { createLogger } from "../log.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import { organization } from "../org/schema.ts";
@@ -121,6 +122,8 @@ export async function testApp(options: TestAppOptions = {}): Promise<TestApp> {
       if (cookies.size) headers.set("Cookie", [...cookies].map(([k, v]) => `${k}=${v}`).join("; "));
       if (init.method && init.method !== "GET" && !headers.has("Origin")) headers.set("Origin", origin);
       const res = await booted.app.request(`${origin}${path}`, { ...init, headers });
+      // Work a route deferred past its response (a reset mail) is done before the test looks.
+      await afterResponseSettled();
       for (const cookie of res.headers.getSetCookie()) {
         const [pair] = cookie.split(";");
         const [name, ...rest] = (pair ?? "").split("=");
