@@ -42,9 +42,24 @@ export interface EventMap {
     link: string;
     /** The plugin the ask came from. */
     source: string;
+    /**
+     * The deadline the asker set and people see (ISO instant), e.g. a brief's comment deadline.
+     * When present it drives the clock instead of the charter's target.
+     */
+    dueAt?: string;
   };
-  /** The first response to an ask by `responderId` (clocks stop for eligible responders). */
-  "ask.answered": { askId: string; responderId: string; answeredAt: string };
+  /**
+   * The first response to an ask by `responderId` (clocks stop for eligible responders). With
+   * `askerId`, the asker is told it was answered (`summary` and `link` say what and where).
+   */
+  "ask.answered": {
+    askId: string;
+    responderId: string;
+    answeredAt: string;
+    askerId?: string;
+    summary?: string;
+    link?: string;
+  };
 }
 
 export type EventType = keyof EventMap & string;
