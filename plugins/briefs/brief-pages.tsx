@@ -628,6 +628,7 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
           summary: `Review the brief "${brief.title}"`.slice(0, 200),
           link: `/briefs/${brief.id}`,
           source: "briefs",
+          dueAt: deadline.toISOString(),
         });
         await s.notify(tx, {
           personId: reviewer.id,

@@ -22,6 +22,7 @@ import {
   findInterview,
   type Interview,
   interviewsFor,
+  noteDueAt,
   notesOnInterview,
   type Panelist,
   panelOf,
@@ -221,7 +222,7 @@ async function interviewPage(
   ]);
   const mine = notes.find((n) => n.interviewerId === viewer.id) ?? null;
   const now = s.clock.now();
-  const dueAt = new Date(interview.endsAt.getTime() + settings.noteDueHours * 3_600_000);
+  const dueAt = noteDueAt(interview, settings);
   const title = `${interview.role}: ${interview.candidateName}`;
   const interviewers = panel.filter((p) => p.part === "interviewer");
   const managers = panel.filter((p) => p.part === "hiring_manager");

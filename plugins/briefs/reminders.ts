@@ -1,7 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { formatInstant, type PluginServices, people } from "../../server/plugin-api.ts";
 import { askIdFor } from "./brief-flow.ts";
-import { claimEndedInterviews, owedNotes } from "./interviews.ts";
+import { claimEndedInterviews, noteDueAt, owedNotes } from "./interviews.ts";
 import { panelists } from "./schema.ts";
 import type { BriefsSettings } from "./settings.ts";
 
@@ -48,6 +48,7 @@ export async function runDebriefJob(s: PluginServices<BriefsSettings>): Promise<
           summary: `Write your debrief note: ${interview.role}`.slice(0, 200),
           link: `/briefs/interviews/${interview.id}`,
           source: "briefs",
+          dueAt: noteDueAt(interview, settings).toISOString(),
         });
         count++;
       }
@@ -69,7 +70,7 @@ export async function runDebriefJob(s: PluginServices<BriefsSettings>): Promise<
   let reminded = 0;
   await s.transaction(async (tx) => {
     for (const o of owed) {
-      const dueAt = new Date(o.endsAt.getTime() + dueMs);
+      const dueAt = noteDueAt(o, settings);
       const remindAt = new Date(dueAt.getTime() - settings.reminderHoursBefore * hour);
       const at = formatInstant(dueAt, zones.get(o.personId) ?? "UTC");
       const link = `/briefs/interviews/${o.interviewId}`;
