@@ -636,7 +636,7 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
           body: `Comments are due ${toLocalInput(deadline, viewer.timeZone).replace("T", " ")} (${viewer.timeZone}).`,
           link: `/briefs/${brief.id}`,
           dedupeKey: `briefs:review:${brief.id}:${reviewer.id}`,
-          email: true,
+          kind: "review-request",
         });
       }
     });
@@ -669,6 +669,14 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
           askId: askIdFor("brief-review", brief.id, viewer.id),
           responderId: viewer.id,
           answeredAt: now.toISOString(),
+        });
+        await s.notify(tx, {
+          personId: brief.authorId,
+          kind: "answer",
+          title: `${viewer.name} reviewed your brief: ${brief.title}`.slice(0, 300),
+          body: form.data.body.slice(0, 1000),
+          link: `/briefs/${brief.id}#p${paragraph.index}`,
+          dedupeKey: `briefs:reviewed:${brief.id}:${viewer.id}`,
         });
       }
     });

@@ -593,6 +593,7 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
           title: `${viewer.name} submitted a debrief note (${interview.role})`.slice(0, 300),
           link: `/briefs/interviews/${interview.id}`,
           dedupeKey: `briefs:note-in:${interview.id}:${viewer.id}:${m.personId}`,
+          kind: "answer",
         });
       }
     });

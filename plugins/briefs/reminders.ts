@@ -81,7 +81,7 @@ export async function runDebriefJob(s: PluginServices<BriefsSettings>): Promise<
           body: `It was due ${at}. Write it while the interview is fresh; the hiring manager is waiting.`,
           link,
           dedupeKey: `briefs:note-due:${o.interviewId}:${o.personId}`,
-          email: true,
+          kind: "reminder",
         });
         if (sent) reminded++;
       } else if (settings.reminderHoursBefore > 0 && now >= remindAt) {
@@ -91,7 +91,7 @@ export async function runDebriefJob(s: PluginServices<BriefsSettings>): Promise<
           body: "Rate each competency, write the evidence, and say hire or no hire.",
           link,
           dedupeKey: `briefs:note-soon:${o.interviewId}:${o.personId}`,
-          email: true,
+          kind: "reminder",
         });
         if (sent) reminded++;
       }

@@ -48,18 +48,8 @@ export interface EventMap {
      */
     dueAt?: string;
   };
-  /**
-   * The first response to an ask by `responderId` (clocks stop for eligible responders). With
-   * `askerId`, the asker is told it was answered (`summary` and `link` say what and where).
-   */
-  "ask.answered": {
-    askId: string;
-    responderId: string;
-    answeredAt: string;
-    askerId?: string;
-    summary?: string;
-    link?: string;
-  };
+  /** The first response to an ask by `responderId` (clocks stop for eligible responders). */
+  "ask.answered": { askId: string; responderId: string; answeredAt: string };
 }
 
 export type EventType = keyof EventMap & string;
