@@ -6,6 +6,7 @@ import {
   inboundAsk,
   inboundResponse,
   isBotIdentity,
+  notifyResponders,
   peopleByEmail,
   readJson,
   startAsk,
@@ -50,8 +51,8 @@ export function slaApi(r: PluginRoutes<SlaSettings>): void {
       throw new HttpError(403, "This token belongs to another team.");
     const ids = await peopleByEmail(s, [...body.addressees, ...(body.asker ? [body.asker] : [])]);
     const { warnFraction } = await s.settings();
-    const result = await s.transaction((tx) =>
-      startAsk(tx, {
+    const result = await s.transaction(async (tx) => {
+      const started = await startAsk(tx, {
         source: "webhook",
         sourceRef: body.externalId,
         teamId: auth.teamId,
@@ -63,8 +64,17 @@ export function slaApi(r: PluginRoutes<SlaSettings>): void {
         link: body.link,
         at: s.clock.now(),
         warnFraction,
-      }),
-    );
+      });
+      if (started.created) {
+        await notifyResponders(tx, s, {
+          askId: started.askId,
+          title: body.title,
+          link: body.link,
+          workType: body.workType,
+        });
+      }
+      return started;
+    });
     return c.json(
       { askId: result.askId, clocksStarted: result.started, duplicate: !result.created },
       result.created ? 201 : 200,

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { type DomainEvent, HttpError, type PluginServices, people, type Tx, teams } from "../../server/plugin-api.ts";
 import { mediums } from "./charter.ts";
 import { answerAsk, isBotIdentity, startAsk } from "./clocks.ts";
-import { answers, asks } from "./schema.ts";
+import { answers, asks, clocks } from "./schema.ts";
 import type { SlaSettings } from "./settings.ts";
 
 const uuid = z.uuid();
@@ -89,6 +89,31 @@ export async function onAskAnswered(event: DomainEvent<"ask.answered">, s: Plugi
       });
     await applyRecordedAnswers(tx, p.askId);
   });
+}
+
+/**
+ * Tells the people a webhook's ask now waits on (its clocks' responders) at once: a review
+ * request from a git host reaches them like one made in the portal. Once per ask and person.
+ */
+export async function notifyResponders(
+  tx: Tx,
+  s: PluginServices,
+  ask: { askId: string; title: string; link: string; workType: string },
+): Promise<void> {
+  const responders = await tx.select({ personId: clocks.responderId }).from(clocks).where(eq(clocks.askId, ask.askId));
+  const review = ask.workType === "review request";
+  await s.notifyMany(
+    tx,
+    responders.map((r) => ({
+      personId: r.personId,
+      kind: review ? ("review-request" as const) : ("ask" as const),
+      title: `${review ? "Review requested" : "Waiting on you"}: ${ask.title}`.slice(0, 300),
+      body: ask.link,
+      // The link is outside the portal; the portal's waiting list has the clock.
+      link: "/sla",
+      dedupeKey: `sla:asked:${ask.askId}:${r.personId}`,
+    })),
+  );
 }
 
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email("an email address"));
