@@ -4,6 +4,7 @@ import {
   Field,
   type FieldErrors,
   FormErrors,
+  formatInstant,
   HttpError,
   PageHeader,
   type PluginRoutes,
@@ -32,7 +33,7 @@ import {
 } from "./briefs.ts";
 import { decisionForBrief, recordDecision } from "./decisions.ts";
 import { owedNotes } from "./interviews.ts";
-import { instantFromLocal, isUuid, localDate, toLocalInput } from "./local-time.ts";
+import { instantFromLocal, isUuid, localDate } from "./local-time.ts";
 import type { BriefState } from "./schema.ts";
 import type { BriefsSettings } from "./settings.ts";
 import {
@@ -633,7 +634,7 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
         await s.notify(tx, {
           personId: reviewer.id,
           title: `${viewer.name} asks for your review: ${brief.title}`.slice(0, 300),
-          body: `Comments are due ${toLocalInput(deadline, viewer.timeZone).replace("T", " ")} (${viewer.timeZone}).`,
+          body: `Comments are due ${formatInstant(deadline, reviewer.timeZone)}.`,
           link: `/briefs/${brief.id}`,
           dedupeKey: `briefs:review:${brief.id}:${reviewer.id}`,
           kind: "review-request",

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { formatInstant, type PluginServices, people } from "../../server/plugin-api.ts";
+import { type DbOrTx, formatInstant, type PluginServices, people } from "../../server/plugin-api.ts";
 import { askIdFor } from "./brief-flow.ts";
 import { claimEndedInterviews, noteDueAt, owedNotes } from "./interviews.ts";
 import { panelists } from "./schema.ts";
@@ -9,9 +9,19 @@ const hour = 3_600_000;
 /** How long after the deadline an unwritten note is still chased. */
 const chaseWindow = 24 * hour;
 
+/** People's time zones, to say a deadline in each person's own time. */
+async function timeZones(db: DbOrTx, personIds: string[]): Promise<Map<string, string>> {
+  if (!personIds.length) return new Map();
+  const rows = await db
+    .select({ id: people.id, timeZone: people.timeZone })
+    .from(people)
+    .where(inArray(people.id, [...new Set(personIds)]));
+  return new Map(rows.map((p) => [p.id, p.timeZone]));
+}
+
 /**
  * The debrief job: when an interview has ended, opens a "hiring debrief" ask per interviewer
- * (an SLA clock, for whoever runs one), then reminds interviewers whose note is due soon and
+ * (an SLA clock, for whoever runs one) and tells each interviewer at once, then reminds interviewers whose note is due soon and
  * again at the deadline. Dedupe keys make every run safe to repeat.
  */
 export async function runDebriefJob(s: PluginServices<BriefsSettings>): Promise<string> {
@@ -34,9 +44,14 @@ export async function runDebriefJob(s: PluginServices<BriefsSettings>): Promise<
           eq(panelists.part, "interviewer"),
         ),
       );
+    const zoneOf = await timeZones(
+      tx,
+      seats.map((x) => x.personId),
+    );
     let count = 0;
     for (const interview of ended) {
       const asker = interview.createdById;
+      const dueAt = noteDueAt(interview, settings);
       for (const seat of seats.filter((x) => x.interviewId === interview.id)) {
         await s.emit(tx, "ask.created", {
           askId: askIdFor("debrief-note", interview.id, seat.personId),
@@ -48,7 +63,15 @@ export async function runDebriefJob(s: PluginServices<BriefsSettings>): Promise<
           summary: `Write your debrief note: ${interview.role}`.slice(0, 200),
           link: `/briefs/interviews/${interview.id}`,
           source: "briefs",
-          dueAt: noteDueAt(interview, settings).toISOString(),
+          dueAt: dueAt.toISOString(),
+        });
+        await s.notify(tx, {
+          personId: seat.personId,
+          kind: "ask",
+          title: `Write your debrief note: ${interview.role}`.slice(0, 300),
+          body: `It is due ${formatInstant(dueAt, zoneOf.get(seat.personId) ?? "UTC")}. Your note stays private until you submit it.`,
+          link: `/briefs/interviews/${interview.id}`,
+          dedupeKey: `briefs:note-ask:${interview.id}:${seat.personId}`,
         });
         count++;
       }
@@ -57,15 +80,9 @@ export async function runDebriefJob(s: PluginServices<BriefsSettings>): Promise<
   });
 
   const owed = await owedNotes(s.db, { since: new Date(now.getTime() - dueMs - chaseWindow), until: now });
-  const zones = new Map(
-    owed.length
-      ? (
-          await s.db
-            .select({ id: people.id, timeZone: people.timeZone })
-            .from(people)
-            .where(inArray(people.id, [...new Set(owed.map((o) => o.personId))]))
-        ).map((p) => [p.id, p.timeZone])
-      : [],
+  const zones = await timeZones(
+    s.db,
+    owed.map((o) => o.personId),
   );
   let reminded = 0;
   await s.transaction(async (tx) => {
