@@ -102,13 +102,16 @@ describe("daily-loop notifications", () => {
     const author = await t.signedIn("member");
     const mia = await t.person({ name: "Mia Mentioned" });
     const ole = await t.person({ name: "Ole Onlooker" });
+    const outsider = await t.person({ name: "Otto Outsider" });
     const teamId = await team([author.person, mia, ole]);
     await author.post("/status-updates/updates", {
       teamId,
-      "q-bottom-line": `Search is live, thanks to @${handle(ole)}.`,
+      "q-bottom-line": `Search is live, thanks to @${handle(ole)} and @${handle(outsider)}.`,
     });
     const [update] = await t.ctx.db.select().from(updates).where(eq(updates.authorId, author.person.id));
-    await author.post(`/status-updates/updates/${update?.id}/comments`, { body: `@${handle(mia)} FYI` });
+    await author.post(`/status-updates/updates/${update?.id}/comments`, {
+      body: `@${handle(mia)} @${handle(outsider)} FYI`,
+    });
     // An edit that keeps the mention does not notify again.
     await author.post(`/status-updates/updates/${update?.id}/edit`, {
       "q-bottom-line": `Search is live, thanks to @${handle(ole)} and the team.`,
@@ -118,6 +121,9 @@ describe("daily-loop notifications", () => {
     expect(mailed(mia)).toEqual([`${author.person.name} mentioned you in a comment`]);
     expect(await portal(ole)).toEqual([`${author.person.name} mentioned you in their update`]);
     expect(mailed(ole)).toEqual([`${author.person.name} mentioned you in their update`]);
+    // Someone not on the team cannot read the update, so a mention shows them none of it.
+    expect(await portal(outsider)).toEqual([]);
+    expect(mailed(outsider)).toEqual([]);
     // Every message went through the outbox, once.
     const queued = await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, ole.email));
     expect(queued.map((m) => m.status)).toEqual(["sent"]);

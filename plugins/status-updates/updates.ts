@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, isNull, or, sql } from "drizzle-orm";
 import {
   type DbOrTx,
   handleOf,
@@ -9,6 +9,7 @@ import {
   people,
   renderMarkdown,
   type Tx,
+  teamMembers,
 } from "../../server/plugin-api.ts";
 import { acknowledgements, askAddressees, asks, comments, type Question, updateEdits, updates } from "./schema.ts";
 
@@ -133,6 +134,36 @@ export async function peopleByHandles(db: DbOrTx, handles: string[]): Promise<{ 
   return rows.filter((r) => handles.includes(handleOf(r.email))).map(({ id, name }) => ({ id, name }));
 }
 
+/**
+ * Those of `people` who may read the team's updates (its members, admins and the owner): a
+ * mention never shows an update's words to someone who could not open it.
+ */
+async function readersAmong<P extends { id: string }>(db: DbOrTx, teamId: string, list: P[]): Promise<P[]> {
+  if (!list.length) return [];
+  const rows = await db
+    .select({ id: people.id })
+    .from(people)
+    .where(
+      and(
+        inArray(
+          people.id,
+          list.map((p) => p.id),
+        ),
+        or(
+          inArray(people.role, ["admin", "owner"]),
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(teamMembers)
+              .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.personId, people.id))),
+          ),
+        ),
+      ),
+    );
+  const readers = new Set(rows.map((r) => r.id));
+  return list.filter((p) => readers.has(p.id));
+}
+
 async function nameOf(db: DbOrTx, personId: string): Promise<string> {
   const [row] = await db.select({ name: people.name }).from(people).where(eq(people.id, personId));
   return row?.name ?? "Someone";
@@ -152,8 +183,12 @@ async function notifyUpdateMentions(tx: Tx, s: PluginServices, update: Update): 
         .where(eq(asks.updateId, update.id))
     ).map((r) => r.id),
   );
-  const mentioned = (await peopleByHandles(tx, mentionedHandles(update.body))).filter(
-    (p) => p.id !== update.authorId && !addressed.has(p.id),
+  const mentioned = await readersAmong(
+    tx,
+    update.teamId,
+    (await peopleByHandles(tx, mentionedHandles(update.body))).filter(
+      (p) => p.id !== update.authorId && !addressed.has(p.id),
+    ),
   );
   if (!mentioned.length) return;
   const author = await nameOf(tx, update.authorId);
@@ -348,7 +383,20 @@ export async function addComment(
         answeredAt: input.at.toISOString(),
       });
     }
-    await s.notifyMany(tx, commentNotices(update, comment, input.authorName, mentioned, answered.length > 0, link));
+    const notices = commentNotices(update, comment, input.authorName, mentioned, answered.length > 0, link);
+    const readers = new Set(
+      (
+        await readersAmong(
+          tx,
+          update.teamId,
+          notices.map((n) => ({ id: n.personId })),
+        )
+      ).map((p) => p.id),
+    );
+    await s.notifyMany(
+      tx,
+      notices.filter((n) => readers.has(n.personId)),
+    );
     return comment;
   });
 }
