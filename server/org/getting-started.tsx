@@ -92,9 +92,14 @@ function GettingStarted(props: { steps: Step[]; canOpen: (path: string) => boole
         into an empty install, so it never mixes with your real people. Start a second copy with its own data and port,
         and sign in there as <code>{DEMO_OWNER_EMAIL}</code> (password <code>{DEMO_PASSWORD}</code>):
       </p>
-      <pre class="small">
-        <code>{"DATA_DIR=./demo-data npx desktrust demo\nDATA_DIR=./demo-data PORT=3001 npm start"}</code>
-      </pre>
+      <ol class="small">
+        <li>
+          <code>DATA_DIR=./demo-data npx desktrust demo</code>
+        </li>
+        <li>
+          <code>DATA_DIR=./demo-data PORT=3001 npm start</code>
+        </li>
+      </ol>
     </>
   );
 }
