@@ -23,8 +23,14 @@ describe("onboarding a team", () => {
     await logOut(page);
     await signIn(page, owner.email, owner.password);
 
+    // Home says what to do next, with a button for each step.
+    await page.goto("/");
+    await page.getByRole("heading", { name: "Getting started" }).waitFor();
+    await h.screenshot(page, "home-getting-started");
+    await page.getByRole("link", { name: "Create a team" }).click();
+
     // The owner creates a team.
-    await page.goto("/admin/teams");
+    await page.waitForURL("**/admin/teams");
     await page.fill('[name="name"]', team.name);
     await page.fill('[name="timeZone"]', team.timeZone);
     await page.getByRole("button", { name: "Create team" }).click();

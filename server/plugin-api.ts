@@ -55,6 +55,7 @@ export type { FieldErrors } from "./http/errors.ts";
 export type { Logger } from "./log.ts";
 export type { QueuedMail } from "./mail/outbox.ts";
 export type { NewNotification } from "./notifications/notifications.ts";
+export type { NotificationKind } from "./notifications/preferences.ts";
 export type { DemoOrg } from "./org/demo.ts";
 export type { TeamMember, TeamSummary } from "./people/teams.ts";
 /**

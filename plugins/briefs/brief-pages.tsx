@@ -4,6 +4,7 @@ import {
   Field,
   type FieldErrors,
   FormErrors,
+  formatInstant,
   HttpError,
   PageHeader,
   type PluginRoutes,
@@ -32,7 +33,7 @@ import {
 } from "./briefs.ts";
 import { decisionForBrief, recordDecision } from "./decisions.ts";
 import { owedNotes } from "./interviews.ts";
-import { instantFromLocal, isUuid, localDate, toLocalInput } from "./local-time.ts";
+import { instantFromLocal, isUuid, localDate } from "./local-time.ts";
 import type { BriefState } from "./schema.ts";
 import type { BriefsSettings } from "./settings.ts";
 import {
@@ -628,14 +629,15 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
           summary: `Review the brief "${brief.title}"`.slice(0, 200),
           link: `/briefs/${brief.id}`,
           source: "briefs",
+          dueAt: deadline.toISOString(),
         });
         await s.notify(tx, {
           personId: reviewer.id,
           title: `${viewer.name} asks for your review: ${brief.title}`.slice(0, 300),
-          body: `Comments are due ${toLocalInput(deadline, viewer.timeZone).replace("T", " ")} (${viewer.timeZone}).`,
+          body: `Comments are due ${formatInstant(deadline, reviewer.timeZone)}.`,
           link: `/briefs/${brief.id}`,
           dedupeKey: `briefs:review:${brief.id}:${reviewer.id}`,
-          email: true,
+          kind: "review-request",
         });
       }
     });
@@ -668,6 +670,14 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
           askId: askIdFor("brief-review", brief.id, viewer.id),
           responderId: viewer.id,
           answeredAt: now.toISOString(),
+        });
+        await s.notify(tx, {
+          personId: brief.authorId,
+          kind: "answer",
+          title: `${viewer.name} reviewed your brief: ${brief.title}`.slice(0, 300),
+          body: form.data.body.slice(0, 1000),
+          link: `/briefs/${brief.id}#p${paragraph.index}`,
+          dedupeKey: `briefs:reviewed:${brief.id}:${viewer.id}`,
         });
       }
     });

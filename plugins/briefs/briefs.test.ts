@@ -383,7 +383,7 @@ describe("hiring debriefs", () => {
     });
   });
 
-  it("opens an ask per interviewer when the interview ends and reminds them before and at the deadline, once", async () => {
+  it("opens an ask per interviewer when the interview ends, tells them at once, and reminds them before and at the deadline, once", async () => {
     const p = await interview();
     t.clock.set("2026-03-02T11:05:00Z");
     await t.ctx.scheduler.runNow("briefs.debriefs");
@@ -399,15 +399,19 @@ describe("hiring debriefs", () => {
         .select()
         .from(notifications)
         .where(and(eq(notifications.personId, p.a.person.id), eq(notifications.source, "briefs")));
-    expect(await mine()).toHaveLength(0);
+    // Each interviewer is asked at once, when the interview ends.
+    expect((await mine()).map((n) => n.title)).toEqual(["Write your debrief note: Backend engineer"]);
     t.clock.set("2026-03-02T13:00:00Z"); // 2 h before the 4 h deadline
     await t.ctx.scheduler.runNow("briefs.debriefs");
     await t.ctx.scheduler.runNow("briefs.debriefs");
-    expect((await mine()).map((n) => n.title)).toEqual([expect.stringContaining("Reminder")]);
+    const titles = async () => (await mine()).map((n) => n.title);
+    expect(await titles()).toHaveLength(2);
+    expect(await titles()).toContainEqual(expect.stringContaining("Reminder"));
     t.clock.set("2026-03-02T15:00:00Z");
     await t.ctx.scheduler.runNow("briefs.debriefs");
     await t.ctx.scheduler.runNow("briefs.debriefs");
-    expect(await mine()).toHaveLength(2);
+    expect(await titles()).toHaveLength(3);
+    expect(await titles()).toContainEqual(expect.stringContaining("is due now"));
     // Asks are opened once, however often the job runs.
     const again = (await t.ctx.db.select().from(events).where(eq(events.type, "ask.created"))).filter(
       (e) => (e.payload as { link: string }).link === `/briefs/interviews/${p.id}`,

@@ -176,10 +176,13 @@ export async function awaitingReviewBy(db: DbOrTx, personId: string): Promise<Aw
 }
 
 /** Active people by id, to check reviewers and panels exist. */
-export async function activePeople(db: DbOrTx, ids: string[]): Promise<{ id: string; name: string }[]> {
+export async function activePeople(
+  db: DbOrTx,
+  ids: string[],
+): Promise<{ id: string; name: string; timeZone: string }[]> {
   if (!ids.length) return [];
   return db
-    .select({ id: people.id, name: people.name })
+    .select({ id: people.id, name: people.name, timeZone: people.timeZone })
     .from(people)
     .where(and(inArray(people.id, ids), eq(people.status, "active")));
 }

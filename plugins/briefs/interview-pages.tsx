@@ -22,6 +22,7 @@ import {
   findInterview,
   type Interview,
   interviewsFor,
+  noteDueAt,
   notesOnInterview,
   type Panelist,
   panelOf,
@@ -224,7 +225,7 @@ async function interviewPage(
   ]);
   const mine = notes.find((n) => n.interviewerId === viewer.id) ?? null;
   const now = s.clock.now();
-  const dueAt = new Date(interview.endsAt.getTime() + settings.noteDueHours * 3_600_000);
+  const dueAt = noteDueAt(interview, settings);
   const title = `${interview.role}: ${interview.candidateName}`;
   const interviewers = panel.filter((p) => p.part === "interviewer");
   const managers = panel.filter((p) => p.part === "hiring_manager");
@@ -601,6 +602,7 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
           title: `${viewer.name} submitted a debrief note (${interview.role})`.slice(0, 300),
           link: `/briefs/interviews/${interview.id}`,
           dedupeKey: `briefs:note-in:${interview.id}:${viewer.id}:${m.personId}`,
+          kind: "answer",
         });
       }
     });

@@ -149,6 +149,14 @@ export interface OwedNote {
 }
 
 /**
+ * When an interviewer's note is due: `noteDueHours` after the interview ends. The interview page,
+ * the reminders and the debrief ask's clock all read this one deadline.
+ */
+export function noteDueAt(interview: { endsAt: Date }, settings: { noteDueHours: number }): Date {
+  return new Date(interview.endsAt.getTime() + settings.noteDueHours * 3_600_000);
+}
+
+/**
  * Notes still owed: interviewers of open interviews that ended after `since` and before `until`
  * who have not submitted. One query, for the reminders job, the digest and the dashboard.
  */

@@ -192,12 +192,16 @@ async function indexPage(
   return s.page(
     <>
       <PageHeader title="Meeting audit">
-        <a class="button button-secondary" href="/calendar-audit/report">
-          Audit report
-        </a>
-        <a class="button button-secondary" href="/calendar-audit/tracker">
-          Transition tracker
-        </a>
+        {s.canOpen("/calendar-audit/report") ? (
+          <a class="button button-secondary" href="/calendar-audit/report">
+            Audit report
+          </a>
+        ) : null}
+        {s.canOpen("/calendar-audit/tracker") ? (
+          <a class="button button-secondary" href="/calendar-audit/tracker">
+            Transition tracker
+          </a>
+        ) : null}
       </PageHeader>
       <p class="muted">
         Which recurring meetings to keep, convert to a written practice, or stop. Many teams find 30–40 % of their

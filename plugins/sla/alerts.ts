@@ -83,7 +83,7 @@ async function notifyClaimed(
           : "The published response time for this ask has passed. Answer it, or tell the asker when you will.",
       link: r.link.startsWith("/") ? r.link : "/sla",
       dedupeKey: `sla:${kind}:${r.id}`,
-      email: true,
+      kind: "alert",
     });
     for (const managerId of managersByTeam.get(r.teamId) ?? []) {
       if (managerId === r.responderId) continue;
@@ -93,7 +93,7 @@ async function notifyClaimed(
         body: "See the team's SLA board for what is waiting and on whom.",
         link: `/sla/teams/${r.teamId}/board`,
         dedupeKey: `sla:breach:${r.id}:manager:${managerId}`,
-        email: true,
+        kind: "alert",
       });
     }
   }

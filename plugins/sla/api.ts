@@ -7,6 +7,7 @@ import {
   inboundAsk,
   inboundResponse,
   isBotIdentity,
+  notifyResponders,
   readJson,
   startAsk,
   teamMatches,
@@ -52,8 +53,8 @@ export function slaApi(r: PluginRoutes<SlaSettings>): void {
     const ids = await teamMembersByEmail(s, auth.teamId, [...body.addressees, ...(body.asker ? [body.asker] : [])]);
     if (!body.addressees.every((address) => ids.has(address))) throw addresseesOutsideTeam();
     const { warnFraction } = await s.settings();
-    const result = await s.transaction((tx) =>
-      startAsk(tx, {
+    const result = await s.transaction(async (tx) => {
+      const started = await startAsk(tx, {
         source: "webhook",
         sourceRef: body.externalId,
         teamId: auth.teamId,
@@ -65,8 +66,17 @@ export function slaApi(r: PluginRoutes<SlaSettings>): void {
         link: body.link,
         at: s.clock.now(),
         warnFraction,
-      }),
-    );
+      });
+      if (started.created) {
+        await notifyResponders(tx, s, {
+          askId: started.askId,
+          title: body.title,
+          link: body.link,
+          workType: body.workType,
+        });
+      }
+      return started;
+    });
     return c.json(
       { askId: result.askId, clocksStarted: result.started, duplicate: !result.created },
       result.created ? 201 : 200,

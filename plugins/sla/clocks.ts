@@ -3,7 +3,7 @@ import { type DbOrTx, membersOf, outOfOffice, people } from "../../server/plugin
 import { businessMsBetween, type CompiledCalendar, dueMs } from "./business-time.ts";
 import { calendarForBasis, calendarSpecs } from "./calendars.ts";
 import { charterRowFor, currentCharter } from "./charter.ts";
-import { asks, clockCycles, clocks } from "./schema.ts";
+import { asks, clockCycles, clocks, type TargetBasis } from "./schema.ts";
 
 export type Clock = typeof clocks.$inferSelect;
 
@@ -74,7 +74,23 @@ export interface NewAsk {
   title: string;
   link: string;
   at: Date;
+  /** The deadline the asker set and people see; it replaces the charter's target for this ask. */
+  dueAt?: Date | null;
   warnFraction: number;
+}
+
+/**
+ * The target a clock runs against: the asker's own deadline when they set one (in plain time, so
+ * the clock falls due exactly when the page says), otherwise the charter row's.
+ */
+export function clockTarget(
+  row: { targetMinutes: number; basis: TargetBasis },
+  at: Date,
+  dueAt: Date | null | undefined,
+): { targetSeconds: number; basis: TargetBasis } {
+  if (!dueAt) return { targetSeconds: row.targetMinutes * 60, basis: row.basis };
+  // A deadline already past when the ask arrives is due at once (a target is at least a second).
+  return { targetSeconds: Math.max(1, Math.round((dueAt.getTime() - at.getTime()) / 1000)), basis: "calendar" };
 }
 
 /**
@@ -121,15 +137,16 @@ export async function startAsk(
   if (!responders.length) return { askId: inserted.id, started: 0, created: true };
   // Addressees each owe their own answer; a group (managers) is answered by any one of them.
   const group = row.responders === "addressees" ? null : responders;
+  const target = clockTarget(row, input.at, input.dueAt);
   const spec = (await calendarSpecs(tx, [input.teamId])).get(input.teamId);
-  const cal = calendarForBasis(row.basis, spec);
+  const cal = calendarForBasis(target.basis, spec);
   const away = await absences(tx, responders, input.at);
   const t = input.at.getTime();
   const values = responders.map((responderId) => {
     const eligibleIds = group ?? [responderId];
     const paused = eligibleIds.every((id) => absentSince(away.get(id) ?? [], t) !== null);
     const base = {
-      targetSeconds: row.targetMinutes * 60,
+      targetSeconds: target.targetSeconds,
       warnFraction: input.warnFraction,
       consumedSeconds: 0,
     };
@@ -139,7 +156,7 @@ export async function startAsk(
       responderId,
       eligibleIds,
       charterVersionId: charter.versionId,
-      basis: row.basis,
+      basis: target.basis,
       ...base,
       state: paused ? ("paused" as const) : ("running" as const),
       startedAt: input.at,

@@ -6,17 +6,48 @@ import {
   HttpError,
   type PluginServices,
   people,
+  type Tx,
   teamMembers,
   teams,
 } from "../../server/plugin-api.ts";
 import { mediums } from "./charter.ts";
 import { answerAsk, isBotIdentity, startAsk } from "./clocks.ts";
-import { asks } from "./schema.ts";
+import { answers, asks, clocks } from "./schema.ts";
 import type { SlaSettings } from "./settings.ts";
 
 const uuid = z.uuid();
 
-/** `ask.created`: record the ask and start its clocks (idempotent: a retry starts nothing new). */
+/**
+ * Serializes the handlers of one ask: its `ask.created` and `ask.answered` may be handled at the
+ * same time by two instances, and each must see what the other committed.
+ */
+async function lockAsk(tx: Tx, sourceRef: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sla.ask:${sourceRef}`}))`);
+}
+
+/** Stops the clocks of portal asks with this ref for every answer recorded so far. */
+async function applyRecordedAnswers(tx: Tx, sourceRef: string): Promise<void> {
+  const found = await tx
+    .select({ id: asks.id })
+    .from(asks)
+    .where(and(eq(asks.sourceRef, sourceRef), ne(asks.source, "webhook")));
+  if (!found.length) return;
+  const recorded = await tx.select().from(answers).where(eq(answers.sourceRef, sourceRef));
+  for (const ask of found) {
+    for (const a of recorded) await answerAsk(tx, { askId: ask.id, responderId: a.responderId, at: a.answeredAt });
+  }
+}
+
+/** An ISO instant from an event payload, or null when absent or unreadable. */
+function instantOf(value: unknown): Date | null {
+  if (typeof value !== "string" || Number.isNaN(Date.parse(value))) return null;
+  return new Date(value);
+}
+
+/**
+ * `ask.created`: record the ask and start its clocks, then apply answers that arrived before it.
+ * Idempotent: a retry or replay starts nothing new.
+ */
 export async function onAskCreated(event: DomainEvent<"ask.created">, s: PluginServices<SlaSettings>): Promise<void> {
   const p = event.payload;
   const ids = Array.isArray(p.addresseeIds) ? p.addresseeIds.filter((id) => uuid.safeParse(id).success) : [];
@@ -27,8 +58,9 @@ export async function onAskCreated(event: DomainEvent<"ask.created">, s: PluginS
   const [team] = await s.db.select({ id: teams.id }).from(teams).where(eq(teams.id, p.teamId));
   if (!team) return;
   const { warnFraction } = await s.settings();
-  await s.transaction((tx) =>
-    startAsk(tx, {
+  await s.transaction(async (tx) => {
+    await lockAsk(tx, p.askId);
+    await startAsk(tx, {
       source: p.source || event.source,
       sourceRef: p.askId,
       teamId: p.teamId,
@@ -39,23 +71,57 @@ export async function onAskCreated(event: DomainEvent<"ask.created">, s: PluginS
       title: String(p.summary || "An ask"),
       link: String(p.link || "/"),
       at: event.createdAt,
+      dueAt: instantOf(p.dueAt),
       warnFraction,
-    }),
-  );
+    });
+    await applyRecordedAnswers(tx, p.askId);
+  });
 }
 
-/** `ask.answered`: stop the clocks of that ask the responder may answer. */
+/**
+ * `ask.answered`: record the answer, and stop the clocks of that ask the responder may answer.
+ * When the ask has not arrived yet, the recorded answer stops them as it arrives.
+ */
 export async function onAskAnswered(event: DomainEvent<"ask.answered">, s: PluginServices<SlaSettings>): Promise<void> {
   const p = event.payload;
-  if (!uuid.safeParse(p.responderId).success) return;
-  const at = Number.isNaN(Date.parse(p.answeredAt)) ? event.createdAt : new Date(p.answeredAt);
-  const found = await s.db
-    .select({ id: asks.id })
-    .from(asks)
-    .where(and(eq(asks.sourceRef, String(p.askId)), ne(asks.source, "webhook")));
+  if (!uuid.safeParse(p.responderId).success || typeof p.askId !== "string") return;
+  const at = instantOf(p.answeredAt) ?? event.createdAt;
   await s.transaction(async (tx) => {
-    for (const ask of found) await answerAsk(tx, { askId: ask.id, responderId: p.responderId, at });
+    await lockAsk(tx, p.askId);
+    await tx
+      .insert(answers)
+      .values({ sourceRef: p.askId, responderId: p.responderId, answeredAt: at })
+      .onConflictDoUpdate({
+        target: [answers.sourceRef, answers.responderId],
+        set: { answeredAt: sql`least(${answers.answeredAt}, excluded.answered_at)` },
+      });
+    await applyRecordedAnswers(tx, p.askId);
   });
+}
+
+/**
+ * Tells the people a webhook's ask now waits on (its clocks' responders) at once: a review
+ * request from a git host reaches them like one made in the portal. Once per ask and person.
+ */
+export async function notifyResponders(
+  tx: Tx,
+  s: PluginServices,
+  ask: { askId: string; title: string; link: string; workType: string },
+): Promise<void> {
+  const responders = await tx.select({ personId: clocks.responderId }).from(clocks).where(eq(clocks.askId, ask.askId));
+  const review = ask.workType === "review request";
+  await s.notifyMany(
+    tx,
+    responders.map((r) => ({
+      personId: r.personId,
+      kind: review ? ("review-request" as const) : ("ask" as const),
+      title: `${review ? "Review requested" : "Waiting on you"}: ${ask.title}`.slice(0, 300),
+      body: ask.link,
+      // The link is outside the portal; the portal's waiting list has the clock.
+      link: "/sla",
+      dedupeKey: `sla:asked:${ask.askId}:${r.personId}`,
+    })),
+  );
 }
 
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email("an email address"));

@@ -183,6 +183,21 @@ export const clockCycles = slaSchema.table(
   (t) => [index("clock_cycles_clock").on(t.clockId, t.startedAt)],
 );
 
+/**
+ * First responses to portal asks, recorded as they arrive. Events are not delivered in order: an
+ * answer handled before its ask is kept here and stops the clock when the ask arrives.
+ */
+export const answers = slaSchema.table(
+  "answers",
+  {
+    /** The ask id in the emitting plugin (`asks.source_ref`). */
+    sourceRef: text("source_ref").notNull(),
+    responderId: uuid("responder_id").notNull(),
+    answeredAt: timestamp("answered_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceRef, t.responderId] })],
+);
+
 /** A warning or breach that was notified: the unique key makes each happen once across runs and instances. */
 export const clockAlerts = slaSchema.table(
   "clock_alerts",

@@ -1,13 +1,15 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, isNull, or, sql } from "drizzle-orm";
 import {
   type DbOrTx,
   handleOf,
   markdownToText,
   mentionedHandles,
+  type NewNotification,
   type PluginServices,
   people,
   renderMarkdown,
   type Tx,
+  teamMembers,
 } from "../../server/plugin-api.ts";
 import { acknowledgements, askAddressees, asks, comments, type Question, updateEdits, updates } from "./schema.ts";
 
@@ -132,6 +134,77 @@ export async function peopleByHandles(db: DbOrTx, handles: string[]): Promise<{ 
   return rows.filter((r) => handles.includes(handleOf(r.email))).map(({ id, name }) => ({ id, name }));
 }
 
+/**
+ * Those of `people` who may read the team's updates (its members, admins and the owner): a
+ * mention never shows an update's words to someone who could not open it.
+ */
+async function readersAmong<P extends { id: string }>(db: DbOrTx, teamId: string, list: P[]): Promise<P[]> {
+  if (!list.length) return [];
+  const rows = await db
+    .select({ id: people.id })
+    .from(people)
+    .where(
+      and(
+        inArray(
+          people.id,
+          list.map((p) => p.id),
+        ),
+        or(
+          inArray(people.role, ["admin", "owner"]),
+          exists(
+            db
+              .select({ one: sql`1` })
+              .from(teamMembers)
+              .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.personId, people.id))),
+          ),
+        ),
+      ),
+    );
+  const readers = new Set(rows.map((r) => r.id));
+  return list.filter((p) => readers.has(p.id));
+}
+
+async function nameOf(db: DbOrTx, personId: string): Promise<string> {
+  const [row] = await db.select({ name: people.name }).from(people).where(eq(people.id, personId));
+  return row?.name ?? "Someone";
+}
+
+/**
+ * Tells the people @mentioned in an update that it mentions them, once per update and person;
+ * the addressees of its ask are told about the ask instead.
+ */
+async function notifyUpdateMentions(tx: Tx, s: PluginServices, update: Update): Promise<void> {
+  const addressed = new Set(
+    (
+      await tx
+        .select({ id: askAddressees.personId })
+        .from(askAddressees)
+        .innerJoin(asks, eq(asks.id, askAddressees.askId))
+        .where(eq(asks.updateId, update.id))
+    ).map((r) => r.id),
+  );
+  const mentioned = await readersAmong(
+    tx,
+    update.teamId,
+    (await peopleByHandles(tx, mentionedHandles(update.body))).filter(
+      (p) => p.id !== update.authorId && !addressed.has(p.id),
+    ),
+  );
+  if (!mentioned.length) return;
+  const author = await nameOf(tx, update.authorId);
+  await s.notifyMany(
+    tx,
+    mentioned.map((p) => ({
+      personId: p.id,
+      kind: "mention" as const,
+      title: `${author} mentioned you in their update`,
+      body: update.bottomLine,
+      link: `/status-updates/updates/${update.id}`,
+      dedupeKey: `status-updates:update-mention:${update.id}:${p.id}`,
+    })),
+  );
+}
+
 function askSummary(text: string): string {
   const plain = markdownToText(text).replace(/\s+/g, " ").trim();
   return `Ask: ${plain.length > 140 ? `${plain.slice(0, 139)}…` : plain}`;
@@ -151,6 +224,19 @@ async function createAsk(tx: Tx, s: PluginServices, update: Update, askText: str
     .returning();
   if (!ask) return;
   await tx.insert(askAddressees).values(addressees.map((p) => ({ askId: ask.id, personId: p.id })));
+  const summary = askSummary(askText);
+  const asker = await nameOf(tx, update.authorId);
+  await s.notifyMany(
+    tx,
+    addressees.map((p) => ({
+      personId: p.id,
+      kind: "ask" as const,
+      title: `${asker} asks you: ${summary.replace(/^Ask: /, "")}`.slice(0, 300),
+      body: markdownToText(askText).slice(0, 1000),
+      link: `/status-updates/updates/${update.id}`,
+      dedupeKey: `status-updates:ask:${ask.id}:${p.id}`,
+    })),
+  );
   await s.emit(tx, "ask.created", {
     askId: ask.id,
     teamId: update.teamId,
@@ -158,7 +244,7 @@ async function createAsk(tx: Tx, s: PluginServices, update: Update, askText: str
     addresseeIds: addressees.map((p) => p.id),
     workType: "question",
     medium: "portal",
-    summary: askSummary(askText),
+    summary,
     link: `/status-updates/updates/${update.id}`,
     source: "status-updates",
   });
@@ -203,6 +289,7 @@ export async function postUpdate(s: PluginServices, input: DraftInput): Promise<
       period: row.period,
     });
     if (c.askText) await createAsk(tx, s, row, c.askText, input.at);
+    await notifyUpdateMentions(tx, s, row);
     return row;
   });
 }
@@ -231,7 +318,9 @@ export async function editUpdate(
       })
       .where(eq(updates.id, update.id))
       .returning();
-    if (row && c.askText) await createAsk(tx, s, row, c.askText, at);
+    if (!row) return;
+    if (c.askText) await createAsk(tx, s, row, c.askText, at);
+    await notifyUpdateMentions(tx, s, row);
   });
 }
 
@@ -253,9 +342,9 @@ export async function editHistory(
 }
 
 /**
- * Adds a comment; notifies the people it @mentions (in the portal and by email), emits
- * `comment.created`, and — when the commenter is an addressee of the update's ask who has not
- * answered yet — records the answer and emits `ask.answered` (once per addressee).
+ * Adds a comment and emits `comment.created`; when the commenter is an addressee of the update's
+ * ask who has not answered yet, records the answer and emits `ask.answered` (once per addressee).
+ * The people it @mentions and the update's author are notified in the same transaction.
  */
 export async function addComment(
   s: PluginServices,
@@ -270,16 +359,6 @@ export async function addComment(
     if (!comment) throw new Error("comment insert returned nothing");
     const mentioned = (await peopleByHandles(tx, mentionedHandles(input.body))).filter((p) => p.id !== input.authorId);
     const link = `/status-updates/updates/${update.id}#comment-${comment.id}`;
-    for (const p of mentioned) {
-      await s.notify(tx, {
-        personId: p.id,
-        title: `${input.authorName} mentioned you in a comment`,
-        body: markdownToText(input.body).slice(0, 1000),
-        link,
-        dedupeKey: `status-updates:mention:${comment.id}:${p.id}`,
-        email: true,
-      });
-    }
     await s.emit(tx, "comment.created", {
       commentId: comment.id,
       subject: { kind: "status-update", id: update.id },
@@ -304,8 +383,60 @@ export async function addComment(
         answeredAt: input.at.toISOString(),
       });
     }
+    const notices = commentNotices(update, comment, input.authorName, mentioned, answered.length > 0, link);
+    const readers = new Set(
+      (
+        await readersAmong(
+          tx,
+          update.teamId,
+          notices.map((n) => ({ id: n.personId })),
+        )
+      ).map((p) => p.id),
+    );
+    await s.notifyMany(
+      tx,
+      notices.filter((n) => readers.has(n.personId)),
+    );
     return comment;
   });
+}
+
+/**
+ * Who hears about a comment, each once: the people it @mentions, and the update's author — told
+ * their ask was answered when it answers it, or that someone commented otherwise.
+ */
+function commentNotices(
+  update: Update,
+  comment: Comment,
+  commenter: string,
+  mentioned: { id: string }[],
+  answersAsk: boolean,
+  link: string,
+): NewNotification[] {
+  const body = markdownToText(comment.body).slice(0, 1000);
+  const toAuthor = update.authorId !== comment.authorId;
+  // An author who is both mentioned and answered hears that their ask was answered.
+  const notices: NewNotification[] = mentioned
+    .filter((p) => !(toAuthor && answersAsk && p.id === update.authorId))
+    .map((p) => ({
+      personId: p.id,
+      kind: "mention",
+      title: `${commenter} mentioned you in a comment`,
+      body,
+      link,
+      dedupeKey: `status-updates:mention:${comment.id}:${p.id}`,
+    }));
+  if (toAuthor && (answersAsk || !mentioned.some((p) => p.id === update.authorId))) {
+    notices.push({
+      personId: update.authorId,
+      kind: answersAsk ? "answer" : "comment",
+      title: answersAsk ? `${commenter} answered your ask` : `${commenter} commented on your update`,
+      body,
+      link,
+      dedupeKey: `status-updates:comment:${comment.id}:${update.authorId}`,
+    });
+  }
+  return notices;
 }
 
 export async function commentsOf(

@@ -42,6 +42,11 @@ export interface EventMap {
     link: string;
     /** The plugin the ask came from. */
     source: string;
+    /**
+     * The deadline the asker set and people see (ISO instant), e.g. a brief's comment deadline.
+     * When present it drives the clock instead of the charter's target.
+     */
+    dueAt?: string;
   };
   /** The first response to an ask by `responderId` (clocks stop for eligible responders). */
   "ask.answered": { askId: string; responderId: string; answeredAt: string };

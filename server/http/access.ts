@@ -41,10 +41,19 @@ export interface RouteRule {
 export class RouteRegistry {
   readonly rules: RouteRule[] = [];
   private limits: { method: string; pattern: RegExp; max: number }[] | undefined;
+  private patterns: { rule: RouteRule; pattern: RegExp }[] | undefined;
 
   add(rule: RouteRule): void {
     this.rules.push(rule);
     this.limits = undefined;
+    this.patterns = undefined;
+  }
+
+  /** The access rule of the route that serves `method path` (the first declared match), or null. */
+  accessFor(method: string, path: string): Access | null {
+    this.patterns ??= this.rules.map((rule) => ({ rule, pattern: routePattern(rule.path) }));
+    const bare = path.split(/[?#]/)[0] ?? path;
+    return this.patterns.find((p) => p.rule.method === method && p.pattern.test(bare))?.rule.access ?? null;
   }
 
   /** Raises the body limit of a declared route (uploads). */
@@ -66,6 +75,23 @@ export class RouteRegistry {
       }));
     return this.limits.find((l) => l.method === method && l.pattern.test(path))?.max ?? fallback;
   }
+}
+
+/** A route path (`/teams/:id{[0-9a-f-]+}/board`) as a regular expression over concrete paths. */
+function routePattern(path: string): RegExp {
+  const segments = path
+    .split("/")
+    .map((segment) => (segment.startsWith(":") ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  return new RegExp(`^${segments.join("/")}/?$`);
+}
+
+/**
+ * Whether `viewer` may open the page at `path`: the same declared rule and the same check as the
+ * guard on the route itself, so a link is shown exactly when following it would not be a 403.
+ */
+export function mayOpen(registry: RouteRegistry, viewer: Viewer | null, path: string): boolean {
+  const access = registry.accessFor("GET", path);
+  return access !== null && allows(access, viewer);
 }
 
 function requireAccess(access: Access): MiddlewareHandler<AppEnv> {

@@ -1,42 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import { SMTPServer } from "smtp-server";
+import { type ReceivedMail, startSmtpServer, type TestSmtpServer } from "../testing/smtp.ts";
 import { type TestApp, testApp } from "../testing/test-app.ts";
 import { type Mailer, smtpMailer } from "./mailer.ts";
 import { deliverDue, queueMail } from "./outbox.ts";
 import { mailOutbox } from "./schema.ts";
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server on a random local port that keeps what it receives. */
-async function startSmtpServer(): Promise<{ server: SMTPServer; port: number; received: Received[] }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["AUTH", "STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { server, port, received };
-}
 
 /** The message body with quoted-printable soft breaks and escapes undone. */
 function decodedBody(raw: string): string {
@@ -50,7 +18,7 @@ const header = (raw: string, name: string): string | undefined =>
   raw.match(new RegExp(`^${name}: (.*)$`, "mi"))?.[1]?.trim();
 
 let t: TestApp;
-let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let smtp: TestSmtpServer;
 let mailer: Mailer;
 
 beforeAll(async () => {
@@ -71,7 +39,7 @@ describe("delivering mail over SMTP", () => {
     const report = await deliverDue(t.ctx.db, mailer, t.clock.now());
     expect(report).toEqual({ sent: 1, retried: 0, held: 0, dropped: 0 });
     expect(smtp.received).toHaveLength(1);
-    const message = smtp.received[0] as Received;
+    const message = smtp.received[0] as ReceivedMail;
     expect(message.to).toEqual([person.email]);
     expect(message.from).toBe("desktrust@example.com");
     expect(header(message.raw, "To")).toBe(person.email);

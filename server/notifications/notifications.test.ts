@@ -130,3 +130,25 @@ describe("notifyMany without dedupe keys", () => {
     expect(await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, inAppOnly.email))).toHaveLength(0);
   });
 });
+
+describe("notification kinds", () => {
+  it("lets the person's channels for the kind decide email, whatever the caller's email flag says", async () => {
+    const s = services as PluginServices;
+    const person = await t.person();
+    expect(await s.notify(s.db, { personId: person.id, title: "Asked", kind: "ask", dedupeKey: "kind-ask" })).toBe(
+      true,
+    );
+    expect(
+      await s.notify(s.db, {
+        personId: person.id,
+        title: "Mentioned",
+        kind: "mention",
+        email: false,
+        dedupeKey: "kind-m",
+      }),
+    ).toBe(true);
+    const mails = await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, person.email));
+    expect(mails.map((m) => m.subject).sort()).toEqual(["Asked", "Mentioned"]);
+    expect(mails.map((m) => m.dedupeKey).sort()).toEqual(["notify:kind-ask", "notify:kind-m"]);
+  });
+});

@@ -2,6 +2,7 @@ import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, DbOrTx } from "../db/index.ts";
 import { queueMails } from "../mail/outbox.ts";
 import { people } from "../people/schema.ts";
+import { type Channels, channelsFor, type NotificationKind } from "./preferences.ts";
 import { notifications } from "./schema.ts";
 
 export type Notification = typeof notifications.$inferSelect;
@@ -14,8 +15,27 @@ export interface NewNotification {
   link?: string;
   /** Makes the call idempotent: the same key notifies once (use the event id in handlers). */
   dedupeKey?: string;
-  /** Also email the person (queued in the outbox with the same dedupe key). */
+  /**
+   * What it is about. With a kind, the person's preference for that kind decides portal and
+   * email (see `channelsFor`); without one, `email` does.
+   */
+  kind?: NotificationKind;
+  /** Also email the person (queued in the outbox with the same dedupe key); ignored with `kind`. */
   email?: boolean;
+}
+
+/** The channels of each notification in a batch, one preference look-up per kind. */
+async function channelsOf(db: DbOrTx, list: NewNotification[]): Promise<Channels[]> {
+  const byKind = new Map<NotificationKind, Map<string, Channels>>();
+  for (const kind of new Set(list.flatMap((n) => (n.kind ? [n.kind] : [])))) {
+    const ids = [...new Set(list.filter((n) => n.kind === kind).map((n) => n.personId))];
+    byKind.set(kind, await channelsFor(db, ids, kind));
+  }
+  return list.map((n) =>
+    n.kind
+      ? (byKind.get(n.kind)?.get(n.personId) ?? { portal: true, email: false })
+      : { portal: true, email: n.email === true },
+  );
 }
 
 /** Notifies a person in the portal, and by email when asked. Returns false for a duplicate key. */
@@ -40,7 +60,9 @@ export async function notifyMany(
   let created = 0;
   for (let i = 0; i < list.length; i += 500) {
     // Ids are chosen here so each inserted row can be matched back to what asked for email.
-    const chunk = list.slice(i, i + 500).map((n) => ({ ...n, id: crypto.randomUUID() }));
+    const slice = list.slice(i, i + 500);
+    const channels = await channelsOf(db, slice);
+    const chunk = slice.map((n, j) => ({ ...n, id: crypto.randomUUID(), channels: channels[j] as Channels }));
     const inserted = await db
       .insert(notifications)
       .values(
@@ -53,13 +75,15 @@ export async function notifyMany(
           link: n.link ?? null,
           dedupeKey: n.dedupeKey ?? null,
           createdAt: context.at,
+          // Kept even when the portal is off, read already: the row is what makes the key notify once.
+          readAt: n.channels.portal ? null : context.at,
         })),
       )
       .onConflictDoNothing({ target: notifications.dedupeKey })
       .returning({ id: notifications.id });
     created += inserted.length;
     const isNew = new Set(inserted.map((row) => row.id));
-    const toEmail = chunk.filter((n) => n.email && isNew.has(n.id));
+    const toEmail = chunk.filter((n) => n.channels.email && isNew.has(n.id));
     if (!toEmail.length) continue;
     const recipients = await db
       .select({ id: people.id, email: people.email })

@@ -1,13 +1,15 @@
 import { EmptyState, PageHeader } from "../../views/components.tsx";
 import type { SafeHtml } from "../../views/html/escape.ts";
-import { allows, type Routes } from "../http/access.ts";
+import { allows, mayOpen, type Routes } from "../http/access.ts";
 import type { DashboardCard } from "../http/cards.ts";
 import { page } from "../http/render.tsx";
 import { unreadCount } from "../notifications/notifications.ts";
 import { teamsOf } from "../people/teams.ts";
+import { gettingStartedCard } from "./getting-started.tsx";
 
 /** Core's own dashboard cards; plugins add theirs through the plugin API. */
 export const coreCards: DashboardCard[] = [
+  gettingStartedCard,
   {
     id: "core.notifications",
     title: "Notifications",
@@ -37,9 +39,19 @@ export const coreCards: DashboardCard[] = [
       if (!viewer) return null;
       const teams = await teamsOf(c.get("app").db, viewer.id);
       if (!teams.length) {
+        const canManageTeams = mayOpen(c.get("app").routes, viewer, "/admin/teams");
         return (
           <EmptyState title="You are not on a team yet.">
-            <p>An admin adds people to teams. Teams share updates, response-time norms and calendars.</p>
+            {canManageTeams ? (
+              <>
+                <p>Teams share updates, response-time norms and calendars. Create one and add yourself and others.</p>
+                <a class="button button-small" href="/admin/teams">
+                  Manage teams
+                </a>
+              </>
+            ) : (
+              <p>An admin adds people to teams. Teams share updates, response-time norms and calendars.</p>
+            )}
           </EmptyState>
         );
       }

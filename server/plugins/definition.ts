@@ -70,6 +70,14 @@ export interface RequestServices<S = Record<string, unknown>> extends PluginServ
   /** 303 after a POST (or HX-Location for htmx). */
   redirect(to: string): Response;
   flash(kind: FlashKind, message: string): void;
+  /**
+   * Whether the viewer may open a page: the access rule its route declared, checked as the route
+   * checks it. Show a link or button only when this is true.
+   *
+   * @example
+   * {s.canOpen("/calendar-audit/report") ? <a href="/calendar-audit/report">Audit report</a> : null}
+   */
+  canOpen(path: string): boolean;
 }
 
 export type PluginHandler<S> = (c: Context<AppEnv>, s: RequestServices<S>) => Response | Promise<Response>;

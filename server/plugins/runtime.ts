@@ -5,7 +5,7 @@ import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/index.ts";
 import { type MigrationReport, migrate } from "../db/migrate.ts";
 import type { EventBus } from "../events/bus.ts";
-import { declareRoutes } from "../http/access.ts";
+import { declareRoutes, mayOpen } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { HttpError } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
@@ -198,6 +198,7 @@ export class PluginRuntime {
       page: (body, options) => page(c, body, options),
       redirect: (to) => redirect(c, to),
       flash: (kind, message) => setFlash(c, kind, message),
+      canOpen: (path) => mayOpen(this.ctx.routes, viewer, path),
     };
   }
 
