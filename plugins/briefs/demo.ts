@@ -1,7 +1,7 @@
 import type { DemoOrg, PluginServices, Tx } from "../../server/plugin-api.ts";
 import { paragraphHash, paragraphsOf } from "./brief-flow.ts";
 import { briefComments, briefReviewers, briefs, decisions, interviews, notes, panelists } from "./schema.ts";
-import { type BriefsSettings, competenciesOf, ratingScale } from "./settings.ts";
+import { type BriefsSettings, briefsSettings, competenciesOf, ratingScale } from "./settings.ts";
 
 const day = 86_400_000;
 const hour = 3_600_000;
@@ -94,7 +94,7 @@ One handbook page per first-week task, owned by a named person.
 };
 
 /** A few briefs in every state, two interviews with notes, and a decisions log. */
-export async function addDemoBriefs(tx: Tx, demo: DemoOrg, s: PluginServices<BriefsSettings>): Promise<void> {
+export async function addDemoBriefs(tx: Tx, demo: DemoOrg, _s: PluginServices<BriefsSettings>): Promise<void> {
   const team = demo.teams[0];
   const other = demo.teams[1] ?? team;
   if (!team || !other) return;
@@ -211,7 +211,9 @@ export async function addDemoBriefs(tx: Tx, demo: DemoOrg, s: PluginServices<Bri
     },
   ]);
 
-  const settings = await s.settings();
+  // The demo loads into an empty install, so the settings are the defaults; reading them through
+  // `s.settings()` would query outside this transaction.
+  const settings = briefsSettings.parse({});
   const competencies = competenciesOf(settings);
   const { min, max } = ratingScale(settings);
   const ratings = (shift: number): Record<string, number> =>

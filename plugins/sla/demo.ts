@@ -3,7 +3,7 @@ import { businessMsBetween, dueMs } from "./business-time.ts";
 import { calendarForBasis, calendarSpecs } from "./calendars.ts";
 import { deadlines } from "./clocks.ts";
 import { asks, clockCycles, clocks } from "./schema.ts";
-import type { SlaSettings } from "./settings.ts";
+import { type SlaSettings, slaSettings } from "./settings.ts";
 
 const titles = [
   "Ask: approve the Q3 hiring plan",
@@ -16,8 +16,9 @@ const titles = [
 ];
 
 /** Twelve weeks of asks per demo team: most answered within target, some late, a few still open and breached. */
-export async function demoClocks(tx: Tx, demo: DemoOrg, s: PluginServices<SlaSettings>): Promise<void> {
-  const { warnFraction } = await s.settings();
+export async function demoClocks(tx: Tx, demo: DemoOrg, _s: PluginServices<SlaSettings>): Promise<void> {
+  // The demo loads into an empty install: default settings, read without a query outside `tx`.
+  const { warnFraction } = slaSettings.parse({});
   const specs = await calendarSpecs(
     tx,
     demo.teams.map((t) => t.id),
