@@ -12,6 +12,7 @@ import { declareRoutes } from "./http/access.ts";
 import type { AppEnv } from "./http/env.ts";
 import { renderError } from "./http/error-page.tsx";
 import { HttpError } from "./http/errors.ts";
+import { navBadges } from "./http/nav-badges.ts";
 import { originCheck, secureHeaders } from "./http/security.ts";
 import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
 import { mailRoutes } from "./mail/routes.tsx";
@@ -100,6 +101,7 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
     return next();
   });
   app.use(originCheck(new URL(ctx.config.baseUrl).origin, CSRF_EXEMPT));
+  app.use(navBadges());
 
   const core = declareRoutes(app, ctx.routes, { owner: "core" });
   opsRoutes(core);

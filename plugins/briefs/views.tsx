@@ -12,7 +12,7 @@ export function BriefsNav(props: { current: "briefs" | "interviews" | "decisions
     </a>
   );
   return (
-    <nav class="briefs-subnav" aria-label="Briefs sections">
+    <nav class="tabs" aria-label="Briefs sections">
       {link("/briefs", "briefs", "Kickoff briefs")}
       {link("/briefs/interviews", "interviews", "Hiring debriefs")}
       {link("/briefs/decisions", "decisions", "Decisions log")}

@@ -58,7 +58,7 @@ function TeamNav(props: {
   ];
   return (
     <nav aria-label="Team SLA">
-      <ul class="sla-team-nav">
+      <ul class="tabs">
         {links.map(([key, href, label]) => (
           <li>
             <a href={href} aria-current={props.current === key ? "page" : undefined}>

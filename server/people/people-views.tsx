@@ -55,7 +55,7 @@ export function PeopleListPage(props: { people: PersonListRow[]; filter: PeopleF
       </nav>
       {props.people.length ? (
         <div class="table-wrap">
-          <table>
+          <table class="table-cards">
             <caption class="visually-hidden">
               {filterLabels[props.filter]} people ({props.people.length})
             </caption>
@@ -75,11 +75,13 @@ export function PeopleListPage(props: { people: PersonListRow[]; filter: PeopleF
                   <th scope="row" class="cell-name">
                     <a href={`/admin/people/${p.id}`}>{p.name}</a>
                   </th>
-                  <td>{p.email}</td>
-                  <td>{roleLabels[p.role]}</td>
-                  <td>{p.timeZone}</td>
-                  <td>{p.teamNames.length ? p.teamNames.join(", ") : <span class="muted">No team</span>}</td>
-                  <td>
+                  <td data-label="Email">{p.email}</td>
+                  <td data-label="Role">{roleLabels[p.role]}</td>
+                  <td data-label="Time zone">{p.timeZone}</td>
+                  <td data-label="Teams">
+                    {p.teamNames.length ? p.teamNames.join(", ") : <span class="muted">No team</span>}
+                  </td>
+                  <td data-label="Status">
                     <StatusBadge status={p.status} />
                   </td>
                 </tr>

@@ -44,7 +44,7 @@ export function TeamsAdminPage(props: { teams: TeamListRow[]; form: FormState })
           </h2>
           {props.teams.length ? (
             <div class="table-wrap">
-              <table>
+              <table class="table-cards">
                 <thead>
                   <tr>
                     <th scope="col">Team</th>
@@ -59,9 +59,9 @@ export function TeamsAdminPage(props: { teams: TeamListRow[]; form: FormState })
                       <th scope="row" class="cell-name">
                         <a href={`/admin/teams/${t.id}`}>{t.name}</a>
                       </th>
-                      <td>{t.timeZone}</td>
-                      <td>{t.memberCount}</td>
-                      <td>
+                      <td data-label="Time zone">{t.timeZone}</td>
+                      <td data-label="Members">{t.memberCount}</td>
+                      <td data-label="Managers">
                         {t.managerNames.length ? t.managerNames.join(", ") : <span class="muted">No manager yet</span>}
                       </td>
                     </tr>
@@ -119,7 +119,7 @@ export function TeamAdminPage(props: TeamAdminProps): SafeHtml {
             <h2 id="members-title">Members</h2>
             {props.members.length ? (
               <div class="table-wrap">
-                <table>
+                <table class="table-cards">
                   <thead>
                     <tr>
                       <th scope="col">Name</th>
@@ -138,8 +138,10 @@ export function TeamAdminPage(props: TeamAdminProps): SafeHtml {
                           {m.status === "active" ? null : <StatusBadge status={m.status} />}
                           <div class="muted small">{m.email}</div>
                         </th>
-                        <td>{m.timeZone}</td>
-                        <td>{m.isManager ? <span class="badge badge-accent">Manager</span> : "—"}</td>
+                        <td data-label="Time zone">{m.timeZone}</td>
+                        <td data-label="Manager">
+                          {m.isManager ? <span class="badge badge-accent">Manager</span> : "—"}
+                        </td>
                         <td class="actions member-actions">
                           <ActionButton
                             action={`${base}/members/${m.id}/manager`}
@@ -343,7 +345,7 @@ export function TeamPage(props: { team: Team; members: TeamMember[]; holidays: T
           <h2 id="team-members-title">Members</h2>
           {props.members.length ? (
             <div class="table-wrap">
-              <table>
+              <table class="table-cards">
                 <thead>
                   <tr>
                     <th scope="col">Name</th>
@@ -357,8 +359,8 @@ export function TeamPage(props: { team: Team; members: TeamMember[]; holidays: T
                       <th scope="row" class="cell-name">
                         {m.name} {m.isManager ? <span class="badge badge-accent">Manager</span> : null}
                       </th>
-                      <td>{m.timeZone}</td>
-                      <td>{localClock(m.timeZone, props.now)}</td>
+                      <td data-label="Time zone">{m.timeZone}</td>
+                      <td data-label="Local time">{localClock(m.timeZone, props.now)}</td>
                     </tr>
                   ))}
                 </tbody>
