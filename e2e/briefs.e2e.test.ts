@@ -84,7 +84,7 @@ describe("briefs", () => {
     // Ana comments on the Proposal paragraph.
     await anaPage.goto(briefUrl);
     const proposal = anaPage.locator("#p4");
-    await proposal.getByText("Comment on this paragraph").click();
+    await proposal.locator("summary", { hasText: "Comment" }).click();
     await proposal.getByLabel("Your comment").fill("Can the template be shorter?");
     await proposal.getByRole("button", { name: "Comment" }).click();
     await anaPage.locator("#p4").getByText("Can the template be shorter?").waitFor();

@@ -55,8 +55,22 @@ function NavLink(props: { item: NavItem; currentPath: string }): SafeHtml {
 
 function NotificationsLink(props: { unread: number; currentPath: string }): SafeHtml {
   return (
-    <a href="/notifications" aria-current={props.currentPath === "/notifications" ? "page" : undefined}>
-      Notifications
+    <a
+      href="/notifications"
+      class="nav-notifications"
+      title="Notifications"
+      aria-current={props.currentPath === "/notifications" ? "page" : undefined}
+    >
+      <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+        <path
+          d="M12 3a6 6 0 0 0-6 6v3.6L4.3 15.4A1 1 0 0 0 5.2 17h13.6a1 1 0 0 0 .9-1.6L18 12.6V9a6 6 0 0 0-6-6Zm-2.5 15a2.5 2.5 0 0 0 5 0"
+          fill="none"
+          stroke="currentColor"
+          stroke-width="1.8"
+          stroke-linejoin="round"
+        />
+      </svg>
+      <span class="nav-notifications-label">Notifications</span>
       {props.unread > 0 ? (
         <span class="nav-count">
           {props.unread > 99 ? "99+" : String(props.unread)}

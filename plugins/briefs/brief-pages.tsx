@@ -165,6 +165,15 @@ function lintHints(s: S, body: string): SafeHtml {
   return <LintHints hints={s.writing.lint(body, { kind: "brief" })} text={body} />;
 }
 
+/** The first words of a paragraph, without Markdown marks, to tell its comment button apart. */
+function excerpt(text: string): string {
+  const words = text
+    .replace(/[#*_>`[\]()-]+/g, " ")
+    .trim()
+    .split(/\s+/);
+  return words.length > 8 ? `${words.slice(0, 8).join(" ")}…` : words.join(" ");
+}
+
 function ParagraphComments(props: {
   paragraph: Paragraph;
   comments: BriefComment[];
@@ -186,7 +195,13 @@ function ParagraphComments(props: {
       ))}
       {props.canComment ? (
         <details class="briefs-comment-form">
-          <summary>Comment on this paragraph</summary>
+          <summary>
+            Comment
+            <span class="visually-hidden">
+              {" "}
+              on paragraph {String(p.index + 1)}: {excerpt(p.text)}
+            </span>
+          </summary>
           <form method="post" action={`/briefs/${props.briefId}/comments`} class="stack">
             <input type="hidden" name="paragraph" value={String(p.index)} />
             <input type="hidden" name="paragraphHash" value={p.hash} />
