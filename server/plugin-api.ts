@@ -159,7 +159,7 @@ export { ActionButton, EmptyState, Field, FormErrors, PageHeader, Select } from 
  * @example
  * <time datetime={at.toISOString()}>{formatInstant(at, s.viewer.timeZone)}</time>
  */
-export { formatInstant } from "../views/format.ts";
+export { formatClock, formatDate, formatInstant, formatInstantDay, formatShortDate } from "../views/format.ts";
 export type { SafeHtml } from "../views/html/escape.ts";
 /**
  * Trusted HTML (sanitized Markdown, server-built SVG) that the JSX renderer must not escape.

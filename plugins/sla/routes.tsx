@@ -4,6 +4,7 @@ import {
   ActionButton,
   type FieldErrors,
   FormErrors,
+  formatInstantDay,
   HttpError,
   membersOf,
   PageHeader,
@@ -260,7 +261,9 @@ async function charterPage(
             {history.map((h) => (
               <li>
                 Version {String(h.version)}: {String(h.rows)} rows, published{" "}
-                <time datetime={h.createdAt.toISOString()}>{h.createdAt.toISOString().slice(0, 10)}</time>
+                <time datetime={h.createdAt.toISOString()}>
+                  {formatInstantDay(h.createdAt, s.viewer?.timeZone ?? team.timeZone)}
+                </time>
               </li>
             ))}
           </ul>

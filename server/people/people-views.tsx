@@ -1,9 +1,9 @@
 import { EmptyState, Field, FormErrors, PageHeader, Select } from "../../views/components.tsx";
+import { formatClock } from "../../views/format.ts";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { Viewer } from "../http/env.ts";
 import type { FieldErrors } from "../http/errors.ts";
 import { type FormValues, timeZoneList } from "../http/forms.ts";
-import { localClock } from "./local-time.ts";
 import type { OutOfOfficePeriod } from "./out-of-office.ts";
 import { OutOfOfficeSection } from "./out-of-office-view.tsx";
 import type { Person } from "./people.ts";
@@ -201,7 +201,7 @@ export function PersonPage(props: PersonPageProps): SafeHtml {
       </PageHeader>
       <p class="muted">
         <StatusBadge status={person.status} /> {roleLabels[person.role]} · local time{" "}
-        {localClock(person.timeZone, props.now)} ({person.timeZone})
+        {formatClock(props.now, person.timeZone)} ({person.timeZone})
       </p>
       <div class="split align-start">
         <section class="card" aria-labelledby="details-title">

@@ -1,8 +1,8 @@
 import { ActionButton, EmptyState, Field, FormErrors, PageHeader, Select } from "../../views/components.tsx";
+import { formatClock, formatDate } from "../../views/format.ts";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { FieldErrors } from "../http/errors.ts";
 import type { FormValues } from "../http/forms.ts";
-import { formatDay, localClock } from "./local-time.ts";
 import { StatusBadge, TimeZoneOptions } from "./people-views.tsx";
 import type { TeamHoliday, TeamListRow } from "./team-admin.ts";
 import type { Team, TeamMember, TeamSummary } from "./teams.ts";
@@ -220,7 +220,7 @@ export function TeamAdminPage(props: TeamAdminProps): SafeHtml {
                 {props.holidays.map((h) => (
                   <li>
                     <span>
-                      <time datetime={h.day}>{formatDay(h.day)}</time> · {h.name}
+                      <time datetime={h.day}>{formatDate(h.day)}</time> · {h.name}
                     </span>
                     <ActionButton
                       action={`${base}/holidays/${h.id}/delete`}
@@ -334,7 +334,7 @@ export function TeamPage(props: { team: Team; members: TeamMember[]; holidays: T
         <dl class="facts">
           <dt>Time zone</dt>
           <dd>
-            {team.timeZone} · now {localClock(team.timeZone, props.now)}
+            {team.timeZone} · now {formatClock(props.now, team.timeZone)}
           </dd>
           <dt>{managers.length === 1 ? "Manager" : "Managers"}</dt>
           <dd>{managers.length ? managers.map((m) => m.name).join(", ") : <span class="muted">None yet</span>}</dd>
@@ -360,7 +360,7 @@ export function TeamPage(props: { team: Team; members: TeamMember[]; holidays: T
                         {m.name} {m.isManager ? <span class="badge badge-accent">Manager</span> : null}
                       </th>
                       <td data-label="Time zone">{m.timeZone}</td>
-                      <td data-label="Local time">{localClock(m.timeZone, props.now)}</td>
+                      <td data-label="Local time">{formatClock(props.now, m.timeZone)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -376,7 +376,7 @@ export function TeamPage(props: { team: Team; members: TeamMember[]; holidays: T
             <ul class="plain-list">
               {props.holidays.map((h) => (
                 <li>
-                  <time datetime={h.day}>{formatDay(h.day)}</time> · {h.name}
+                  <time datetime={h.day}>{formatDate(h.day)}</time> · {h.name}
                 </li>
               ))}
             </ul>

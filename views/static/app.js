@@ -81,3 +81,20 @@ window.addEventListener("resize", fitNavSoon);
 document.addEventListener("htmx:afterSettle", (event) => {
   if (event.detail?.boosted) fitNav();
 });
+
+// Pickers (a checkbox list of people): typing in the filter hides the names that do not match;
+// checked names always stay in view.
+document.addEventListener("DOMContentLoaded", revealPickerFilters);
+document.addEventListener("htmx:load", revealPickerFilters);
+function revealPickerFilters() {
+  for (const filter of document.querySelectorAll(".picker-filter[hidden]")) filter.hidden = false;
+}
+document.addEventListener("input", (event) => {
+  const filter = event.target;
+  if (!(filter instanceof HTMLInputElement) || !filter.classList.contains("picker-filter")) return;
+  const query = filter.value.trim().toLocaleLowerCase();
+  for (const item of filter.closest(".picker")?.querySelectorAll(".picker-list li") ?? []) {
+    const checked = item.querySelector("input:checked") !== null;
+    item.hidden = !checked && query !== "" && !item.textContent.toLocaleLowerCase().includes(query);
+  }
+});
