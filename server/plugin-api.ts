@@ -152,7 +152,7 @@ export function pluginSchema(id: string): ReturnType<typeof pgSchema> {
  * <PageHeader title="Kudos" />
  * <EmptyState title="No kudos yet."><p>Be the first.</p></EmptyState>
  */
-export { ActionButton, EmptyState, Field, FormErrors, PageHeader, Select } from "../views/components.tsx";
+export { ActionButton, Avatar, EmptyState, Field, FormErrors, PageHeader, Select } from "../views/components.tsx";
 /**
  * Formats an instant in a time zone for people ("Mon 2 Mar 2026, 09:00").
  *

@@ -324,7 +324,7 @@ async function teamPage(
         Totals over the last {weeks} {weeks === 1 ? "week" : "weeks"}, shown only when at least {minGroupSize} people
         contributed. No figure here belongs to one person. <a href="/activity/transparency">How this works</a>
       </p>
-      <form method="get" class="activity-filters" action={`/activity/teams/${team.id}`}>
+      <form method="get" class="filter-row activity-filters" action={`/activity/teams/${team.id}`}>
         <div class="field">
           <label for="weeks">Period</label>
           <select id="weeks" name="weeks">

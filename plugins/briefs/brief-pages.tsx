@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  Avatar,
   EmptyState,
   Field,
   type FieldErrors,
@@ -187,7 +188,8 @@ function ParagraphComments(props: {
       {props.comments.map((c) => (
         <article class="briefs-comment">
           <p class="small">
-            <strong>{c.authorName}</strong> · <When at={c.createdAt} timeZone={props.timeZone} />
+            <Avatar name={c.authorName} size="small" /> <strong>{c.authorName}</strong> ·{" "}
+            <When at={c.createdAt} timeZone={props.timeZone} />
             {c.paragraphHash !== p.hash ? <span class="muted"> (on an earlier wording)</span> : null}
           </p>
           <p>{c.body}</p>
@@ -266,10 +268,11 @@ async function briefPage(
 ): Promise<Response> {
   const viewer = viewerOf(s);
   const isAuthor = brief.authorId === viewer.id;
-  const [comments, reviewers, logEntry] = await Promise.all([
+  const [comments, reviewers, logEntry, authors] = await Promise.all([
     commentsOf(s.db, brief.id),
     reviewersOf(s.db, brief.id),
     brief.state === "decided" ? decisionForBrief(s.db, brief.id) : Promise.resolve(null),
+    activePeople(s.db, [brief.authorId]),
   ]);
   const paragraphs = paragraphsOf(brief.body);
   const canComment = brief.state === "review";
@@ -285,7 +288,7 @@ async function briefPage(
           </a>
         ) : null}
       </PageHeader>
-      <BriefFacts brief={brief} reviewers={reviewers} timeZone={viewer.timeZone} />
+      <BriefFacts brief={brief} author={authors[0]?.name} reviewers={reviewers} timeZone={viewer.timeZone} />
       {brief.state === "decided" || brief.state === "synthesis" ? (
         <Outcome brief={brief} logEntryId={logEntry?.id ?? null} />
       ) : null}
@@ -317,10 +320,24 @@ async function briefPage(
   );
 }
 
-function BriefFacts(props: { brief: Brief; reviewers: Reviewer[]; timeZone: string }): SafeHtml {
+function BriefFacts(props: {
+  brief: Brief;
+  author: string | undefined;
+  reviewers: Reviewer[];
+  timeZone: string;
+}): SafeHtml {
   const b = props.brief;
   return (
     <dl class="briefs-facts">
+      {props.author ? (
+        <>
+          <dt>Written by</dt>
+          <dd class="briefs-person">
+            <Avatar name={props.author} size="small" />
+            {props.author}
+          </dd>
+        </>
+      ) : null}
       {b.commentDeadline ? (
         <>
           <dt>Comments due</dt>

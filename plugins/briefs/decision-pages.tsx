@@ -124,7 +124,7 @@ export function decisionPages(r: PluginRoutes<BriefsSettings>): void {
           </a>
         </PageHeader>
         <search>
-          <form method="get" action="/briefs/decisions" class="row briefs-search">
+          <form method="get" action="/briefs/decisions" class="filter-row briefs-search">
             <label for="q" class="visually-hidden">
               Search decisions
             </label>

@@ -593,7 +593,7 @@ export function slaPages(r: PluginRoutes<SlaSettings>): void {
             Download CSV
           </a>
         </PageHeader>
-        <form method="get" action="/sla/reports" class="row">
+        <form method="get" action="/sla/reports" class="filter-row">
           <label for="f-weeks">Period</label>
           <select id="f-weeks" name="weeks">
             {[4, 12, 26, 52].map((w) => (
