@@ -324,12 +324,35 @@ export function MyTeamsPage(props: { teams: TeamSummary[]; otherTeams: TeamListR
   );
 }
 
-export function TeamPage(props: { team: Team; members: TeamMember[]; holidays: TeamHoliday[]; now: Date }): SafeHtml {
+export function TeamPage(props: {
+  team: Team;
+  members: TeamMember[];
+  holidays: TeamHoliday[];
+  /** Where the team's work lives: its updates, charter, activity (from the plugins). */
+  links: { href: string; label: string }[];
+  now: Date;
+}): SafeHtml {
   const { team } = props;
   const managers = props.members.filter((m) => m.isManager);
   return (
     <>
       <PageHeader title={team.name} />
+      {props.links.length ? (
+        <nav aria-label={`${team.name}'s work`}>
+          <ul class="tabs">
+            <li>
+              <a href={`/teams/${team.id}`} aria-current="page">
+                Team
+              </a>
+            </li>
+            {props.links.map((link) => (
+              <li>
+                <a href={link.href}>{link.label}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
       <section class="card" aria-label="About the team">
         <dl class="facts">
           <dt>Time zone</dt>

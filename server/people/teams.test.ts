@@ -103,3 +103,25 @@ describe("a team's page", () => {
     expect((await browser.get("/teams/00000000-0000-4000-8000-000000000000")).status).toBe(404);
   });
 });
+
+describe("a team's page with the plugins enabled", () => {
+  it("links the team's updates, response-time charter and activity", async () => {
+    const app = await testApp({ plugins: "*" });
+    try {
+      const browser = await app.signedIn("member");
+      const [row] = await app.ctx.db.insert(teams).values({ name: "Lighthouse", timeZone: "UTC" }).returning();
+      const id = (row as { id: string }).id;
+      await app.ctx.db.insert(teamMembers).values({ teamId: id, personId: browser.person.id });
+      const html = await (await browser.get(`/teams/${id}`)).text();
+      expect(html).toContain(`href="/status-updates?team=${id}"`);
+      expect(html).toContain(`href="/sla/teams/${id}"`);
+      expect(html).toContain(`href="/activity/teams/${id}"`);
+      // Each link opens for a member of the team.
+      for (const path of [`/status-updates?team=${id}`, `/sla/teams/${id}`, `/activity/teams/${id}`]) {
+        expect({ path, status: (await browser.get(path)).status }).toEqual({ path, status: 200 });
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
