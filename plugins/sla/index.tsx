@@ -29,7 +29,7 @@ export default definePlugin<SlaSettings>({
     api.nav({ href: "/sla", label: "Response times", access: "member", order: 40 });
     api.nav({
       href: "/sla/teams/:teamId",
-      label: "Response-time charter",
+      label: "Charter",
       access: "member",
       order: 40,
       section: "team",
