@@ -159,7 +159,14 @@ export { ActionButton, Avatar, EmptyState, Field, FormErrors, PageHeader, Select
  * @example
  * <time datetime={at.toISOString()}>{formatInstant(at, s.viewer.timeZone)}</time>
  */
-export { formatClock, formatDate, formatInstant, formatInstantDay, formatShortDate } from "../views/format.ts";
+export {
+  formatClock,
+  formatDate,
+  formatDayMonth,
+  formatInstant,
+  formatInstantDay,
+  formatShortDate,
+} from "../views/format.ts";
 export type { SafeHtml } from "../views/html/escape.ts";
 /**
  * Trusted HTML (sanitized Markdown, server-built SVG) that the JSX renderer must not escape.

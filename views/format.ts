@@ -47,6 +47,12 @@ export function formatShortDate(day: string | Temporal.PlainDate): string {
   return date.toLocaleString(displayLocale, { day: "numeric", month: "short", year: "numeric" });
 }
 
+/** A calendar date as day and month, for crowded chart axes, e.g. "2 Mar". */
+export function formatDayMonth(day: string | Temporal.PlainDate): string {
+  const date = typeof day === "string" ? Temporal.PlainDate.from(day) : day;
+  return date.toLocaleString(displayLocale, { day: "numeric", month: "short" });
+}
+
 /** Today's calendar date where `timeZone` is, e.g. for a date input's default. */
 export function dateIn(at: Date, timeZone: string): Temporal.PlainDate {
   return instantOf(at).toZonedDateTimeISO(timeZone).toPlainDate();
