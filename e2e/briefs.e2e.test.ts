@@ -75,7 +75,7 @@ describe("briefs", () => {
     const briefUrl = page.url();
     await page.getByRole("heading", { name: "Send for review" }).waitFor();
     await h.screenshot(page, "briefs-draft");
-    await page.selectOption('[name="reviewerIds"]', [{ label: ana.name }]);
+    await page.getByRole("group", { name: "Reviewers" }).getByLabel(ana.name).check();
     await page.fill('[name="commentDeadline"]', localInput(24 * 60));
     await page.getByRole("button", { name: "Send for review" }).click();
     await page.getByText("In review").first().waitFor();
@@ -84,7 +84,7 @@ describe("briefs", () => {
     // Ana comments on the Proposal paragraph.
     await anaPage.goto(briefUrl);
     const proposal = anaPage.locator("#p4");
-    await proposal.getByText("Comment on this paragraph").click();
+    await proposal.locator("summary", { hasText: "Comment" }).click();
     await proposal.getByLabel("Your comment").fill("Can the template be shorter?");
     await proposal.getByRole("button", { name: "Comment" }).click();
     await anaPage.locator("#p4").getByText("Can the template be shorter?").waitFor();
@@ -116,7 +116,9 @@ describe("briefs", () => {
     await page.selectOption('[name="teamId"]', { label: team });
     await page.fill('[name="startsAt"]', localInput(-90));
     await page.fill('[name="endsAt"]', localInput(-30));
-    await page.selectOption('[name="interviewerIds"]', [{ label: ana.name }, { label: ben.name }]);
+    const interviewers = page.getByRole("group", { name: "Interviewers" });
+    await interviewers.getByLabel(ana.name).check();
+    await interviewers.getByLabel(ben.name).check();
     await page.getByRole("button", { name: "Create interview" }).click();
     await page.waitForURL(/\/briefs\/interviews\/[0-9a-f-]{36}$/);
     const interviewUrl = page.url();

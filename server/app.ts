@@ -15,6 +15,7 @@ import { declareRoutes } from "./http/access.ts";
 import type { AppEnv } from "./http/env.ts";
 import { renderError } from "./http/error-page.tsx";
 import { HttpError } from "./http/errors.ts";
+import { navBadges } from "./http/nav-badges.ts";
 import { originCheck, secureHeaders } from "./http/security.ts";
 import { wellFormedText } from "./http/well-formed-text.ts";
 import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
@@ -110,6 +111,7 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   });
   app.use(originCheck(new URL(ctx.config.baseUrl).origin, CSRF_EXEMPT));
   app.use(wellFormedText());
+  app.use(navBadges());
 
   const core = declareRoutes(app, ctx.routes, { owner: "core" });
   opsRoutes(core);

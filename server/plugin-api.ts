@@ -153,14 +153,21 @@ export function pluginSchema(id: string): ReturnType<typeof pgSchema> {
  * <PageHeader title="Kudos" />
  * <EmptyState title="No kudos yet."><p>Be the first.</p></EmptyState>
  */
-export { ActionButton, EmptyState, Field, FormErrors, PageHeader, Select } from "../views/components.tsx";
+export { ActionButton, Avatar, EmptyState, Field, FormErrors, PageHeader, Select } from "../views/components.tsx";
 /**
  * Formats an instant in a time zone for people ("Mon 2 Mar 2026, 09:00").
  *
  * @example
  * <time datetime={at.toISOString()}>{formatInstant(at, s.viewer.timeZone)}</time>
  */
-export { formatInstant } from "../views/format.ts";
+export {
+  formatClock,
+  formatDate,
+  formatDayMonth,
+  formatInstant,
+  formatInstantDay,
+  formatShortDate,
+} from "../views/format.ts";
 export type { SafeHtml } from "../views/html/escape.ts";
 /**
  * Trusted HTML (sanitized Markdown, server-built SVG) that the JSX renderer must not escape.

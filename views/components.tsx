@@ -130,3 +130,28 @@ export function PageHeader(props: { title: string; children?: Child }): SafeHtml
     </header>
   );
 }
+
+/** "Ada Lovelace" → "AL"; one letter for a one-word name. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const first = words[0] ?? "?";
+  const last = words.length > 1 ? (words[words.length - 1] as string) : "";
+  return (Array.from(first)[0] ?? "?").toUpperCase() + (Array.from(last)[0] ?? "").toUpperCase();
+}
+
+/** One of eight tints, stable for a name, so a person keeps their colour on every page. */
+function avatarTint(name: string): number {
+  let hash = 0;
+  for (const ch of name) hash = (hash * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
+  return hash % 8;
+}
+
+/** A person's initials in a tinted circle. Decorative: the name is always written beside it. */
+export function Avatar(props: { name: string; size?: "small" }): SafeHtml {
+  const size = props.size === "small" ? " avatar-small" : "";
+  return (
+    <span class={`avatar avatar-${avatarTint(props.name)}${size}`} aria-hidden="true">
+      {initials(props.name)}
+    </span>
+  );
+}

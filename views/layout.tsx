@@ -1,13 +1,18 @@
 import type { Flash } from "../server/http/flash.ts";
 import type { NavItem } from "../server/http/nav.ts";
 import { assets } from "./assets.ts";
+import { Avatar } from "./components.tsx";
 import type { SafeHtml } from "./html/escape.ts";
 import type { Child } from "./html/jsx-runtime.ts";
 
 // htmx must not inject its own <style> (the CSP allows no inline style); our CSS carries the
 // indicator rules instead. Error responses are swapped too, so validation errors render.
+// Settling copies the old element's attributes onto its replacement; copying `style` would set
+// an inline style attribute (say the height Chromium writes when a textarea is resized), which
+// the CSP blocks and reports, so only classes and sizes settle.
 const htmxConfig = JSON.stringify({
   includeIndicatorStyles: false,
+  attributesToSettle: ["class", "width", "height"],
   allowEval: false,
   historyCacheSize: 0,
   responseHandling: [
@@ -24,6 +29,8 @@ export interface LayoutProps {
   currentPath: string;
   flash: Flash | null;
   orgName?: string | undefined;
+  /** The viewer's unread notifications, shown as a count beside "Notifications". */
+  unread?: number | undefined;
   /** Plugin stylesheets and scripts (content-versioned URLs). */
   stylesheets?: string[];
   scripts?: string[];
@@ -46,10 +53,100 @@ function NavLink(props: { item: NavItem; currentPath: string }): SafeHtml {
   );
 }
 
+function NotificationsLink(props: { unread: number; currentPath: string }): SafeHtml {
+  return (
+    <a
+      href="/notifications"
+      class="nav-notifications"
+      title="Notifications"
+      aria-current={props.currentPath === "/notifications" ? "page" : undefined}
+    >
+      <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+        <path
+          d="M12 3a6 6 0 0 0-6 6v3.6L4.3 15.4A1 1 0 0 0 5.2 17h13.6a1 1 0 0 0 .9-1.6L18 12.6V9a6 6 0 0 0-6-6Zm-2.5 15a2.5 2.5 0 0 0 5 0"
+          fill="none"
+          stroke="currentColor"
+          stroke-width="1.8"
+          stroke-linejoin="round"
+        />
+      </svg>
+      <span class="nav-notifications-label">Notifications</span>
+      {props.unread > 0 ? (
+        <span class="nav-count">
+          {props.unread > 99 ? "99+" : String(props.unread)}
+          <span class="visually-hidden"> unread</span>
+        </span>
+      ) : null}
+    </a>
+  );
+}
+
+/**
+ * The header's navigation. On phones it folds behind a "Menu" button (app.js; without script
+ * it stays open as a list); on desktops the main items sit in a bar, and app.js moves those
+ * that do not fit into "More" (without script the bar wraps instead).
+ */
+function SiteNav(props: {
+  viewer: { name: string };
+  main: NavItem[];
+  admin: NavItem[];
+  currentPath: string;
+  unread: number;
+}): SafeHtml {
+  const { currentPath } = props;
+  return (
+    <div id="site-nav" class="site-nav">
+      <nav aria-label="Main" class="nav">
+        <ul class="nav-main">
+          {props.main.map((item) => (
+            <NavLink item={item} currentPath={currentPath} />
+          ))}
+          <li class="nav-more" hidden>
+            <details class="nav-menu">
+              <summary>More</summary>
+              <ul aria-label="More"></ul>
+            </details>
+          </li>
+        </ul>
+        {props.admin.length ? (
+          <details class="nav-menu nav-admin">
+            <summary aria-current={props.admin.some((i) => isCurrent(i.href, currentPath)) ? "page" : undefined}>
+              Admin
+            </summary>
+            <ul aria-label="Administration">
+              {props.admin.map((item) => (
+                <NavLink item={item} currentPath={currentPath} />
+              ))}
+            </ul>
+          </details>
+        ) : null}
+      </nav>
+      <div class="usermenu">
+        <NotificationsLink unread={props.unread} currentPath={currentPath} />
+        <a
+          href="/profile"
+          class="me"
+          title={props.viewer.name}
+          aria-current={currentPath === "/profile" ? "page" : undefined}
+        >
+          <Avatar name={props.viewer.name} />
+          <span class="me-name">{props.viewer.name}</span>
+        </a>
+        <form method="post" action="/logout" class="inline-form">
+          <button type="submit" class="link-button">
+            Log out
+          </button>
+        </form>
+      </div>
+    </div>
+  );
+}
+
 /** The page shell: skip link, header with navigation, flash message, main content. */
 export function Layout(props: LayoutProps): SafeHtml {
   const main = props.nav.filter((n) => n.section === "main");
   const admin = props.nav.filter((n) => n.section === "admin");
+  const unread = props.unread ?? 0;
   return (
     <html lang="en">
       <head>
@@ -60,7 +157,7 @@ export function Layout(props: LayoutProps): SafeHtml {
         <link rel="icon" href={assets.icon.path} type="image/svg+xml" />
         <link rel="stylesheet" href={assets.css.path} />
         <script src={assets.htmx.path} defer></script>
-        <script src={assets.js.path} defer></script>
+        <script src={assets.js.path}></script>
         {(props.stylesheets ?? []).map((href) => (
           <link rel="stylesheet" href={href} />
         ))}
@@ -78,40 +175,17 @@ export function Layout(props: LayoutProps): SafeHtml {
             <span>{props.orgName ?? "DeskTrust"}</span>
           </a>
           {props.viewer ? (
-            <nav aria-label="Main" class="nav">
-              <ul>
-                {main.map((item) => (
-                  <NavLink item={item} currentPath={props.currentPath} />
-                ))}
-              </ul>
-              {admin.length ? (
-                <details class="nav-menu">
-                  <summary aria-current={admin.some((i) => isCurrent(i.href, props.currentPath)) ? "page" : undefined}>
-                    Admin
-                  </summary>
-                  <ul aria-label="Administration">
-                    {admin.map((item) => (
-                      <NavLink item={item} currentPath={props.currentPath} />
-                    ))}
-                  </ul>
-                </details>
+            <button type="button" class="menu-button" aria-expanded="false" aria-controls="site-nav">
+              Menu
+              {unread > 0 ? (
+                <span class="nav-count" aria-hidden="true">
+                  {unread > 99 ? "99+" : String(unread)}
+                </span>
               ) : null}
-            </nav>
+            </button>
           ) : null}
           {props.viewer ? (
-            <div class="usermenu">
-              <a href="/notifications" aria-current={props.currentPath === "/notifications" ? "page" : undefined}>
-                Notifications
-              </a>
-              <a href="/profile" aria-current={props.currentPath === "/profile" ? "page" : undefined}>
-                {props.viewer.name}
-              </a>
-              <form method="post" action="/logout" class="inline-form">
-                <button type="submit" class="link-button">
-                  Log out
-                </button>
-              </form>
-            </div>
+            <SiteNav viewer={props.viewer} main={main} admin={admin} currentPath={props.currentPath} unread={unread} />
           ) : null}
         </header>
         <div id="flash" aria-live="polite">

@@ -1,4 +1,5 @@
 import type { SafeHtml } from "../../server/plugin-api.ts";
+import { formatShortDate } from "../../server/plugin-api.ts";
 import type { OverlapHour, SyncWindow } from "./overlap.ts";
 import type { CategoryShare, HeatCell, Noisy, WeekShare } from "./team-figures.ts";
 
@@ -253,11 +254,7 @@ export function OverlapTable(props: {
 /** "2026-10-26" → "26 Oct 2026" (the week's Monday, a calendar date: no time zone involved). */
 export function weekLabel(isoDate: string): string {
   try {
-    return Temporal.PlainDate.from(isoDate.slice(0, 10)).toLocaleString("en-GB", {
-      day: "numeric",
-      month: "short",
-      year: "numeric",
-    });
+    return formatShortDate(isoDate.slice(0, 10));
   } catch {
     return isoDate;
   }

@@ -37,6 +37,7 @@ export default definePlugin({
     });
     api.apiAt("/api/0", activityWatchApi);
     api.nav({ href: "/activity", label: "Activity", access: "member", order: 70 });
+    api.nav({ href: "/activity/teams/:teamId", label: "Activity", access: "member", order: 70, section: "team" });
     api.nav({ href: "/activity/admin", label: "Activity", access: "admin", order: 70, section: "admin" });
     api.card({
       id: "my-week",

@@ -319,7 +319,7 @@ async function teamPage(
         figure belongs to one person; ± is the 95 % range of that noise.{" "}
         <a href="/activity/transparency">How this works</a>
       </p>
-      <form method="get" class="activity-filters" action={`/activity/teams/${team.id}`}>
+      <form method="get" class="filter-row activity-filters" action={`/activity/teams/${team.id}`}>
         <div class="field">
           <label for="weeks">Period</label>
           <select id="weeks" name="weeks">

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  Avatar,
   EmptyState,
   Field,
   type FieldErrors,
@@ -166,6 +167,15 @@ function lintHints(s: S, body: string): SafeHtml {
   return <LintHints hints={s.writing.lint(body, { kind: "brief" })} text={body} />;
 }
 
+/** The first words of a paragraph, without Markdown marks, to tell its comment button apart. */
+function excerpt(text: string): string {
+  const words = text
+    .replace(/[#*_>`[\]()-]+/g, " ")
+    .trim()
+    .split(/\s+/);
+  return words.length > 8 ? `${words.slice(0, 8).join(" ")}…` : words.join(" ");
+}
+
 function ParagraphComments(props: {
   paragraph: Paragraph;
   comments: BriefComment[];
@@ -179,7 +189,8 @@ function ParagraphComments(props: {
       {props.comments.map((c) => (
         <article class="briefs-comment">
           <p class="small">
-            <strong>{c.authorName}</strong> · <When at={c.createdAt} timeZone={props.timeZone} />
+            <Avatar name={c.authorName} size="small" /> <strong>{c.authorName}</strong> ·{" "}
+            <When at={c.createdAt} timeZone={props.timeZone} />
             {c.paragraphHash !== p.hash ? <span class="muted"> (on an earlier wording)</span> : null}
           </p>
           <p>{c.body}</p>
@@ -187,7 +198,13 @@ function ParagraphComments(props: {
       ))}
       {props.canComment ? (
         <details class="briefs-comment-form">
-          <summary>Comment on this paragraph</summary>
+          <summary>
+            Comment
+            <span class="visually-hidden">
+              {" "}
+              on paragraph {String(p.index + 1)}: {excerpt(p.text)}
+            </span>
+          </summary>
           <form method="post" action={`/briefs/${props.briefId}/comments`} class="stack">
             <input type="hidden" name="paragraph" value={String(p.index)} />
             <input type="hidden" name="paragraphHash" value={p.hash} />
@@ -252,10 +269,11 @@ async function briefPage(
 ): Promise<Response> {
   const viewer = viewerOf(s);
   const isAuthor = brief.authorId === viewer.id;
-  const [comments, reviewers, logEntry] = await Promise.all([
+  const [comments, reviewers, logEntry, authors] = await Promise.all([
     commentsOf(s.db, brief.id),
     reviewersOf(s.db, brief.id),
     brief.state === "decided" ? decisionForBrief(s.db, brief.id) : Promise.resolve(null),
+    activePeople(s.db, [brief.authorId]),
   ]);
   const paragraphs = paragraphsOf(brief.body);
   const canComment = brief.state === "review";
@@ -271,7 +289,7 @@ async function briefPage(
           </a>
         ) : null}
       </PageHeader>
-      <BriefFacts brief={brief} reviewers={reviewers} timeZone={viewer.timeZone} />
+      <BriefFacts brief={brief} author={authors[0]?.name} reviewers={reviewers} timeZone={viewer.timeZone} />
       {brief.state === "decided" || brief.state === "synthesis" ? (
         <Outcome brief={brief} logEntryId={logEntry?.id ?? null} />
       ) : null}
@@ -303,10 +321,24 @@ async function briefPage(
   );
 }
 
-function BriefFacts(props: { brief: Brief; reviewers: Reviewer[]; timeZone: string }): SafeHtml {
+function BriefFacts(props: {
+  brief: Brief;
+  author: string | undefined;
+  reviewers: Reviewer[];
+  timeZone: string;
+}): SafeHtml {
   const b = props.brief;
   return (
     <dl class="briefs-facts">
+      {props.author ? (
+        <>
+          <dt>Written by</dt>
+          <dd class="briefs-person">
+            <Avatar name={props.author} size="small" />
+            {props.author}
+          </dd>
+        </>
+      ) : null}
       {b.commentDeadline ? (
         <>
           <dt>Comments due</dt>

@@ -4,6 +4,7 @@ import {
   Field,
   type FieldErrors,
   FormErrors,
+  formatDate,
   HttpError,
   PageHeader,
   type PluginRoutes,
@@ -75,7 +76,7 @@ function DecisionRow(props: { d: Decision }): SafeHtml {
     <li class="briefs-decision-row">
       <a href={`/briefs/decisions/${d.id}`}>{d.title}</a>{" "}
       <span class="muted small">
-        {d.decidedOn} · {d.decidedBy} · {kindLabels[d.kind]}
+        <time datetime={d.decidedOn}>{formatDate(d.decidedOn)}</time> · {d.decidedBy} · {kindLabels[d.kind]}
       </span>
     </li>
   );
@@ -123,7 +124,7 @@ export function decisionPages(r: PluginRoutes<BriefsSettings>): void {
           </a>
         </PageHeader>
         <search>
-          <form method="get" action="/briefs/decisions" class="row briefs-search">
+          <form method="get" action="/briefs/decisions" class="filter-row briefs-search">
             <label for="q" class="visually-hidden">
               Search decisions
             </label>
@@ -180,7 +181,9 @@ export function decisionPages(r: PluginRoutes<BriefsSettings>): void {
           <dt>Decided by</dt>
           <dd>{d.decidedBy}</dd>
           <dt>When</dt>
-          <dd>{d.decidedOn}</dd>
+          <dd>
+            <time datetime={d.decidedOn}>{formatDate(d.decidedOn)}</time>
+          </dd>
           <dt>Permalink</dt>
           <dd>
             <a href={`/briefs/decisions/${d.id}`}>{`${s.baseUrl}/briefs/decisions/${d.id}`}</a>

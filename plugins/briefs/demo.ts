@@ -1,7 +1,7 @@
 import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
 import { paragraphHash, paragraphsOf } from "./brief-flow.ts";
 import { briefComments, briefReviewers, briefs, decisions, interviews, notes, panelists } from "./schema.ts";
-import { type BriefsSettings, competenciesOf, ratingScale } from "./settings.ts";
+import { type BriefsSettings, briefsSettings, competenciesOf, ratingScale } from "./settings.ts";
 
 const day = 86_400_000;
 const hour = 3_600_000;
@@ -211,7 +211,9 @@ export async function addDemoBriefs(tx: DbOrTx, demo: DemoOrg, s: PluginServices
     },
   ]);
 
-  const settings = await s.settings();
+  // The demo loads into an empty install, so the settings are the defaults; reading them through
+  // `s.settings()` would query outside this transaction.
+  const settings = briefsSettings.parse({});
   const competencies = competenciesOf(settings);
   const { min, max } = ratingScale(settings);
   const ratings = (shift: number): Record<string, number> =>

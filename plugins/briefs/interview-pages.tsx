@@ -541,7 +541,7 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
       panelOf(s.db, interview.id),
       notesOnInterview(s.db, viewer.id, interview.id),
     ]);
-    return s.page(
+    const panelNotes = (
       <NotesPanel
         interview={interview}
         seat={seat}
@@ -549,8 +549,20 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
         panel={panel}
         viewerId={viewer.id}
         timeZone={viewer.timeZone}
-      />,
-      { title: "Panel notes" },
+      />
+    );
+    // htmx refreshes only the panel; opened on its own, the page gets a heading and a way back.
+    return s.page(
+      <>
+        <BriefsNav current="interviews" />
+        <PageHeader title={`Panel notes: ${interview.role}: ${interview.candidateName}`}>
+          <a class="button button-secondary" href={`/briefs/interviews/${interview.id}`}>
+            Back to the interview
+          </a>
+        </PageHeader>
+        {panelNotes}
+      </>,
+      { title: "Panel notes", fragment: panelNotes },
     );
   });
 

@@ -12,7 +12,7 @@ export function BriefsNav(props: { current: "briefs" | "interviews" | "decisions
     </a>
   );
   return (
-    <nav class="briefs-subnav" aria-label="Briefs sections">
+    <nav class="tabs" aria-label="Briefs sections">
       {link("/briefs", "briefs", "Kickoff briefs")}
       {link("/briefs/interviews", "interviews", "Hiring debriefs")}
       {link("/briefs/decisions", "decisions", "Decisions log")}
@@ -60,6 +60,10 @@ export async function teamOptions(db: DbOrTx): Promise<Option[]> {
 }
 
 /** A labelled multi-select of people, with its error. */
+/**
+ * Several people out of many: a list of checkboxes with a type-ahead filter above it. Without
+ * script it is a plain checkbox list; app.js reveals the filter (see .picker in app.css).
+ */
 export function PeoplePicker(props: {
   label: string;
   name: string;
@@ -69,30 +73,44 @@ export function PeoplePicker(props: {
   hint?: string;
 }): SafeHtml {
   const id = `f-${props.name}`;
+  const describedBy = [props.hint ? `${id}-hint` : "", props.error ? `${id}-error` : ""].filter(Boolean).join(" ");
   return (
-    <div class={props.error ? "field has-error" : "field"}>
-      <label for={id}>{props.label}</label>
-      <select
-        id={id}
-        name={props.name}
-        multiple
-        size="6"
-        aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={props.hint ? `${id}-hint` : undefined}
-      >
+    <fieldset
+      class={props.error ? "field picker has-error" : "field picker"}
+      id={id}
+      aria-describedby={describedBy || undefined}
+    >
+      <legend>{props.label}</legend>
+      <input
+        type="search"
+        class="picker-filter"
+        placeholder="Type a name to filter"
+        aria-label={`Filter ${props.label.toLowerCase()}`}
+        aria-controls={`${id}-list`}
+        autocomplete="off"
+        hidden
+      />
+      <ul class="picker-list" id={`${id}-list`}>
         {props.options.map((o) => (
-          <option value={o.id} selected={props.selected.includes(o.id)}>
-            {o.name}
-          </option>
+          <li>
+            <label class="checkbox">
+              <input type="checkbox" name={props.name} value={o.id} checked={props.selected.includes(o.id)} />
+              {o.name}
+            </label>
+          </li>
         ))}
-      </select>
+      </ul>
       {props.hint ? (
         <p class="hint" id={`${id}-hint`}>
           {props.hint}
         </p>
       ) : null}
-      {props.error ? <p class="field-error">{props.error}</p> : null}
-    </div>
+      {props.error ? (
+        <p class="field-error" id={`${id}-error`}>
+          {props.error}
+        </p>
+      ) : null}
+    </fieldset>
   );
 }
 

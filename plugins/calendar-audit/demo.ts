@@ -4,7 +4,7 @@ import { expandOffThread } from "./expand-off-thread.ts";
 import { storeExpansion } from "./importer.ts";
 import { orgDomains } from "./org.ts";
 import { calendarSources } from "./schema.ts";
-import type { CalendarAuditSettings } from "./settings.ts";
+import { type CalendarAuditSettings, calendarAuditSettings } from "./settings.ts";
 
 /** Recurring meetings a typical team has, in the team's own zone: [title, rule, local start, minutes, everyone?]. */
 const templates: [string, string, string, number, boolean][] = [
@@ -79,10 +79,11 @@ export function demoCalendar(
 export async function importDemoCalendars(
   tx: DbOrTx,
   demo: DemoOrg,
-  s: PluginServices<CalendarAuditSettings>,
+  _s: PluginServices<CalendarAuditSettings>,
 ): Promise<void> {
   const people = new Map(demo.people.map((p) => [p.id, { email: p.email.toLowerCase(), name: p.name }]));
-  const settings = await s.settings();
+  // The demo loads into an empty install: default settings, read without a query outside `tx`.
+  const settings = calendarAuditSettings.parse({});
   const domains = await orgDomains(tx, settings);
   const window = defaultWindow(demo.now);
   for (const team of demo.teams) {

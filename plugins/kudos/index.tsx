@@ -36,7 +36,7 @@ export default definePlugin<KudosSettings>({
       order: 80,
       async render(_c, s) {
         if (!(await s.settings()).showOnDashboard) return null;
-        return <KudosList items={await recentKudos(s.db, { limit: 5 })} />;
+        return <KudosList items={await recentKudos(s.db, { limit: 5 })} timeZone={s.viewer?.timeZone ?? "UTC"} />;
       },
     });
     api.job({

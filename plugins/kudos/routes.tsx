@@ -4,6 +4,7 @@ import {
   EmptyState,
   type FieldErrors,
   FormErrors,
+  formatInstantDay,
   HttpError,
   PageHeader,
   type PluginRoutes,
@@ -14,7 +15,7 @@ import {
 import { giveKudos, givenSince, type KudosView, recentKudos } from "./kudos.ts";
 import type { KudosSettings } from "./settings.ts";
 
-export function KudosList(props: { items: KudosView[] }): SafeHtml {
+export function KudosList(props: { items: KudosView[]; timeZone: string }): SafeHtml {
   if (!props.items.length) {
     return (
       <EmptyState title="No kudos yet.">
@@ -27,7 +28,9 @@ export function KudosList(props: { items: KudosView[] }): SafeHtml {
       {props.items.map((k) => (
         <li>
           <strong>{k.fromName}</strong> → <strong>{k.toName}</strong>: {k.message}{" "}
-          <span class="muted small">{k.createdAt.toISOString().slice(0, 10)}</span>
+          <time class="muted small" datetime={k.createdAt.toISOString()}>
+            {formatInstantDay(k.createdAt, props.timeZone)}
+          </time>
         </li>
       ))}
     </ul>
@@ -98,7 +101,7 @@ export function kudosPages(r: PluginRoutes<KudosSettings>): void {
         <div class="split">
           <section class="card" aria-labelledby="recent">
             <h2 id="recent">Recent kudos</h2>
-            <KudosList items={items} />
+            <KudosList items={items} timeZone={s.viewer?.timeZone ?? "UTC"} />
           </section>
           <section class="card" aria-labelledby="give">
             <h2 id="give">Give kudos</h2>

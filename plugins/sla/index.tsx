@@ -27,6 +27,13 @@ export default definePlugin<SlaSettings>({
     api.pages(slaPages);
     api.api(slaApi);
     api.nav({ href: "/sla", label: "Response times", access: "member", order: 40 });
+    api.nav({
+      href: "/sla/teams/:teamId",
+      label: "Charter",
+      access: "member",
+      order: 40,
+      section: "team",
+    });
     api.card({
       id: "waiting",
       title: "Waiting on you",

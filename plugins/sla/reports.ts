@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type DbOrTx, rowsOf, teams } from "../../server/plugin-api.ts";
+import { type DbOrTx, formatDayMonth, formatShortDate, rowsOf, teams } from "../../server/plugin-api.ts";
 import { asks, clocks } from "./schema.ts";
 
 export interface ReportRow {
@@ -138,7 +138,7 @@ export function trendSvg(points: TrendPoint[]): string {
   const esc = (t: string): string => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
   const usable = points.filter((p) => p.counted > 0);
   const summary = usable.length
-    ? `Share of asks answered within target per week: ${usable.map((p) => `week of ${p.week} ${Math.round((p.within / p.counted) * 100)}%`).join(", ")}.`
+    ? `Share of asks answered within target per week: ${usable.map((p) => `week of ${formatShortDate(p.week)} ${Math.round((p.within / p.counted) * 100)}%`).join(", ")}.`
     : "No answered or overdue asks in this period.";
   const x = (i: number): number =>
     pad.left + (points.length <= 1 ? 0 : (i * (width - pad.left - pad.right)) / (points.length - 1));
@@ -160,13 +160,13 @@ export function trendSvg(points: TrendPoint[]): string {
   const dots = coords
     .map(
       (c) =>
-        `<circle cx="${c.x}" cy="${c.y}" r="4" fill="#0969da"><title>${esc(`Week of ${c.p.week}: ${c.p.within} of ${c.p.counted} within target`)}</title></circle>`,
+        `<circle cx="${c.x}" cy="${c.y}" r="4" fill="#0969da"><title>${esc(`Week of ${formatShortDate(c.p.week)}: ${c.p.within} of ${c.p.counted} within target`)}</title></circle>`,
     )
     .join("");
   const labels = points
     .map((p, i) =>
       i % Math.max(1, Math.ceil(points.length / 8)) === 0
-        ? `<text x="${x(i)}" y="${height - 12}" text-anchor="middle" font-size="11" fill="#57606a">${esc(p.week.slice(5))}</text>`
+        ? `<text x="${x(i)}" y="${height - 12}" text-anchor="middle" font-size="11" fill="#57606a">${esc(formatDayMonth(p.week))}</text>`
         : "",
     )
     .join("");

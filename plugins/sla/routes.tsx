@@ -4,6 +4,7 @@ import {
   ActionButton,
   type FieldErrors,
   FormErrors,
+  formatInstantDay,
   HttpError,
   hasRole,
   membersOf,
@@ -59,7 +60,7 @@ function TeamNav(props: {
   ];
   return (
     <nav aria-label="Team SLA">
-      <ul class="sla-team-nav">
+      <ul class="tabs">
         {links.map(([key, href, label]) => (
           <li>
             <a href={href} aria-current={props.current === key ? "page" : undefined}>
@@ -261,7 +262,9 @@ async function charterPage(
             {history.map((h) => (
               <li>
                 Version {String(h.version)}: {String(h.rows)} rows, published{" "}
-                <time datetime={h.createdAt.toISOString()}>{h.createdAt.toISOString().slice(0, 10)}</time>
+                <time datetime={h.createdAt.toISOString()}>
+                  {formatInstantDay(h.createdAt, s.viewer?.timeZone ?? team.timeZone)}
+                </time>
               </li>
             ))}
           </ul>
@@ -590,7 +593,7 @@ export function slaPages(r: PluginRoutes<SlaSettings>): void {
             Download CSV
           </a>
         </PageHeader>
-        <form method="get" action="/sla/reports" class="row">
+        <form method="get" action="/sla/reports" class="filter-row">
           <label for="f-weeks">Period</label>
           <select id="f-weeks" name="weeks">
             {[4, 12, 26, 52].map((w) => (

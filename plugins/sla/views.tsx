@@ -23,7 +23,7 @@ export function WaitingList(props: {
     );
   return (
     <div class="table-wrap">
-      <table>
+      <table class="table-cards">
         <thead>
           <tr>
             <th scope="col">Ask</th>
@@ -39,12 +39,14 @@ export function WaitingList(props: {
               <td>
                 <a href={a.link}>{a.title}</a>
               </td>
-              <td>
+              <td data-label="Type">
                 {a.workType} · {a.medium}
               </td>
-              <td class={statusClass(a.status.status)}>{a.status.status}</td>
-              <td>{formatDuration(a.status.remainingSeconds)}</td>
-              <td>
+              <td data-label="Status" class={statusClass(a.status.status)}>
+                {a.status.status}
+              </td>
+              <td data-label="Time left">{formatDuration(a.status.remainingSeconds)}</td>
+              <td data-label="Due">
                 {a.dueAt ? (
                   <time datetime={a.dueAt.toISOString()}>{formatInstant(a.dueAt, props.timeZone)}</time>
                 ) : (

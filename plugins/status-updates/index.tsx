@@ -26,6 +26,7 @@ export default definePlugin<StatusSettings>({
     api.pages(statusPages);
     api.api(statusApi);
     api.nav({ href: "/status-updates", label: "Updates", access: "member", order: 20 });
+    api.nav({ href: "/status-updates?team=:teamId", label: "Updates", access: "member", order: 20, section: "team" });
     api.card({
       id: "this-week",
       title: "Your update for this week",

@@ -1,3 +1,4 @@
+import { formatShortDate } from "../../server/plugin-api.ts";
 /**
  * Check-in periods. A period is named by the ISO week it starts in (`2026-W10`); a weekly
  * check-in has one period per week, an every-two-weeks one a period per pair of weeks, paired
@@ -95,9 +96,7 @@ export function periodLabel(key: string): string {
   let label = labels.get(key);
   if (label === undefined) {
     const monday = mondayOfKey(key);
-    label = monday
-      ? `Week of ${monday.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric" })}`
-      : key;
+    label = monday ? `Week of ${formatShortDate(monday)}` : key;
     if (labels.size >= 10_000) labels.clear();
     labels.set(key, label);
   }

@@ -193,7 +193,7 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
           ) : null}
         </PageHeader>
         <search>
-          <form method="get" action={`${base}/search`} class="row status-updates-search">
+          <form method="get" action={`${base}/search`} class="filter-row status-updates-search">
             <label for="status-updates-q" class="visually-hidden">
               Search updates
             </label>
@@ -203,7 +203,7 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
             </button>
           </form>
         </search>
-        <form method="get" action={base} class="row status-updates-filters" aria-label="Filter the feed">
+        <form method="get" action={base} class="filter-row status-updates-filters" aria-label="Filter the feed">
           <Select
             label="Team"
             name="team"
@@ -570,7 +570,7 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
       <>
         <PageHeader title="Search updates" />
         <search>
-          <form method="get" action={`${base}/search`} class="row status-updates-search">
+          <form method="get" action={`${base}/search`} class="filter-row status-updates-search">
             <label for="status-updates-q" class="visually-hidden">
               Search updates
             </label>

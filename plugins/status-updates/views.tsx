@@ -75,7 +75,7 @@ export function Composer(props: {
 }): SafeHtml {
   return (
     <div class="split status-updates-compose">
-      <form method="post" action={props.action} class="card stack" novalidate>
+      <form method="post" action={props.action} class="card stack" id="status-updates-composer" novalidate>
         <input type="hidden" name="teamId" value={props.teamId} />
         <p class="muted small">
           {props.teamName} · {periodLabel(props.period)} · due{" "}
@@ -127,13 +127,15 @@ export function Composer(props: {
             {props.savedAt ? <SavedNote at={props.savedAt} timeZone={props.timeZone} /> : "Drafts save as you type."}
           </p>
         ) : null}
-        <div class="row">
-          <button type="submit" class="button">
-            {props.mode === "new" ? "Post update" : "Save changes"}
-          </button>
-        </div>
       </form>
-      <aside class="card">{props.hints}</aside>
+      {/* The hints come before the button in the page's order, so on a phone they sit right
+          under the fields being written instead of below "Post update". */}
+      <aside class="card status-updates-compose-hints">{props.hints}</aside>
+      <div class="status-updates-compose-submit">
+        <button type="submit" class="button" form="status-updates-composer">
+          {props.mode === "new" ? "Post update" : "Save changes"}
+        </button>
+      </div>
     </div>
   );
 }

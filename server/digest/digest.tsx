@@ -1,4 +1,5 @@
 import { inArray } from "drizzle-orm";
+import { formatShortDate } from "../../views/format.ts";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { AppContext } from "../context.ts";
 import { claimPersonPeriod, type LocalSchedule, peopleDue } from "../jobs/person-schedule.ts";
@@ -38,8 +39,7 @@ export interface AssembledDigest {
 export function digestPeriod(frequency: "weekly" | "daily", dueAt: Date, timeZone: string): DigestPeriod {
   const end = Temporal.Instant.fromEpochMilliseconds(dueAt.getTime()).toZonedDateTimeISO(timeZone);
   const start = end.subtract(frequency === "weekly" ? { weeks: 1 } : { days: 1 });
-  const fmt = (d: Temporal.ZonedDateTime): string =>
-    d.toPlainDate().toLocaleString("en", { month: "short", day: "numeric" });
+  const fmt = (d: Temporal.ZonedDateTime): string => formatShortDate(d.toPlainDate());
   return {
     start: new Date(start.epochMilliseconds),
     end: new Date(end.epochMilliseconds),

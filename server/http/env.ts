@@ -21,5 +21,7 @@ export interface AppEnv {
     viaToken: boolean;
     /** The route pattern that matched, for metrics and logs. */
     routePattern: string;
+    /** The viewer's unread notifications, counted once per full page (see nav-badges.ts). */
+    unread: number | undefined;
   };
 }

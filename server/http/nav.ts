@@ -7,8 +7,11 @@ export interface NavItem {
   access: Access;
   /** Lower comes first. Core uses 0–99 and 900+; plugins sit between. */
   order: number;
-  /** "main" for the primary nav, "admin" for the admin section. */
-  section: "main" | "admin";
+  /**
+   * "main" for the primary nav, "admin" for the admin section, "team" for a link on each team's
+   * page, whose href has ":teamId" where the team's id goes.
+   */
+  section: "main" | "admin" | "team";
   /** False hides the item (its plugin is disabled). */
   enabled?: () => boolean;
 }
@@ -25,3 +28,11 @@ export const coreNav: NavItem[] = [
   { href: "/admin/backups", label: "Backups", access: "admin", order: 955, section: "admin" },
   { href: "/admin/audit", label: "Audit log", access: "admin", order: 960, section: "admin" },
 ];
+
+/** The "team" section's links for one team, with the team's id in place of ":teamId". */
+export function teamLinks(nav: NavItem[], teamId: string, visible: (item: NavItem) => boolean): NavItem[] {
+  return nav
+    .filter((item) => item.section === "team" && visible(item))
+    .sort((a, b) => a.order - b.order)
+    .map((item) => ({ ...item, href: item.href.replaceAll(":teamId", encodeURIComponent(teamId)) }));
+}

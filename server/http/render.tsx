@@ -37,6 +37,7 @@ export function page(c: Context<AppEnv>, body: Child, options: PageOptions): Res
     currentPath: c.req.path,
     flash: takeFlash(c),
     orgName: app.org.cachedName(),
+    unread: c.get("unread"),
     ...app.plugins.pageAssets(),
     children: body,
   });

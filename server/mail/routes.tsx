@@ -104,7 +104,7 @@ function OutboxPage(props: {
       <StatusFilter current={props.status} counts={props.counts} />
       {props.messages.length ? (
         <div class="table-wrap">
-          <table>
+          <table class="table-cards">
             <thead>
               <tr>
                 <th scope="col">To</th>
@@ -118,16 +118,20 @@ function OutboxPage(props: {
             <tbody>
               {props.messages.map((m) => (
                 <tr>
-                  <td>{m.to}</td>
-                  <td>
+                  <td data-label="To">{m.to}</td>
+                  <td data-label="Subject">
                     <a href={`/admin/mail/${m.id}`}>{m.subject}</a>
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <span class={statusBadge[m.status]}>{m.status}</span>
                   </td>
-                  <td>{m.attempts}</td>
-                  <td class="nowrap">{formatInstant(m.createdAt, props.timeZone)}</td>
-                  <td class="mail-error">{m.lastError ?? <span class="muted">—</span>}</td>
+                  <td data-label="Attempts">{m.attempts}</td>
+                  <td data-label="Created" class="nowrap">
+                    {formatInstant(m.createdAt, props.timeZone)}
+                  </td>
+                  <td data-label="Last error" class="mail-error">
+                    {m.lastError ?? <span class="muted">—</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>

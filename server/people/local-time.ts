@@ -7,35 +7,6 @@ export function todayIn(timeZone: string, now: Date): string {
   return instantOf(now).toZonedDateTimeISO(timeZone).toPlainDate().toString();
 }
 
-/** "Mon 09:41": the wall-clock time someone in `timeZone` sees at `now`. */
-export function localClock(timeZone: string, now: Date): string {
-  const local = instantOf(now).toZonedDateTimeISO(timeZone);
-  return local.toLocaleString("en-GB", { weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-}
-
-/** "Mon 2 Mar 2026, 09:00" in `timeZone`. */
-export function formatInZone(at: Date, timeZone: string): string {
-  return instantOf(at).toZonedDateTimeISO(timeZone).toLocaleString("en-GB", {
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  });
-}
-
-/** "Fri 25 Dec 2026" for a calendar date "YYYY-MM-DD". */
-export function formatDay(day: string): string {
-  return Temporal.PlainDate.from(day).toLocaleString("en-GB", {
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-  });
-}
-
 /** The value a `datetime-local` input shows for `at` in `timeZone` ("YYYY-MM-DDTHH:MM"). */
 export function toLocalInput(at: Date, timeZone: string): string {
   return instantOf(at).toZonedDateTimeISO(timeZone).toPlainDateTime().toString({ smallestUnit: "minute" });

@@ -1,8 +1,8 @@
 import { ActionButton, EmptyState, Field, FormErrors } from "../../views/components.tsx";
+import { formatInstant } from "../../views/format.ts";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { FieldErrors } from "../http/errors.ts";
 import type { FormValues } from "../http/forms.ts";
-import { formatInZone } from "./local-time.ts";
 import type { OutOfOfficePeriod } from "./out-of-office.ts";
 
 export interface OutOfOfficeSectionProps {
@@ -33,7 +33,7 @@ export function OutOfOfficeSection(props: OutOfOfficeSectionProps): SafeHtml {
           {props.periods.map((p) => (
             <li>
               <span>
-                {formatInZone(p.startsAt, props.timeZone)} – {formatInZone(p.endsAt, props.timeZone)}
+                {formatInstant(p.startsAt, props.timeZone)} – {formatInstant(p.endsAt, props.timeZone)}
                 {p.startsAt <= props.now ? <span class="badge badge-accent">Now</span> : null}
                 {p.note ? <span class="muted"> · {p.note}</span> : null}
               </span>

@@ -1,9 +1,9 @@
 import { EmptyState, Field, FormErrors, PageHeader, Select } from "../../views/components.tsx";
+import { formatClock } from "../../views/format.ts";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { Viewer } from "../http/env.ts";
 import type { FieldErrors } from "../http/errors.ts";
 import { type FormValues, timeZoneList } from "../http/forms.ts";
-import { localClock } from "./local-time.ts";
 import type { OutOfOfficePeriod } from "./out-of-office.ts";
 import { OutOfOfficeSection } from "./out-of-office-view.tsx";
 import type { Person } from "./people.ts";
@@ -55,7 +55,7 @@ export function PeopleListPage(props: { people: PersonListRow[]; filter: PeopleF
       </nav>
       {props.people.length ? (
         <div class="table-wrap">
-          <table>
+          <table class="table-cards">
             <caption class="visually-hidden">
               {filterLabels[props.filter]} people ({props.people.length})
             </caption>
@@ -75,11 +75,13 @@ export function PeopleListPage(props: { people: PersonListRow[]; filter: PeopleF
                   <th scope="row" class="cell-name">
                     <a href={`/admin/people/${p.id}`}>{p.name}</a>
                   </th>
-                  <td>{p.email}</td>
-                  <td>{roleLabels[p.role]}</td>
-                  <td>{p.timeZone}</td>
-                  <td>{p.teamNames.length ? p.teamNames.join(", ") : <span class="muted">No team</span>}</td>
-                  <td>
+                  <td data-label="Email">{p.email}</td>
+                  <td data-label="Role">{roleLabels[p.role]}</td>
+                  <td data-label="Time zone">{p.timeZone}</td>
+                  <td data-label="Teams">
+                    {p.teamNames.length ? p.teamNames.join(", ") : <span class="muted">No team</span>}
+                  </td>
+                  <td data-label="Status">
                     <StatusBadge status={p.status} />
                   </td>
                 </tr>
@@ -199,7 +201,7 @@ export function PersonPage(props: PersonPageProps): SafeHtml {
       </PageHeader>
       <p class="muted">
         <StatusBadge status={person.status} /> {roleLabels[person.role]} · local time{" "}
-        {localClock(person.timeZone, props.now)} ({person.timeZone})
+        {formatClock(props.now, person.timeZone)} ({person.timeZone})
       </p>
       <div class="split align-start">
         <section class="card" aria-labelledby="details-title">

@@ -1,10 +1,11 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import { hasRole, type Routes } from "../http/access.ts";
+import { allows, hasRole, type Routes } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { forbidden, HttpError, notFound } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
 import { readForm, text, timeZone } from "../http/forms.ts";
+import { teamLinks } from "../http/nav.ts";
 import { page, redirect } from "../http/render.tsx";
 import { isCalendarDate, todayIn } from "./local-time.ts";
 import { isUuid } from "./people.ts";
@@ -122,7 +123,10 @@ export function teamRoutes(r: Routes): void {
       holidaysOf(ctx.db, team.id, todayIn(team.timeZone, now)),
     ]);
     const active = members.filter((m) => m.status === "active");
-    return page(c, <TeamPage team={team} members={active} holidays={holidays} now={now} />, { title: team.name });
+    const links = teamLinks(ctx.nav, team.id, (item) => allows(item.access, viewer) && (item.enabled?.() ?? true));
+    return page(c, <TeamPage team={team} members={active} holidays={holidays} links={links} now={now} />, {
+      title: team.name,
+    });
   });
 
   r.get("/admin/teams", "admin", (c) => teamsAdminPage(c, emptyForm));

@@ -1,8 +1,8 @@
 import { ActionButton, EmptyState, Field, FormErrors, PageHeader, Select } from "../../views/components.tsx";
+import { formatClock, formatDate } from "../../views/format.ts";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { FieldErrors } from "../http/errors.ts";
 import type { FormValues } from "../http/forms.ts";
-import { formatDay, localClock } from "./local-time.ts";
 import { StatusBadge, TimeZoneOptions } from "./people-views.tsx";
 import type { TeamHoliday, TeamListRow } from "./team-admin.ts";
 import type { Team, TeamMember, TeamSummary } from "./teams.ts";
@@ -44,7 +44,7 @@ export function TeamsAdminPage(props: { teams: TeamListRow[]; form: FormState })
           </h2>
           {props.teams.length ? (
             <div class="table-wrap">
-              <table>
+              <table class="table-cards">
                 <thead>
                   <tr>
                     <th scope="col">Team</th>
@@ -59,9 +59,9 @@ export function TeamsAdminPage(props: { teams: TeamListRow[]; form: FormState })
                       <th scope="row" class="cell-name">
                         <a href={`/admin/teams/${t.id}`}>{t.name}</a>
                       </th>
-                      <td>{t.timeZone}</td>
-                      <td>{t.memberCount}</td>
-                      <td>
+                      <td data-label="Time zone">{t.timeZone}</td>
+                      <td data-label="Members">{t.memberCount}</td>
+                      <td data-label="Managers">
                         {t.managerNames.length ? t.managerNames.join(", ") : <span class="muted">No manager yet</span>}
                       </td>
                     </tr>
@@ -119,7 +119,7 @@ export function TeamAdminPage(props: TeamAdminProps): SafeHtml {
             <h2 id="members-title">Members</h2>
             {props.members.length ? (
               <div class="table-wrap">
-                <table>
+                <table class="table-cards">
                   <thead>
                     <tr>
                       <th scope="col">Name</th>
@@ -138,8 +138,10 @@ export function TeamAdminPage(props: TeamAdminProps): SafeHtml {
                           {m.status === "active" ? null : <StatusBadge status={m.status} />}
                           <div class="muted small">{m.email}</div>
                         </th>
-                        <td>{m.timeZone}</td>
-                        <td>{m.isManager ? <span class="badge badge-accent">Manager</span> : "—"}</td>
+                        <td data-label="Time zone">{m.timeZone}</td>
+                        <td data-label="Manager">
+                          {m.isManager ? <span class="badge badge-accent">Manager</span> : "—"}
+                        </td>
                         <td class="actions member-actions">
                           <ActionButton
                             action={`${base}/members/${m.id}/manager`}
@@ -218,7 +220,7 @@ export function TeamAdminPage(props: TeamAdminProps): SafeHtml {
                 {props.holidays.map((h) => (
                   <li>
                     <span>
-                      <time datetime={h.day}>{formatDay(h.day)}</time> · {h.name}
+                      <time datetime={h.day}>{formatDate(h.day)}</time> · {h.name}
                     </span>
                     <ActionButton
                       action={`${base}/holidays/${h.id}/delete`}
@@ -322,17 +324,40 @@ export function MyTeamsPage(props: { teams: TeamSummary[]; otherTeams: TeamListR
   );
 }
 
-export function TeamPage(props: { team: Team; members: TeamMember[]; holidays: TeamHoliday[]; now: Date }): SafeHtml {
+export function TeamPage(props: {
+  team: Team;
+  members: TeamMember[];
+  holidays: TeamHoliday[];
+  /** Where the team's work lives: its updates, charter, activity (from the plugins). */
+  links: { href: string; label: string }[];
+  now: Date;
+}): SafeHtml {
   const { team } = props;
   const managers = props.members.filter((m) => m.isManager);
   return (
     <>
       <PageHeader title={team.name} />
+      {props.links.length ? (
+        <nav aria-label={`${team.name}'s work`}>
+          <ul class="tabs">
+            <li>
+              <a href={`/teams/${team.id}`} aria-current="page">
+                Team
+              </a>
+            </li>
+            {props.links.map((link) => (
+              <li>
+                <a href={link.href}>{link.label}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      ) : null}
       <section class="card" aria-label="About the team">
         <dl class="facts">
           <dt>Time zone</dt>
           <dd>
-            {team.timeZone} · now {localClock(team.timeZone, props.now)}
+            {team.timeZone} · now {formatClock(props.now, team.timeZone)}
           </dd>
           <dt>{managers.length === 1 ? "Manager" : "Managers"}</dt>
           <dd>{managers.length ? managers.map((m) => m.name).join(", ") : <span class="muted">None yet</span>}</dd>
@@ -343,7 +368,7 @@ export function TeamPage(props: { team: Team; members: TeamMember[]; holidays: T
           <h2 id="team-members-title">Members</h2>
           {props.members.length ? (
             <div class="table-wrap">
-              <table>
+              <table class="table-cards">
                 <thead>
                   <tr>
                     <th scope="col">Name</th>
@@ -357,8 +382,8 @@ export function TeamPage(props: { team: Team; members: TeamMember[]; holidays: T
                       <th scope="row" class="cell-name">
                         {m.name} {m.isManager ? <span class="badge badge-accent">Manager</span> : null}
                       </th>
-                      <td>{m.timeZone}</td>
-                      <td>{localClock(m.timeZone, props.now)}</td>
+                      <td data-label="Time zone">{m.timeZone}</td>
+                      <td data-label="Local time">{formatClock(props.now, m.timeZone)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -374,7 +399,7 @@ export function TeamPage(props: { team: Team; members: TeamMember[]; holidays: T
             <ul class="plain-list">
               {props.holidays.map((h) => (
                 <li>
-                  <time datetime={h.day}>{formatDay(h.day)}</time> · {h.name}
+                  <time datetime={h.day}>{formatDate(h.day)}</time> · {h.name}
                 </li>
               ))}
             </ul>

@@ -75,8 +75,8 @@ describe("a team's page", () => {
     expect(html).toContain("Harbour");
     // 09:00 UTC is 04:00 in New York, 10:00 in Berlin and 18:00 in Tokyo.
     expect(html).toContain("America/New_York · now Mon 04:00");
-    expect(html).toMatch(/Mia Member.*Europe\/Berlin<\/td><td>Mon 10:00/);
-    expect(html).toMatch(/Bo Boss.*Manager.*Asia\/Tokyo<\/td><td>Mon 18:00/);
+    expect(html).toMatch(/Mia Member.*Europe\/Berlin<\/td><td[^>]*>Mon 10:00/);
+    expect(html).toMatch(/Bo Boss.*Manager.*Asia\/Tokyo<\/td><td[^>]*>Mon 18:00/);
     expect(html).toMatch(/<dt>Manager<\/dt><dd>Bo Boss<\/dd>/);
     expect(html).not.toContain("Gone Gary");
     expect(html).toContain("Memorial Day");
@@ -101,5 +101,27 @@ describe("a team's page", () => {
     const browser = await t.signedIn("member");
     expect((await browser.get("/teams/abc")).status).toBe(404);
     expect((await browser.get("/teams/00000000-0000-4000-8000-000000000000")).status).toBe(404);
+  });
+});
+
+describe("a team's page with the plugins enabled", () => {
+  it("links the team's updates, response-time charter and activity", async () => {
+    const app = await testApp({ plugins: "*" });
+    try {
+      const browser = await app.signedIn("member");
+      const [row] = await app.ctx.db.insert(teams).values({ name: "Lighthouse", timeZone: "UTC" }).returning();
+      const id = (row as { id: string }).id;
+      await app.ctx.db.insert(teamMembers).values({ teamId: id, personId: browser.person.id });
+      const html = await (await browser.get(`/teams/${id}`)).text();
+      expect(html).toContain(`href="/status-updates?team=${id}"`);
+      expect(html).toContain(`href="/sla/teams/${id}"`);
+      expect(html).toContain(`href="/activity/teams/${id}"`);
+      // Each link opens for a member of the team.
+      for (const path of [`/status-updates?team=${id}`, `/sla/teams/${id}`, `/activity/teams/${id}`]) {
+        expect({ path, status: (await browser.get(path)).status }).toEqual({ path, status: 200 });
+      }
+    } finally {
+      await app.close();
+    }
   });
 });

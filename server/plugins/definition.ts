@@ -155,7 +155,7 @@ export interface PluginSetup<S> {
    */
   apiAt(prefix: string, build: (r: PluginRoutes<S>) => void): void;
   /** A link in the navigation, shown to viewers the access rule allows. */
-  nav(item: { href: string; label: string; access: Access; order?: number; section?: "main" | "admin" }): void;
+  nav(item: { href: string; label: string; access: Access; order?: number; section?: "main" | "admin" | "team" }): void;
   card(card: PluginCard<S>): void;
   job(job: PluginJob<S>): void;
   on<T extends EventType>(
