@@ -1,0 +1,89 @@
+/**
+ * Repairs the common ways real calendars break RFC 5545 before ical.js reads them, so that one
+ * malformed value costs only itself (never its whole series), and says what it changed.
+ */
+
+/** The property an RSCALE rule (RFC 7529) is moved to: ical.js would read it as Gregorian. */
+export const RSCALE_RULE = "X-DESKTRUST-RSCALE-RRULE";
+
+const dateProps = /^(DTSTART|DTEND|DUE|EXDATE|RDATE|RECURRENCE-ID)((?:;[^:]*)?):(.*)$/i;
+const ruleProp = /^(RRULE|EXRULE)((?:;[^:]*)?):(.*)$/i;
+const frequencies = new Set(["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]);
+
+export interface RepairedCalendar {
+  text: string;
+  notes: string[];
+}
+
+/** Removes NUL bytes (Postgres cannot store them in text, and no calendar needs one). */
+export function withoutNul(text: string): RepairedCalendar {
+  if (!text.includes("\0")) return { text, notes: [] };
+  const count = text.split("\0").length - 1;
+  return {
+    text: text.replaceAll("\0", ""),
+    notes: [`The file held ${count} NUL byte${count === 1 ? "" : "s"}; ${count === 1 ? "it was" : "they were"} removed.`],
+  };
+}
+
+/**
+ * Unfolds the text and repairs, line by line: a date without VALUE=DATE (`EXDATE:20250914`) is
+ * read as a date; an empty date property is left out; blanks inside a rule (`BYDAY=MO, TU`) are
+ * removed; a rule with an unknown FREQ is left out (the event stays, without repeating); an RSCALE
+ * rule is kept aside for the calendar-aware engine.
+ */
+export function repairCalendar(input: string): RepairedCalendar {
+  const nul = withoutNul(input);
+  const lines = nul.text.replace(/\r?\n[ \t]/g, "").split(/\r?\n/);
+  const counts = new Map<string, { n: number; example: string }>();
+  const count = (what: string, example: string): void => {
+    const c = counts.get(what);
+    if (c) c.n++;
+    else counts.set(what, { n: 1, example: example.slice(0, 80) });
+  };
+  const out: string[] = [];
+  for (const line of lines) {
+    const date = dateProps.exec(line);
+    if (date) {
+      const [, name, params = "", value = ""] = date;
+      const trimmed = value.replace(/\s+/g, "");
+      if (!trimmed) {
+        count("empty", line);
+        continue;
+      }
+      if (!/VALUE=/i.test(params) && /^\d{8}(,\d{8})*$/.test(trimmed)) {
+        count("date", line);
+        out.push(`${name}${params};VALUE=DATE:${trimmed}`);
+        continue;
+      }
+      out.push(trimmed === value ? line : `${name}${params}:${trimmed}`);
+      continue;
+    }
+    const rule = ruleProp.exec(line);
+    if (rule) {
+      const [, name = "RRULE", params = "", value = ""] = rule;
+      const compact = value.replace(/\s+/g, "").replace(/;+$/, "");
+      if (compact !== value.trim()) count("blanks", line);
+      const freq = /(?:^|;)FREQ=([^;]*)/i.exec(compact)?.[1]?.toUpperCase();
+      if (!freq || !frequencies.has(freq)) {
+        count("freq", line);
+        continue;
+      }
+      if (/(?:^|;)RSCALE=/i.test(compact)) {
+        if (name.toUpperCase() === "RRULE") out.push(`${RSCALE_RULE}:${compact}`);
+        continue;
+      }
+      out.push(`${name}${params}:${compact}`);
+      continue;
+    }
+    out.push(line);
+  }
+  const notes = [...nul.notes];
+  const say: Record<string, (n: number) => string> = {
+    date: (n) => `${n} date value${n === 1 ? "" : "s"} without VALUE=DATE (such as "${counts.get("date")?.example}") ${n === 1 ? "was" : "were"} read as ${n === 1 ? "a date" : "dates"}.`,
+    empty: (n) => `${n} empty date propert${n === 1 ? "y was" : "ies were"} left out (such as "${counts.get("empty")?.example}").`,
+    blanks: (n) => `${n} recurrence rule${n === 1 ? "" : "s"} with blanks inside (such as "${counts.get("blanks")?.example}") ${n === 1 ? "was" : "were"} read without them.`,
+    freq: (n) => `${n} recurrence rule${n === 1 ? "" : "s"} without a valid FREQ (such as "${counts.get("freq")?.example}") ${n === 1 ? "was" : "were"} left out; ${n === 1 ? "its event was" : "their events were"} kept as single events.`,
+  };
+  for (const [what, { n }] of counts) notes.push((say[what] as (n: number) => string)(n));
+  return { text: out.join("\r\n"), notes };
+}
