@@ -364,13 +364,13 @@ function expandSeries(input: SeriesInput): void {
   };
 
   const startMs = toMs(base.start, base.allDay);
-  if (!base.rules.length) emit(base.start, null);
+  // RFC 5545 §3.8.5.3: DTSTART is the first instance, even when the rule would not produce it.
+  emit(base.start, null);
   for (const rule of base.rules) {
     const until = untilOf(rule.recur, base);
     if (until !== null && until.compare(startMs, wallMs(base.start)) > 0) {
       // RFC 5545 §3.8.5.3: DTSTART is the first instance, even when UNTIL comes before it.
       problems.push(`Event ${base.uid} ("${base.summary}") ends its rule before it starts; only its first occurrence was kept.`);
-      emit(base.start, null);
       continue;
     }
     let instances: ReturnType<typeof ruleInstances>;
@@ -384,7 +384,6 @@ function expandSeries(input: SeriesInput): void {
       problems.push(
         `Event ${base.uid} ("${base.summary}"): its rule ${rule.text} could not be expanded (${(error as Error).message}); only its first occurrence was kept.`,
       );
-      emit(base.start, null);
       continue;
     }
     for (const wall of instances.starts) {

@@ -6,8 +6,10 @@
 /** The property an RSCALE rule (RFC 7529) is moved to: ical.js would read it as Gregorian. */
 export const RSCALE_RULE = "X-DESKTRUST-RSCALE-RRULE";
 
-const dateProps = /^(DTSTART|DTEND|DUE|EXDATE|RDATE|RECURRENCE-ID)((?:;[^:]*)?):(.*)$/i;
-const ruleProp = /^(RRULE|EXRULE)((?:;[^:]*)?):(.*)$/i;
+/** Parameters may quote a colon: `TZID="(UTC-05:00) Eastern Time (US & Canada)"`. */
+const params = String.raw`((?:;(?:[^:";]|"[^"]*")*)*)`;
+const dateProps = new RegExp(String.raw`^(DTSTART|DTEND|DUE|EXDATE|RDATE|RECURRENCE-ID)${params}:(.*)$`, "i");
+const ruleProp = new RegExp(String.raw`^(RRULE|EXRULE)${params}:(.*)$`, "i");
 const frequencies = new Set(["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]);
 
 export interface RepairedCalendar {
@@ -61,8 +63,12 @@ export function repairCalendar(input: string): RepairedCalendar {
     const rule = ruleProp.exec(line);
     if (rule) {
       const [, name = "RRULE", params = "", value = ""] = rule;
-      const compact = value.replace(/\s+/g, "").replace(/;+$/, "");
+      let compact = value.replace(/\s+/g, "").replace(/;+$/, "");
       if (compact !== value.trim()) count("blanks", line);
+      if (/(?:^|;)COUNT=(?![1-9]\d*(?:;|$))/i.test(compact)) {
+        count("count", line);
+        compact = compact.replace(/(?:^|;)COUNT=[^;]*/i, "").replace(/^;/, "");
+      }
       const freq = /(?:^|;)FREQ=([^;]*)/i.exec(compact)?.[1]?.toUpperCase();
       if (!freq || !frequencies.has(freq)) {
         count("freq", line);
@@ -82,6 +88,7 @@ export function repairCalendar(input: string): RepairedCalendar {
     date: (n) => `${n} date value${n === 1 ? "" : "s"} without VALUE=DATE (such as "${counts.get("date")?.example}") ${n === 1 ? "was" : "were"} read as ${n === 1 ? "a date" : "dates"}.`,
     empty: (n) => `${n} empty date propert${n === 1 ? "y was" : "ies were"} left out (such as "${counts.get("empty")?.example}").`,
     blanks: (n) => `${n} recurrence rule${n === 1 ? "" : "s"} with blanks inside (such as "${counts.get("blanks")?.example}") ${n === 1 ? "was" : "were"} read without them.`,
+    count: (n) => `${n} recurrence rule${n === 1 ? "" : "s"} with a COUNT that is not a positive number (such as "${counts.get("count")?.example}") ${n === 1 ? "was" : "were"} read without it.`,
     freq: (n) => `${n} recurrence rule${n === 1 ? "" : "s"} without a valid FREQ (such as "${counts.get("freq")?.example}") ${n === 1 ? "was" : "were"} left out; ${n === 1 ? "its event was" : "their events were"} kept as single events.`,
   };
   for (const [what, { n }] of counts) notes.push((say[what] as (n: number) => string)(n));
