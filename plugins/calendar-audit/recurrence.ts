@@ -76,6 +76,14 @@ function icalInstances(source: ICAL.Recur, start: ICAL.Time, limits: RuleLimits)
 }
 
 function calendarEngineInstances(text: string, start: ICAL.Time, limits: RuleLimits): RuleInstances {
+  const scale = /(?:^|;)RSCALE=([^;]*)/i.exec(text)?.[1];
+  if (scale) {
+    try {
+      Temporal.PlainDate.from({ year: 2000, month: 1, day: 1 }).withCalendar(scale.toLowerCase());
+    } catch {
+      throw new Error(`the calendar ${scale} is not supported`);
+    }
+  }
   const parts = text
     .split(";")
     .filter((p) => p && !/^UNTIL=/i.test(p.trim()))
