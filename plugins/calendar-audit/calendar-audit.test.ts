@@ -110,6 +110,37 @@ describe("calendar-audit plugin", () => {
     expect((await t.ctx.db.select().from(calendarImports)).length).toBe(before);
   });
 
+  it("imports a calendar holding a NUL byte without it, and says so on the import", async () => {
+    const member = await t.signedIn("member");
+    const text = standupIcs(["ana@example.com"], "Stand\0up").replace("team-standup@test", "nul-standup@test");
+    const res = await member.request("/calendar-audit/upload", {
+      method: "POST",
+      body: upload([{ name: "nul.ics", text }]),
+    });
+    expect(res.status).toBe(303);
+    const [row] = await t.ctx.db.select().from(calendarImports).where(eq(calendarImports.fileName, "nul.ics"));
+    expect(row?.status).toBe("done");
+    expect(row?.problems).toContain("The file held 1 NUL byte; it was removed.");
+    const [series] = await t.ctx.db.select().from(meetingSeries).where(eq(meetingSeries.uid, "nul-standup@test"));
+    expect(series?.summary).toBe("Standup");
+  });
+
+  it("accepts a file over 1 MB (large calendars are imported in the background) and refuses one over 20 MB", async () => {
+    const member = await t.signedIn("member");
+    const text = standupIcs(["ana@example.com"]).replace("team-standup@test", "big-standup@test").replace("END:VCALENDAR", `X-PADDING:${"x".repeat(1_600_000)}\r\nEND:VCALENDAR`);
+    const big = await member.request("/calendar-audit/upload", {
+      method: "POST",
+      body: upload([{ name: "one-point-six.ics", text }]),
+    });
+    expect(big.status).toBe(303);
+    const tooBig = await member.request("/calendar-audit/upload", {
+      method: "POST",
+      body: upload([{ name: "huge.ics", text: `BEGIN:VCALENDAR\r\n${"x".repeat(20 * 1024 * 1024)}` }]),
+    });
+    expect(tooBig.status).toBe(422);
+    expect(await tooBig.text()).toContain("huge.ics is larger than 20 MB.");
+  });
+
   it("imports the readable events of a damaged file and lists what it skipped", async () => {
     const member = await t.signedIn("member");
     const text = await Bun.file(`${import.meta.dir}/fixtures/truncated.ics`).text();

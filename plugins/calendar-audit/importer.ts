@@ -10,6 +10,7 @@ import {
   expand,
   NotACalendarError,
 } from "./expand.ts";
+import { withoutNul } from "./ics-repair.ts";
 import { orgDomains, rowsOf } from "./org.ts";
 import { type CalendarImport, calendarImports, calendarSources } from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
@@ -26,18 +27,21 @@ export async function startImport(
   s: Services,
   input: { sourceId: string; fileName: string; text: string; createdBy: string | null },
 ): Promise<CalendarImport> {
+  // Postgres cannot store a NUL in text: remove them before the payload is queued, and say so.
+  const clean = withoutNul(input.text);
   const [row] = await s.db
     .insert(calendarImports)
     .values({
       sourceId: input.sourceId,
-      fileName: input.fileName.slice(0, 200),
-      payload: input.text,
+      fileName: input.fileName.replaceAll("\0", "").slice(0, 200),
+      payload: clean.text,
+      problems: clean.notes,
       createdBy: input.createdBy,
       createdAt: s.clock.now(),
     })
     .returning();
   const queued = row as CalendarImport;
-  if (input.text.length <= INLINE_IMPORT_CHARS) return runImport(s, queued.id);
+  if (clean.text.length <= INLINE_IMPORT_CHARS) return runImport(s, queued.id);
   return queued;
 }
 
@@ -101,7 +105,7 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
       status: "done",
       progress: 100,
       message: `Imported ${plural(counts.events, "event")} (${counts.series} recurring series, ${plural(counts.occurrences, "occurrence")}).`,
-      problems: expansion.problems.slice(0, 50),
+      problems: [...claimed.problems, ...expansion.problems].slice(0, 50),
       eventCount: counts.events,
       seriesCount: counts.series,
       occurrenceCount: counts.occurrences,
