@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { DbOrTx, PluginServices } from "../../server/plugin-api.ts";
+import { type DbOrTx, type PluginServices, people, teamMembers } from "../../server/plugin-api.ts";
 import { cadenceOf } from "./cadence.ts";
 import { classify } from "./classify.ts";
 import {
@@ -96,10 +96,18 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
       throw error;
     }
     await progress(50, `Read ${expansion.events.length} events; saving.`);
-    const teamId = source.teamId ?? (source.personId ? ((await s.teamsOf(source.personId))[0]?.id ?? null) : null);
     const domains = await orgDomains(s.db, settings);
+    const owner = source.personId ? await ownerTeams(s.db, source.personId) : null;
     const counts = await s.transaction((tx) =>
-      storeExpansion(tx, { expansion, window, sourceId: source.id, teamId, domains, now: s.clock.now() }),
+      storeExpansion(tx, {
+        expansion,
+        window,
+        sourceId: source.id,
+        teamId: source.teamId,
+        owner,
+        domains,
+        now: s.clock.now(),
+      }),
     );
     return finish({
       status: "done",
@@ -118,6 +126,41 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The teams of a personal calendar's owner, each with the emails of its other members. */
+export interface OwnerTeams {
+  personId: string;
+  teams: { teamId: string; otherEmails: Set<string> }[];
+}
+
+export async function ownerTeams(db: DbOrTx, personId: string): Promise<OwnerTeams> {
+  const rows = rowsOf<{ team_id: string; email: string }>(
+    await db.execute(sql`
+      select mine.team_id, lower(p.email) as email
+      from ${teamMembers} mine
+      join ${teamMembers} other on other.team_id = mine.team_id and other.person_id <> mine.person_id
+      join ${people} p on p.id = other.person_id
+      where mine.person_id = ${personId}
+      order by mine.team_id`),
+  );
+  const byTeam = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const set = byTeam.get(r.team_id) ?? new Set<string>();
+    set.add(r.email);
+    byTeam.set(r.team_id, set);
+  }
+  return { personId, teams: [...byTeam].map(([teamId, otherEmails]) => ({ teamId, otherEmails })) };
+}
+
+/**
+ * The team that sees a series: a team upload's team; for a personal calendar, the first of the
+ * owner's teams with another member among the attendees, else none (only the owner sees it).
+ */
+function teamOfSeries(attendees: Attendee[], teamId: string | null, owner: OwnerTeams | null): string | null {
+  if (!owner) return teamId;
+  const emails = attendees.map((a) => a.email);
+  return owner.teams.find((t) => emails.some((e) => t.otherEmails.has(e)))?.teamId ?? null;
 }
 
 /** People attending an occurrence: declined left out, optional ones counted apart. */
@@ -148,10 +191,13 @@ export async function storeExpansion(
     window: ExpandWindow;
     sourceId: string;
     teamId: string | null;
+    /** Set when the calendar is someone's own ("My calendar"). */
+    owner?: OwnerTeams | null;
     domains: Set<string>;
     now: Date;
   },
 ): Promise<{ events: number; series: number; occurrences: number }> {
+  const owner = input.owner ?? null;
   const { expansion, window, domains, now } = input;
   const firstByUid = new Map<string, number>();
   expansion.events.forEach((e, i) => {
@@ -176,7 +222,8 @@ export async function storeExpansion(
     return {
       uid: e.uid.slice(0, 500),
       sourceId: input.sourceId,
-      teamId: input.teamId,
+      teamId: teamOfSeries(e.attendees, input.teamId, owner),
+      ownerId: owner?.personId ?? null,
       summary: e.summary.slice(0, 500),
       organizer: e.organizer,
       recurring: e.recurring,
@@ -204,19 +251,22 @@ export async function storeExpansion(
     const chunk = JSON.stringify(rows.slice(i, i + SERIES_CHUNK));
     const stored = rowsOf<{ id: string; uid: string }>(
       await tx.execute(sql`
-        insert into calendar_audit.series as s (uid, source_id, team_id, summary, organizer, recurring, rrule,
+        insert into calendar_audit.series as s (uid, source_id, team_id, owner_id, summary, organizer, recurring, rrule,
           has_end, time_zone, all_day, duration_minutes, per_week, cadence, attendees, attendee_total, rooms,
           category, confidence, reasons, updated_at)
-        select x."uid", x."sourceId", x."teamId", x."summary", x."organizer", x."recurring", x."rrule", x."hasEnd",
+        select x."uid", x."sourceId", x."teamId", x."ownerId", x."summary", x."organizer", x."recurring", x."rrule", x."hasEnd",
           x."timeZone", x."allDay", x."durationMinutes", x."perWeek", x."cadence", x."attendees", x."attendeeTotal",
           x."rooms", x."category", x."confidence", x."reasons", x."updatedAt"
-        from json_to_recordset(${chunk}::json) as x("uid" text, "sourceId" uuid, "teamId" uuid, "summary" text,
+        from json_to_recordset(${chunk}::json) as x("uid" text, "sourceId" uuid, "teamId" uuid, "ownerId" uuid, "summary" text,
           "organizer" text, "recurring" boolean, "rrule" text, "hasEnd" boolean, "timeZone" text, "allDay" boolean,
           "durationMinutes" integer, "perWeek" real, "cadence" text, "attendees" jsonb, "attendeeTotal" integer,
           "rooms" jsonb, "category" text, "confidence" real, "reasons" jsonb, "updatedAt" timestamptz)
         on conflict (uid) do update set
           source_id = excluded.source_id,
-          team_id = coalesce(excluded.team_id, s.team_id),
+          -- a personal calendar decides its team afresh (it may have lost its last teammate)
+          team_id = case when excluded.owner_id is not null then excluded.team_id
+            else coalesce(excluded.team_id, s.team_id) end,
+          owner_id = excluded.owner_id,
           summary = excluded.summary,
           organizer = excluded.organizer,
           recurring = excluded.recurring,
