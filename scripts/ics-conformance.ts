@@ -178,11 +178,7 @@ function main(): number {
           line += `; reference ${c.reference}, same start ${c.sameStart}, same start and end ${c.sameStartAndEnd}`;
           const show = (label: string, list: string[]): string[] =>
             list.length ? [`  ${label} (${list.length}): ${list.slice(0, 5).join("; ")}`] : [];
-          detail = [
-            ...show("missing", c.missing),
-            ...show("extra", c.extra),
-            ...show("end differs", c.endDiffers),
-          ];
+          detail = [...show("missing", c.missing), ...show("extra", c.extra), ...show("end differs", c.endDiffers)];
         }
       }
     }

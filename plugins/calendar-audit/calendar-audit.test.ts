@@ -127,7 +127,9 @@ describe("calendar-audit plugin", () => {
 
   it("accepts a file over 1 MB (large calendars are imported in the background) and refuses one over 20 MB", async () => {
     const member = await t.signedIn("member");
-    const text = standupIcs(["ana@example.com"]).replace("team-standup@test", "big-standup@test").replace("END:VCALENDAR", `X-PADDING:${"x".repeat(1_600_000)}\r\nEND:VCALENDAR`);
+    const text = standupIcs(["ana@example.com"])
+      .replace("team-standup@test", "big-standup@test")
+      .replace("END:VCALENDAR", `X-PADDING:${"x".repeat(1_600_000)}\r\nEND:VCALENDAR`);
     const big = await member.request("/calendar-audit/upload", {
       method: "POST",
       body: upload([{ name: "one-point-six.ics", text }]),

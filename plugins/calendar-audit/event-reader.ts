@@ -65,7 +65,8 @@ export function readEvent(
     const recur = safely(() => p.getFirstValue() as ICAL.Recur, uid, "RRULE", notes);
     if (recur) rules.push({ recur, text: recur.toString() });
   }
-  for (const p of ve.getAllProperties(RSCALE_RULE.toLowerCase())) rules.push({ recur: null, text: String(p.getFirstValue()) });
+  for (const p of ve.getAllProperties(RSCALE_RULE.toLowerCase()))
+    rules.push({ recur: null, text: String(p.getFirstValue()) });
   const rdates: DatedInstance[] = [];
   for (const p of ve.getAllProperties("rdate")) {
     const values = safely(() => p.getValues(), uid, "RDATE", notes) ?? [];

@@ -18,7 +18,11 @@ describe("expansion per RFC 5545 on the shapes real calendars use", () => {
         ...event("twentieth-monday", "DTSTART:19970519T090000Z", "RRULE:FREQ=YEARLY;BYDAY=20MO;COUNT=3"),
         ...event("week-20-monday", "DTSTART:19970512T090000Z", "RRULE:FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO;COUNT=3"),
         ...event("week-20", "DTSTART:19970512T090000Z", "RRULE:FREQ=YEARLY;BYWEEKNO=20;COUNT=2"),
-        ...event("week-20-all-days", "DTSTART:19970512T090000Z", "RRULE:FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO,TU,WE,TH,FR,SA,SU;COUNT=14"),
+        ...event(
+          "week-20-all-days",
+          "DTSTART:19970512T090000Z",
+          "RRULE:FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO,TU,WE,TH,FR,SA,SU;COUNT=14",
+        ),
         ...event(
           "january-sundays",
           "DTSTART:19970105T083000Z",
@@ -75,7 +79,9 @@ describe("expansion per RFC 5545 on the shapes real calendars use", () => {
     expect(starts(x, "eastern")).toEqual(["2026-07-06T16:00Z"]);
     expect(starts(x, "sydney")).toEqual(["2026-10-28T02:30Z"]);
     expect(starts(x, "offset")).toEqual(["2026-10-04T13:00Z"]);
-    expect(x.problems).toEqual(['Time zone "(GMT +01:00)" names only an offset; its times were read at a fixed +01:00.']);
+    expect(x.problems).toEqual([
+      'Time zone "(GMT +01:00)" names only an offset; its times were read at a fixed +01:00.',
+    ]);
   });
 
   it("P4: reads a floating DTEND in the zone of its DTSTART", () => {
@@ -203,10 +209,7 @@ describe("expansion per RFC 5545 on the shapes real calendars use", () => {
       ics(...event("day", "DTSTART;TZID=Europe/Berlin:20240330T100000", "DURATION:P1D", "RRULE:FREQ=DAILY;COUNT=2")),
       range("2024-01-01T00:00:00Z", "2025-01-01T00:00:00Z"),
     );
-    expect(spans(x, "day")).toEqual([
-      "2024-03-30T09:00Z/2024-03-31T08:00Z",
-      "2024-03-31T08:00Z/2024-04-01T08:00Z",
-    ]);
+    expect(spans(x, "day")).toEqual(["2024-03-30T09:00Z/2024-03-31T08:00Z", "2024-03-31T08:00Z/2024-04-01T08:00Z"]);
   });
 
   it("P12: expands RSCALE rules in their calendar (RFC 7529), or keeps the first instance with a note", () => {

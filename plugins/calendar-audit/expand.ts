@@ -370,7 +370,9 @@ function expandSeries(input: SeriesInput): void {
     const until = untilOf(rule.recur, base);
     if (until !== null && until.compare(startMs, wallMs(base.start)) > 0) {
       // RFC 5545 §3.8.5.3: DTSTART is the first instance, even when UNTIL comes before it.
-      problems.push(`Event ${base.uid} ("${base.summary}") ends its rule before it starts; only its first occurrence was kept.`);
+      problems.push(
+        `Event ${base.uid} ("${base.summary}") ends its rule before it starts; only its first occurrence was kept.`,
+      );
       continue;
     }
     let instances: ReturnType<typeof ruleInstances>;
@@ -456,7 +458,8 @@ function readOverride(
   const startProp = o.getFirstProperty("dtstart");
   const own = startProp ? readTime(startProp, zones, zone) : null;
   const allDay = own ? own.isDate : base.allDay;
-  const length = o.hasProperty("dtend") || o.hasProperty("duration") ? lengthOf(o, own ?? base.start, zones) : base.length;
+  const length =
+    o.hasProperty("dtend") || o.hasProperty("duration") ? lengthOf(o, own ?? base.start, zones) : base.length;
   const wall = own ?? base.start;
   const endMs = endOf(wall, toMs(wall, allDay), length, allDay) - toMs(wall, allDay) + startMs;
   if (endMs < startMs) problems.push(`An instance of ${base.uid} ends before it starts; its length was read as zero.`);

@@ -8,7 +8,10 @@ export class NotACalendarError extends Error {}
  * own so the readable events still import, and within a block that fails, leaves out only the
  * lines ical.js cannot read.
  */
-export function parseLeniently(text: string, notes: string[]): { calendars: ICAL.Component[]; vevents: ICAL.Component[] } {
+export function parseLeniently(
+  text: string,
+  notes: string[],
+): { calendars: ICAL.Component[]; vevents: ICAL.Component[] } {
   try {
     const parsed = ICAL.parse(text);
     const roots = (Array.isArray(parsed[0]) ? parsed : [parsed]) as unknown[];

@@ -23,7 +23,9 @@ export function withoutNul(text: string): RepairedCalendar {
   const count = text.split("\0").length - 1;
   return {
     text: text.replaceAll("\0", ""),
-    notes: [`The file held ${count} NUL byte${count === 1 ? "" : "s"}; ${count === 1 ? "it was" : "they were"} removed.`],
+    notes: [
+      `The file held ${count} NUL byte${count === 1 ? "" : "s"}; ${count === 1 ? "it was" : "they were"} removed.`,
+    ],
   };
 }
 
@@ -85,11 +87,16 @@ export function repairCalendar(input: string): RepairedCalendar {
   }
   const notes = [...nul.notes];
   const say: Record<string, (n: number) => string> = {
-    date: (n) => `${n} date value${n === 1 ? "" : "s"} without VALUE=DATE (such as "${counts.get("date")?.example}") ${n === 1 ? "was" : "were"} read as ${n === 1 ? "a date" : "dates"}.`,
-    empty: (n) => `${n} empty date propert${n === 1 ? "y was" : "ies were"} left out (such as "${counts.get("empty")?.example}").`,
-    blanks: (n) => `${n} recurrence rule${n === 1 ? "" : "s"} with blanks inside (such as "${counts.get("blanks")?.example}") ${n === 1 ? "was" : "were"} read without them.`,
-    count: (n) => `${n} recurrence rule${n === 1 ? "" : "s"} with a COUNT that is not a positive number (such as "${counts.get("count")?.example}") ${n === 1 ? "was" : "were"} read without it.`,
-    freq: (n) => `${n} recurrence rule${n === 1 ? "" : "s"} without a valid FREQ (such as "${counts.get("freq")?.example}") ${n === 1 ? "was" : "were"} left out; ${n === 1 ? "its event was" : "their events were"} kept as single events.`,
+    date: (n) =>
+      `${n} date value${n === 1 ? "" : "s"} without VALUE=DATE (such as "${counts.get("date")?.example}") ${n === 1 ? "was" : "were"} read as ${n === 1 ? "a date" : "dates"}.`,
+    empty: (n) =>
+      `${n} empty date propert${n === 1 ? "y was" : "ies were"} left out (such as "${counts.get("empty")?.example}").`,
+    blanks: (n) =>
+      `${n} recurrence rule${n === 1 ? "" : "s"} with blanks inside (such as "${counts.get("blanks")?.example}") ${n === 1 ? "was" : "were"} read without them.`,
+    count: (n) =>
+      `${n} recurrence rule${n === 1 ? "" : "s"} with a COUNT that is not a positive number (such as "${counts.get("count")?.example}") ${n === 1 ? "was" : "were"} read without it.`,
+    freq: (n) =>
+      `${n} recurrence rule${n === 1 ? "" : "s"} without a valid FREQ (such as "${counts.get("freq")?.example}") ${n === 1 ? "was" : "were"} left out; ${n === 1 ? "its event was" : "their events were"} kept as single events.`,
   };
   for (const [what, { n }] of counts) notes.push((say[what] as (n: number) => string)(n));
   return { text: out.join("\r\n"), notes };

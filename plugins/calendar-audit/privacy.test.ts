@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import type { Person } from "../../server/people/people.ts";
 import { teamMembers, teams } from "../../server/people/schema.ts";
-import type { Person } from "../../server/plugin-api.ts";
 import { type TestApp, type TestClient, testApp } from "../../server/testing/test-app.ts";
 
 // A calendar uploaded as "My calendar" shows a series to a team only when another member of that

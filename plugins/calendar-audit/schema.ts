@@ -124,7 +124,9 @@ export const meetingSeries = calendarAuditSchema.table(
     pollSentAt: timestamp("poll_sent_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
   },
-  (t) => [uniqueIndex("series_uid_unique").on(t.uid), index("series_team_idx").on(t.teamId, t.recurring),
+  (t) => [
+    uniqueIndex("series_uid_unique").on(t.uid),
+    index("series_team_idx").on(t.teamId, t.recurring),
     index("series_owner_idx").on(t.ownerId),
   ],
 );
