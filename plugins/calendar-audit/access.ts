@@ -41,6 +41,7 @@ function isAttendee(s: Services, series: MeetingSeries): boolean {
 }
 
 export async function canManage(s: Services, series: MeetingSeries): Promise<boolean> {
+  if (series.ownerId && !series.teamId) return series.ownerId === s.viewer?.id;
   const teams = await managedTeamIds(s);
   if (teams === null) return true;
   return !!series.teamId && teams.includes(series.teamId);

@@ -59,7 +59,8 @@ export async function seriesViews(
   const own = filter.viewerId ? eq(meetingSeries.ownerId, filter.viewerId) : sql`false`;
   if (filter.teamIds)
     conditions.push(filter.teamIds.length ? or(inArray(meetingSeries.teamId, filter.teamIds), own) : own);
-  conditions.push(sharedOr(own));
+  // One series by id: the caller decides access (canSee); lists never show another's private series.
+  if (!filter.seriesId) conditions.push(sharedOr(own));
   if (filter.seriesId) conditions.push(eq(meetingSeries.id, filter.seriesId));
   const list = await db
     .select()

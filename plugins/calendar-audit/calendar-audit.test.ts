@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
 import { mailOutbox } from "../../server/mail/schema.ts";
+import { teamMembers, teams } from "../../server/people/schema.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { checkFeedUrl, fetchFeed, maskFeedUrl, retryDelayMs } from "./feeds.ts";
 import { calendarImports, calendarSources, meetingOccurrences, meetingSeries, pollAnswers } from "./schema.ts";
@@ -51,6 +52,11 @@ describe("calendar-audit plugin", () => {
     const member = await t.signedIn("member");
     const others = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(() => t.person()));
     const emails = [member.person.email, ...others.map((p) => p.email)];
+    // Teammates attend, so this personal calendar's series is shown to the team (and admins).
+    const [team] = await t.ctx.db.insert(teams).values({ name: "Platform", timeZone: "UTC" }).returning();
+    await t.ctx.db
+      .insert(teamMembers)
+      .values([member.person, ...others].map((p) => ({ teamId: team?.id as string, personId: p.id })));
     const res = await member.request("/calendar-audit/upload", {
       method: "POST",
       body: upload([{ name: "work.ics", text: standupIcs(emails) }]),
@@ -192,6 +198,12 @@ describe("calendar-audit plugin", () => {
   it("polls attendees in the portal and by email, and shows the totals on the series page", async () => {
     const admin = await t.signedIn("admin");
     const voter = await t.signedIn("member");
+    // Teammates, so the series of the admin's own calendar is shared with their team.
+    const [team] = await t.ctx.db.insert(teams).values({ name: "Poll", timeZone: "UTC" }).returning();
+    await t.ctx.db.insert(teamMembers).values([
+      { teamId: team?.id as string, personId: admin.person.id },
+      { teamId: team?.id as string, personId: voter.person.id },
+    ]);
     const ics = standupIcs([voter.person.email, admin.person.email], "Weekly status").replace(
       "team-standup@test",
       "poll@test",

@@ -263,10 +263,9 @@ export async function storeExpansion(
           "rooms" jsonb, "category" text, "confidence" real, "reasons" jsonb, "updatedAt" timestamptz)
         on conflict (uid) do update set
           source_id = excluded.source_id,
-          -- a personal calendar decides its team afresh (it may have lost its last teammate)
-          team_id = case when excluded.owner_id is not null then excluded.team_id
-            else coalesce(excluded.team_id, s.team_id) end,
-          owner_id = excluded.owner_id,
+          -- once shared with a team (a team upload, or a teammate attends), a series stays shared
+          team_id = coalesce(excluded.team_id, s.team_id),
+          owner_id = coalesce(s.owner_id, excluded.owner_id),
           summary = excluded.summary,
           organizer = excluded.organizer,
           recurring = excluded.recurring,
