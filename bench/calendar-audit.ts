@@ -101,7 +101,9 @@ function largestFiles(dir: string, n: number): { path: string; size: number }[] 
 
 function twoYearsFromFirstStart(text: string): { from: Date; to: Date } {
   let first = Number.POSITIVE_INFINITY;
-  for (const m of text.matchAll(/^DTSTART[^:\r\n]*:(\d{4})(\d{2})(\d{2})/gim)) {
+  // Time-zone onsets (DTSTART inside VTIMEZONE) are not events.
+  const events = text.replace(/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE/gi, "");
+  for (const m of events.matchAll(/^DTSTART[^:\r\n]*:(\d{4})(\d{2})(\d{2})/gim)) {
     first = Math.min(first, Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   }
   const from = new Date((Number.isFinite(first) ? first : now.getTime()) - 86_400_000);

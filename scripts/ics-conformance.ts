@@ -62,7 +62,9 @@ function icsFiles(dir: string): string[] {
 /** The day before the file's first DTSTART, over two years (UTC). */
 function defaultWindow(text: string): { from: Date; to: Date } {
   let first = Number.POSITIVE_INFINITY;
-  for (const m of text.matchAll(/^DTSTART[^:\r\n]*:(\d{4})(\d{2})(\d{2})/gim)) {
+  // Time-zone onsets (DTSTART inside VTIMEZONE) are not events.
+  const events = text.replace(/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE/gi, "");
+  for (const m of events.matchAll(/^DTSTART[^:\r\n]*:(\d{4})(\d{2})(\d{2})/gim)) {
     first = Math.min(first, Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
   }
   if (!Number.isFinite(first)) first = Date.UTC(2026, 0, 1);

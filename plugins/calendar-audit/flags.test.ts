@@ -48,7 +48,9 @@ describe("time flags in the analysis", () => {
     form.append("files", new File([ics], "flags.ics", { type: "text/calendar" }));
     // A team's calendar (a personal one would show these series to their owner only).
     const [team] = await t.ctx.db.insert(teams).values({ name: "Flags", timeZone: "UTC" }).returning();
-    await t.ctx.db.insert(teamMembers).values({ teamId: team?.id as string, personId: admin.person.id, isManager: true });
+    await t.ctx.db
+      .insert(teamMembers)
+      .values({ teamId: team?.id as string, personId: admin.person.id, isManager: true });
     form.append("target", team?.id as string);
     expect((await admin.request("/calendar-audit/upload", { method: "POST", body: form })).status).toBe(303);
 

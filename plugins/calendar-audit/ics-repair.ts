@@ -10,6 +10,7 @@ export const RSCALE_RULE = "X-DESKTRUST-RSCALE-RRULE";
 const params = String.raw`((?:;(?:[^:";]|"[^"]*")*)*)`;
 const dateProps = new RegExp(String.raw`^(DTSTART|DTEND|DUE|EXDATE|RDATE|RECURRENCE-ID)${params}:(.*)$`, "i");
 const ruleProp = new RegExp(String.raw`^(RRULE|EXRULE)${params}:(.*)$`, "i");
+const candidates = /^(?:DTSTART|DTEND|DUE|EXDATE|RDATE|RECURRENCE-ID|RRULE|EXRULE)[;:][^\r\n]*/gim;
 const frequencies = new Set(["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]);
 
 export interface RepairedCalendar {
@@ -37,54 +38,48 @@ export function withoutNul(text: string): RepairedCalendar {
  */
 export function repairCalendar(input: string): RepairedCalendar {
   const nul = withoutNul(input);
-  const lines = nul.text.replace(/\r?\n[ \t]/g, "").split(/\r?\n/);
+  const unfolded = nul.text.replace(/\r?\n[ \t]/g, "");
   const counts = new Map<string, { n: number; example: string }>();
   const count = (what: string, example: string): void => {
     const c = counts.get(what);
     if (c) c.n++;
     else counts.set(what, { n: 1, example: example.slice(0, 80) });
   };
-  const out: string[] = [];
-  for (const line of lines) {
+  // Only the lines of the properties repaired here are looked at (one pass over the text).
+  const text = unfolded.replace(candidates, (line: string): string => {
     const date = dateProps.exec(line);
     if (date) {
       const [, name, params = "", value = ""] = date;
       const trimmed = value.replace(/\s+/g, "");
       if (!trimmed) {
         count("empty", line);
-        continue;
+        return "X-DESKTRUST-EMPTY:";
       }
       if (!/VALUE=/i.test(params) && /^\d{8}(,\d{8})*$/.test(trimmed)) {
         count("date", line);
-        out.push(`${name}${params};VALUE=DATE:${trimmed}`);
-        continue;
+        return `${name}${params};VALUE=DATE:${trimmed}`;
       }
-      out.push(trimmed === value ? line : `${name}${params}:${trimmed}`);
-      continue;
+      return trimmed === value ? line : `${name}${params}:${trimmed}`;
     }
     const rule = ruleProp.exec(line);
-    if (rule) {
-      const [, name = "RRULE", params = "", value = ""] = rule;
-      let compact = value.replace(/\s+/g, "").replace(/;+$/, "");
-      if (compact !== value.trim()) count("blanks", line);
-      if (/(?:^|;)COUNT=(?![1-9]\d*(?:;|$))/i.test(compact)) {
-        count("count", line);
-        compact = compact.replace(/(?:^|;)COUNT=[^;]*/i, "").replace(/^;/, "");
-      }
-      const freq = /(?:^|;)FREQ=([^;]*)/i.exec(compact)?.[1]?.toUpperCase();
-      if (!freq || !frequencies.has(freq)) {
-        count("freq", line);
-        continue;
-      }
-      if (/(?:^|;)RSCALE=/i.test(compact)) {
-        if (name.toUpperCase() === "RRULE") out.push(`${RSCALE_RULE}:${compact}`);
-        continue;
-      }
-      out.push(`${name}${params}:${compact}`);
-      continue;
+    if (!rule) return line;
+    const [, name = "RRULE", params = "", value = ""] = rule;
+    let compact = value.replace(/\s+/g, "").replace(/;+$/, "");
+    if (compact !== value.trim()) count("blanks", line);
+    if (/(?:^|;)COUNT=(?![1-9]\d*(?:;|$))/i.test(compact)) {
+      count("count", line);
+      compact = compact.replace(/(?:^|;)COUNT=[^;]*/i, "").replace(/^;/, "");
     }
-    out.push(line);
-  }
+    const freq = /(?:^|;)FREQ=([^;]*)/i.exec(compact)?.[1]?.toUpperCase();
+    if (!freq || !frequencies.has(freq)) {
+      count("freq", line);
+      return "X-DESKTRUST-DROPPED:";
+    }
+    if (/(?:^|;)RSCALE=/i.test(compact)) {
+      return name.toUpperCase() === "RRULE" ? `${RSCALE_RULE}:${compact}` : "X-DESKTRUST-DROPPED:";
+    }
+    return compact === value ? line : `${name}${params}:${compact}`;
+  });
   const notes = [...nul.notes];
   const say: Record<string, (n: number) => string> = {
     date: (n) =>
@@ -99,5 +94,5 @@ export function repairCalendar(input: string): RepairedCalendar {
       `${n} recurrence rule${n === 1 ? "" : "s"} without a valid FREQ (such as "${counts.get("freq")?.example}") ${n === 1 ? "was" : "were"} left out; ${n === 1 ? "its event was" : "their events were"} kept as single events.`,
   };
   for (const [what, { n }] of counts) notes.push((say[what] as (n: number) => string)(n));
-  return { text: out.join("\r\n"), notes };
+  return { text, notes };
 }
