@@ -123,6 +123,18 @@ function compare(x: Expansion, referenceLines: string[]): Comparison {
   return result;
 }
 
+/** UIDs in the file that are neither among the expanded events nor named in a note. */
+function silentlyDropped(text: string, x: Expansion): string[] {
+  // Alarms and other nested components carry UIDs of their own.
+  const unfolded = text
+    .replace(/\r?\n[ \t]/g, "")
+    .replace(/BEGIN:(VALARM|VTODO|VJOURNAL|VFREEBUSY)[\s\S]*?END:\1/gi, "");
+  const uids = new Set([...unfolded.matchAll(/^UID[^:\r\n]*:([^\r\n]*)$/gim)].map((m) => (m[1] as string).trim()));
+  const known = new Set(x.events.map((e) => e.uid));
+  const notes = x.problems.join("\n");
+  return [...uids].filter((uid) => uid && !known.has(uid) && !notes.includes(uid));
+}
+
 function percent(part: number, whole: number): string {
   return whole ? `${((100 * part) / whole).toFixed(2)} %` : "n/a";
 }
@@ -138,7 +150,16 @@ function main(): number {
     console.error(`No .ics files in ${args.dir}.`);
     return 1;
   }
-  const totals = { files: 0, refused: 0, occurrences: 0, notes: 0, reference: 0, sameStart: 0, sameStartAndEnd: 0 };
+  const totals = {
+    files: 0,
+    refused: 0,
+    dropped: 0,
+    occurrences: 0,
+    notes: 0,
+    reference: 0,
+    sameStart: 0,
+    sameStartAndEnd: 0,
+  };
   for (const path of files) {
     const rel = relative(args.dir, path);
     const text = readFileSync(path, "utf8");
@@ -162,9 +183,12 @@ function main(): number {
       continue;
     }
     const series = x.events.filter((e) => e.recurring).length;
+    const dropped = silentlyDropped(text, x);
+    totals.dropped += dropped.length;
     totals.occurrences += x.occurrences.length;
     totals.notes += x.problems.length;
     let line = `${rel}: ${x.events.length} events, ${series} series, ${x.occurrences.length} occurrences, ${x.problems.length} notes`;
+    if (dropped.length) line += `, ${dropped.length} events dropped without a note (${dropped.slice(0, 5).join(", ")})`;
     let detail: string[] = [];
     if (referenceBase) {
       let lines: string[] | null = null;
@@ -191,7 +215,7 @@ function main(): number {
     }
   }
   console.log(
-    `\n${totals.files} files (${totals.refused} refused), ${totals.occurrences} occurrences, ${totals.notes} notes`,
+    `\n${totals.files} files (${totals.refused} refused), ${totals.occurrences} occurrences, ${totals.notes} notes, ${totals.dropped} events dropped without a note`,
   );
   if (args.reference) {
     console.log(

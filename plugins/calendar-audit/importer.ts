@@ -113,7 +113,7 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
       status: "done",
       progress: 100,
       message: `Imported ${plural(counts.events, "event")} (${counts.series} recurring series, ${plural(counts.occurrences, "occurrence")}).`,
-      problems: [...claimed.problems, ...expansion.problems].slice(0, 50),
+      problems: notesToKeep([...claimed.problems, ...expansion.problems]),
       eventCount: counts.events,
       seriesCount: counts.series,
       occurrenceCount: counts.occurrences,
@@ -122,6 +122,12 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
     s.logger.error("calendar import failed", { importId, error: String(error) });
     return finish({ status: "failed", progress: 100, message: "The import failed; nothing was saved. Try again." });
   }
+}
+
+/** At most 50 notes are stored; when there are more, the last one says how many were left out. */
+function notesToKeep(notes: string[]): string[] {
+  if (notes.length <= 50) return notes;
+  return [...notes.slice(0, 49), `… and ${notes.length - 49} more notes like these.`];
 }
 
 function plural(n: number, word: string): string {
