@@ -216,13 +216,20 @@ describe("expansion per RFC 5545 on the shapes real calendars use", () => {
     const x = expand(
       ics(
         ...event("new-year", "DTSTART;VALUE=DATE:20130210", "RRULE:RSCALE=CHINESE;FREQ=YEARLY;COUNT=2"),
+        ...event("leap-day", "DTSTART;VALUE=DATE:20120229", "RRULE:RSCALE=GREGORIAN;FREQ=YEARLY;SKIP=FORWARD;COUNT=2"),
         ...event("unknown-scale", "DTSTART;VALUE=DATE:20130210", "RRULE:RSCALE=KLINGON;FREQ=YEARLY;COUNT=2"),
+        // The engine steps Ethiopic months as Gregorian ones: refused rather than imported wrong.
+        ...event("pagume", "DTSTART;VALUE=DATE:20130906", "RRULE:RSCALE=ETHIOPIC;FREQ=MONTHLY;BYMONTH=13;COUNT=3"),
       ),
-      range("2013-01-01T00:00:00Z", "2016-01-01T00:00:00Z"),
+      range("2012-01-01T00:00:00Z", "2016-01-01T00:00:00Z"),
     );
     expect(starts(x, "new-year")).toEqual(["2013-02-10T00:00Z", "2014-01-31T00:00Z"]);
+    expect(starts(x, "leap-day")).toEqual(["2012-02-29T00:00Z", "2013-03-01T00:00Z"]);
     expect(starts(x, "unknown-scale")).toEqual(["2013-02-10T00:00Z"]);
+    expect(starts(x, "pagume")).toEqual(["2013-09-06T00:00Z"]);
+    expect(x.problems).toHaveLength(2);
     expect(x.problems.join("\n")).toContain("RSCALE=KLINGON");
+    expect(x.problems.join("\n")).toContain("RSCALE=ETHIOPIC");
   });
 
   it("P13: removes NUL bytes with a note instead of failing", () => {

@@ -171,14 +171,7 @@ function nearWindow(recur: ICAL.Recur, start: ICAL.Time, fromWallMs: number): IC
 }
 
 function calendarEngineInstances(text: string, start: ICAL.Time, limits: RuleLimits): RuleInstances {
-  const scale = /(?:^|;)RSCALE=([^;]*)/i.exec(text)?.[1];
-  if (scale) {
-    try {
-      Temporal.PlainDate.from({ year: 2000, month: 1, day: 1 }).withCalendar(scale.toLowerCase());
-    } catch {
-      throw new Error(`the calendar ${scale} is not supported`);
-    }
-  }
+  const scale = calendarOf(text);
   const parts = text
     .split(";")
     .filter((p) => p && !/^UNTIL=/i.test(p.trim()))
@@ -217,5 +210,45 @@ function calendarEngineInstances(text: string, start: ICAL.Time, limits: RuleLim
     starts.push(t);
     return true;
   });
+  if (scale) checkScaled(text, scale, start, starts);
   return { starts, cut };
+}
+
+/** The Temporal calendar an RSCALE names ("GREGORIAN" is "gregory"); throws when unsupported. */
+function calendarOf(text: string): string | null {
+  const scale = /(?:^|;)RSCALE=([^;]*)/i.exec(text)?.[1]?.toLowerCase();
+  if (!scale) return null;
+  const id = scale === "gregorian" ? "gregory" : scale;
+  try {
+    Temporal.PlainDate.from({ year: 2000, month: 1, day: 1 }).withCalendar(id);
+  } catch {
+    throw new Error(`the calendar ${scale.toUpperCase()} is not supported`);
+  }
+  return id;
+}
+
+/**
+ * Checks the instances of an RSCALE rule in its own calendar (months by BYMONTH, days by
+ * BYMONTHDAY or DTSTART's day): where the engine got a calendar wrong, the rule is refused with
+ * a note rather than imported wrong. A SKIP rule may move instances, so it is trusted as is.
+ */
+function checkScaled(text: string, calendar: string, start: ICAL.Time, starts: ICAL.Time[]): void {
+  const part = (name: string): string[] | null =>
+    new RegExp(`(?:^|;)${name}=([^;]*)`, "i").exec(text)?.[1]?.toUpperCase().split(",") ?? null;
+  const skip = part("SKIP")?.[0];
+  if (skip && skip !== "OMIT") return;
+  const inCalendar = (t: ICAL.Time) =>
+    Temporal.PlainDate.from({ year: t.year, month: t.month, day: t.day }).withCalendar(calendar);
+  const months = part("BYMONTH")?.map((m) => `M${m.replace(/L$/, "").padStart(2, "0")}${m.endsWith("L") ? "L" : ""}`);
+  const monthDays = part("BYMONTHDAY")?.map(Number);
+  const freeDay = !monthDays && !part("BYDAY") && !part("BYYEARDAY") && !part("BYWEEKNO");
+  const day = inCalendar(start).day;
+  for (const t of starts) {
+    const d = inCalendar(t);
+    const fits =
+      (!months || months.includes(d.monthCode)) &&
+      (!monthDays || monthDays.includes(d.day)) &&
+      (!freeDay || /FREQ=(DAILY|WEEKLY)/i.test(text) || d.day === day);
+    if (!fits) throw new Error(`it gave ${t.toString().slice(0, 10)}, which does not fit the rule in that calendar`);
+  }
 }
