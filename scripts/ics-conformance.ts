@@ -130,7 +130,7 @@ function silentlyDropped(text: string, x: Expansion): string[] {
     .replace(/\r?\n[ \t]/g, "")
     .replace(/BEGIN:(VALARM|VTODO|VJOURNAL|VFREEBUSY)[\s\S]*?END:\1/gi, "");
   const uids = new Set([...unfolded.matchAll(/^UID[^:\r\n]*:([^\r\n]*)$/gim)].map((m) => (m[1] as string).trim()));
-  const known = new Set(x.events.map((e) => e.uid));
+  const known = new Set([...x.events.map((e) => e.uid), ...x.outside]);
   const notes = x.problems.join("\n");
   return [...uids].filter((uid) => uid && !known.has(uid) && !notes.includes(uid));
 }

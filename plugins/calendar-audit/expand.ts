@@ -14,7 +14,7 @@ import {
   wallMs,
 } from "./event-reader.ts";
 import { NotACalendarError, parseLeniently } from "./ics-parse.ts";
-import { repairCalendar } from "./ics-repair.ts";
+import { RSCALE_RULE, repairCalendar } from "./ics-repair.ts";
 import { ruleInstances } from "./recurrence.ts";
 import { ZoneResolver } from "./zones.ts";
 
@@ -67,6 +67,8 @@ export interface Expansion {
   occurrences: Occurrence[];
   /** Human-readable notes about what was skipped or adjusted, each naming the event. */
   problems: string[];
+  /** UIDs of one-off events that start outside the window: not read further (one note counts them). */
+  outside: string[];
 }
 
 /** Limits that keep a hostile calendar from costing more than a normal one. */
@@ -134,6 +136,7 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
     occurrences.push(o);
   };
   let outOfTime = 0;
+  const outside: string[] = [];
 
   for (const [uid, master] of masters) {
     if (performance.now() - began > budget.timeMs) {
@@ -141,6 +144,10 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
       continue;
     }
     try {
+      if (!overrides.has(uid) && isOneOffOutside(master, zones, fromMs, toMs_)) {
+        outside.push(uid);
+        continue;
+      }
       const base = readEvent(master, uid, zones, maxAttendees, problems);
       if (!base) continue;
       const index = events.length;
@@ -180,12 +187,27 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
       }
     }
   }
+  if (outside.length) {
+    problems.push(
+      `${outside.length} one-off event${outside.length === 1 ? " starts" : "s start"} outside the window (${window.from.toISOString().slice(0, 10)} to ${window.to.toISOString().slice(0, 10)}) and ${outside.length === 1 ? "was" : "were"} not imported.`,
+    );
+  }
   if (outOfTime) {
     problems.push(
       `The file took longer than ${Math.round(budget.timeMs / 1000)} s to expand; ${outOfTime} event${outOfTime === 1 ? " was" : "s were"} not expanded.`,
     );
   }
-  return { events, occurrences: sortedByStart(occurrences, starts), problems };
+  return { events, occurrences: sortedByStart(occurrences, starts), problems, outside };
+}
+
+/** A one-off event (no rule, no extra dates) whose start is outside the window: nothing to import. */
+function isOneOffOutside(ve: ICAL.Component, zones: ZoneResolver, fromMs: number, toMs_: number): boolean {
+  if (ve.hasProperty("rrule") || ve.hasProperty("rdate") || ve.hasProperty(RSCALE_RULE.toLowerCase())) return false;
+  const prop = ve.getFirstProperty("dtstart");
+  const start = prop ? readTime(prop, zones, null) : null;
+  if (!start) return false; // readEvent says why
+  const startMs = toMs(start, start.isDate);
+  return startMs < fromMs || startMs >= toMs_;
 }
 
 /**

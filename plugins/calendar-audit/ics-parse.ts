@@ -25,10 +25,11 @@ export function parseLeniently(
 }
 
 function parseBlockByBlock(
-  unfolded: string,
+  text: string,
   error: Error,
   notes: string[],
 ): { calendars: ICAL.Component[]; vevents: ICAL.Component[] } {
+  const unfolded = text.replace(/\r?\n[ \t]/g, "");
   const timezones = [...unfolded.matchAll(/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE/gi)].map((m) => m[0]).join("\r\n");
   const header = /^X-WR-TIMEZONE:.*$/im.exec(unfolded)?.[0] ?? "";
   const shell = (body: string): string =>

@@ -6,11 +6,22 @@
 /** The property an RSCALE rule (RFC 7529) is moved to: ical.js would read it as Gregorian. */
 export const RSCALE_RULE = "X-DESKTRUST-RSCALE-RRULE";
 
-/** Parameters may quote a colon: `TZID="(UTC-05:00) Eastern Time (US & Canada)"`. */
-const params = String.raw`((?:;(?:[^:";]|"[^"]*")*)*)`;
-const dateProps = new RegExp(String.raw`^(DTSTART|DTEND|DUE|EXDATE|RDATE|RECURRENCE-ID)${params}:(.*)$`, "i");
-const ruleProp = new RegExp(String.raw`^(RRULE|EXRULE)${params}:(.*)$`, "i");
-const candidates = /^(?:DTSTART|DTEND|DUE|EXDATE|RDATE|RECURRENCE-ID|RRULE|EXRULE)[;:][^\r\n]*/gim;
+/** A content line of the repaired properties, from its line break, with folded continuation lines. */
+const candidates =
+  /\n(?:DTSTART|DTEND|DUE|EXDATE|RDATE|RECURRENCE-ID|RRULE|EXRULE)[;:][^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gi;
+const dateNames = new Set(["DTSTART", "DTEND", "DUE", "EXDATE", "RDATE", "RECURRENCE-ID"]);
+
+/** Where the value starts: the first colon outside a quoted parameter (`TZID="(UTC-05:00) …"`). */
+function valueColon(line: string): number {
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 34) quoted = !quoted;
+    else if (c === 58 && !quoted) return i;
+  }
+  return -1;
+}
+
 const frequencies = new Set(["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"]);
 
 export interface RepairedCalendar {
@@ -31,14 +42,13 @@ export function withoutNul(text: string): RepairedCalendar {
 }
 
 /**
- * Unfolds the text and repairs, line by line: a date without VALUE=DATE (`EXDATE:20250914`) is
+ * Repairs, line by line (only the lines of the properties below, unfolded): a date without VALUE=DATE (`EXDATE:20250914`) is
  * read as a date; an empty date property is left out; blanks inside a rule (`BYDAY=MO, TU`) are
  * removed; a rule with an unknown FREQ is left out (the event stays, without repeating); an RSCALE
  * rule is kept aside for the calendar-aware engine.
  */
 export function repairCalendar(input: string): RepairedCalendar {
   const nul = withoutNul(input);
-  const unfolded = nul.text.replace(/\r?\n[ \t]/g, "");
   const counts = new Map<string, { n: number; example: string }>();
   const count = (what: string, example: string): void => {
     const c = counts.get(what);
@@ -46,24 +56,27 @@ export function repairCalendar(input: string): RepairedCalendar {
     else counts.set(what, { n: 1, example: example.slice(0, 80) });
   };
   // Only the lines of the properties repaired here are looked at (one pass over the text).
-  const text = unfolded.replace(candidates, (line: string): string => {
-    const date = dateProps.exec(line);
-    if (date) {
-      const [, name, params = "", value = ""] = date;
+  const text = nul.text.replace(candidates, (match: string): string => {
+    const line = match.slice(1).replace(/\r?\n[ \t]/g, "");
+    const colon = valueColon(line);
+    if (colon < 0) return match;
+    const head = line.slice(0, colon);
+    const value = line.slice(colon + 1).replace(/\r$/, "");
+    const semicolon = head.indexOf(";");
+    const name = (semicolon < 0 ? head : head.slice(0, semicolon)).toUpperCase();
+    const params = semicolon < 0 ? "" : head.slice(semicolon);
+    if (dateNames.has(name)) {
       const trimmed = value.replace(/\s+/g, "");
       if (!trimmed) {
         count("empty", line);
-        return "X-DESKTRUST-EMPTY:";
+        return "\nX-DESKTRUST-EMPTY:";
       }
       if (!/VALUE=/i.test(params) && /^\d{8}(,\d{8})*$/.test(trimmed)) {
         count("date", line);
-        return `${name}${params};VALUE=DATE:${trimmed}`;
+        return `\n${name}${params};VALUE=DATE:${trimmed}`;
       }
-      return trimmed === value ? line : `${name}${params}:${trimmed}`;
+      return trimmed === value ? match : `\n${name}${params}:${trimmed}`;
     }
-    const rule = ruleProp.exec(line);
-    if (!rule) return line;
-    const [, name = "RRULE", params = "", value = ""] = rule;
     let compact = value.replace(/\s+/g, "").replace(/;+$/, "");
     if (compact !== value.trim()) count("blanks", line);
     if (/(?:^|;)COUNT=(?![1-9]\d*(?:;|$))/i.test(compact)) {
@@ -73,12 +86,12 @@ export function repairCalendar(input: string): RepairedCalendar {
     const freq = /(?:^|;)FREQ=([^;]*)/i.exec(compact)?.[1]?.toUpperCase();
     if (!freq || !frequencies.has(freq)) {
       count("freq", line);
-      return "X-DESKTRUST-DROPPED:";
+      return "\nX-DESKTRUST-DROPPED:";
     }
     if (/(?:^|;)RSCALE=/i.test(compact)) {
-      return name.toUpperCase() === "RRULE" ? `${RSCALE_RULE}:${compact}` : "X-DESKTRUST-DROPPED:";
+      return name === "RRULE" ? `\n${RSCALE_RULE}:${compact}` : "\nX-DESKTRUST-DROPPED:";
     }
-    return compact === value ? line : `${name}${params}:${compact}`;
+    return compact === value ? match : `\n${name}${params}:${compact}`;
   });
   const notes = [...nul.notes];
   const say: Record<string, (n: number) => string> = {
