@@ -20,6 +20,22 @@ export interface EventLength {
   nominalDays: number;
 }
 
+/** A wall-clock date or date-time; ICAL.Time is one, and so is a plain object (cheaper to make). */
+export interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  isDate: boolean;
+}
+
+/** What a zone is asked: the UTC offset in seconds at a wall time. */
+export interface OffsetZone {
+  utcOffset(t: WallTime): number;
+}
+
 export interface DatedInstance {
   time: ICAL.Time;
   /** An RDATE PERIOD's own length in ms; null to take the event's. */
@@ -150,14 +166,33 @@ export function lengthOf(ve: ICAL.Component, start: ICAL.Time, zones: ZoneResolv
   return start.isDate ? { days: 1, seconds: 0, nominalDays: 0 } : { days: 0, seconds: 0, nominalDays: 0 };
 }
 
-/** The end of an instance starting at `start` (wall time, in its zone). */
-export function endOf(start: ICAL.Time, startMs: number, length: EventLength, allDay: boolean): number {
+/** The end of an instance starting at `start` (a wall time in `zone`) and `startMs`. */
+export function endOf(
+  start: WallTime,
+  startMs: number,
+  length: EventLength,
+  allDay: boolean,
+  zone: OffsetZone | null,
+): number {
   if (allDay) return startMs + length.days * 86_400_000;
   if (!length.nominalDays) return startMs + length.seconds * 1000;
-  const end = start.clone();
-  end.isDate = false;
-  end.adjust(length.nominalDays, 0, 0, 0);
-  return toMs(end, false) + length.seconds * 1000;
+  const d = new Date(Date.UTC(start.year, start.month - 1, start.day + length.nominalDays));
+  const end: WallTime = {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: start.hour,
+    minute: start.minute,
+    second: start.second,
+    isDate: false,
+  };
+  return instantMs(end, zone) + length.seconds * 1000;
+}
+
+/** Epoch ms of a wall time: a date at 00:00Z; a date-time through its zone's offset. */
+export function instantMs(t: WallTime, zone: OffsetZone | null): number {
+  if (t.isDate) return Date.UTC(t.year, t.month - 1, t.day);
+  return wallMs(t) - (zone ? zone.utcOffset(t) * 1000 : 0);
 }
 
 export function lengthMsOf(length: EventLength, allDay: boolean): number {
@@ -244,6 +279,6 @@ export function toMs(t: ICAL.Time, asDate: boolean): number {
 }
 
 /** The wall time read as if it were UTC, in epoch ms. */
-export function wallMs(t: ICAL.Time): number {
+export function wallMs(t: WallTime): number {
   return Date.UTC(t.year, t.month - 1, t.day, t.isDate ? 0 : t.hour, t.isDate ? 0 : t.minute, t.isDate ? 0 : t.second);
 }

@@ -3,14 +3,17 @@ import {
   type Attendee,
   type EventBase,
   endOf,
+  instantMs,
   isCancelled,
   lengthOf,
+  type OffsetZone,
   readAttendees,
   readEvent,
   readTime,
   sequenceOf,
   summaryOf,
   toMs,
+  type WallTime,
   wallMs,
 } from "./event-reader.ts";
 import { NotACalendarError, parseLeniently } from "./ics-parse.ts";
@@ -175,10 +178,12 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
         const instances = [{ time: base.start, lengthMs: null as number | null }, ...base.rdates];
         const seen = new Set<number>();
         for (const r of instances) {
-          const startMs = toMs(r.time, base.allDay);
+          const startMs = instantMs(base.allDay ? dayOf(r.time) : r.time, offsetZone(base));
           if (seen.has(startMs) || !inWindow(startMs)) continue;
           seen.add(startMs);
-          const endMs = r.lengthMs === null ? endOf(r.time, startMs, base.length, base.allDay) : startMs + r.lengthMs;
+          const zone = base.allDay ? null : (base.start.zone as unknown as OffsetZone);
+          const endMs =
+            r.lengthMs === null ? endOf(r.time, startMs, base.length, base.allDay, zone) : startMs + r.lengthMs;
           const recurrenceId = startMs === first && rid ? toMs(rid, rid.isDate) : startMs;
           push(occurrenceOf(base, index, startMs, endMs, recurrenceId), startMs);
         }
@@ -363,8 +368,10 @@ function expandSeries(input: SeriesInput): void {
   let over = 0;
   // Each instance is keyed by its start in epoch ms (computed once), which is also what
   // EXDATEs and overrides are keyed by.
-  const emit = (wall: ICAL.Time, lengthMs: number | null): void => {
-    const startMs = toMs(wall, base.allDay);
+  const offsets = offsetZone(base);
+  // `zone`: an RDATE may name a zone of its own (or be UTC).
+  const emit = (wall: WallTime, lengthMs: number | null, zone: OffsetZone | null = offsets): void => {
+    const startMs = instantMs(base.allDay ? dayOf(wall) : wall, zone);
     if (seen.has(startMs)) return;
     seen.add(startMs);
     if (base.exdates.has(startMs) || replaced.has(startMs)) return; // overrides are emitted below
@@ -381,7 +388,7 @@ function expandSeries(input: SeriesInput): void {
       if (o) push(o, at);
       return;
     }
-    const endMs = lengthMs === null ? endOf(wall, startMs, base.length, base.allDay) : startMs + lengthMs;
+    const endMs = lengthMs === null ? endOf(wall, startMs, base.length, base.allDay, zone) : startMs + lengthMs;
     push(occurrenceOf(base, index, startMs, endMs, base.rules.length || base.rdates.length ? startMs : null), startMs);
   };
 
@@ -401,7 +408,7 @@ function expandSeries(input: SeriesInput): void {
     try {
       instances = ruleInstances(rule, base.start, {
         fromWallMs: input.fromMs - wallMarginMs,
-        untilWallMs: input.toMs + wallMarginMs,
+        untilWallMs: Math.min(input.toMs, until?.wallBound ?? Number.POSITIVE_INFINITY) + wallMarginMs,
         maxIterations: budget.maxIterationsPerRule,
       });
     } catch (error) {
@@ -411,7 +418,8 @@ function expandSeries(input: SeriesInput): void {
       continue;
     }
     for (const wall of instances.starts) {
-      if (until !== null && until.compare(toMs(wall, base.allDay), wallMs(wall)) > 0) break;
+      if (until !== null && until.compare(instantMs(base.allDay ? dayOf(wall) : wall, offsets), wallMs(wall)) > 0)
+        break;
       emit(wall, null);
     }
     if (instances.cut) {
@@ -420,7 +428,7 @@ function expandSeries(input: SeriesInput): void {
       );
     }
   }
-  for (const r of base.rdates) emit(r.time, r.lengthMs);
+  for (const r of base.rdates) emit(r.time, r.lengthMs, zoneOf(r.time));
   if (over) {
     problems.push(
       `Event ${base.uid} ("${base.summary}") has more than ${budget.maxOccurrencesPerSeries} occurrences in the window; ${over} were left out.`,
@@ -436,6 +444,21 @@ function expandSeries(input: SeriesInput): void {
   }
 }
 
+/** The day of a wall time, as a date (ICAL.Time keeps its fields in getters: no spreading). */
+function dayOf(t: WallTime): WallTime {
+  return { year: t.year, month: t.month, day: t.day, hour: 0, minute: 0, second: 0, isDate: true };
+}
+
+/** The zone of a parsed time (null for a date). */
+function zoneOf(t: ICAL.Time): OffsetZone | null {
+  return t.isDate ? null : (t.zone as unknown as OffsetZone);
+}
+
+/** The zone a series' wall times are in (null for all-day series). */
+function offsetZone(base: EventBase): OffsetZone | null {
+  return base.allDay ? null : (base.start.zone as unknown as OffsetZone);
+}
+
 function latestChange(future: FutureChange[], startMs: number): FutureChange | null {
   let found: FutureChange | null = null;
   for (const f of future) {
@@ -449,20 +472,20 @@ function latestChange(future: FutureChange[], startMs: number): FutureChange | n
 function untilOf(
   recur: ICAL.Recur | null,
   base: EventBase,
-): { compare: (instantMs: number, wall: number) => number } | null {
+): { compare: (instantMs: number, wall: number) => number; wallBound: number } | null {
   const until = recur?.until;
   if (!until) return null;
   if (until.isDate) {
     const last = Date.UTC(until.year, until.month - 1, until.day) + (base.allDay ? 0 : 86_399_000);
-    return { compare: (_, wall) => wall - last };
+    return { compare: (_, wall) => wall - last, wallBound: last };
   }
   if (until.zone === ICAL.Timezone.utcTimezone) {
     const at = until.toUnixTime() * 1000;
-    return { compare: (instant) => instant - at };
+    return { compare: (instant) => instant - at, wallBound: at };
   }
   // A floating UNTIL is read as the event's own wall time (as Outlook and ical.net mean it).
   const wall = wallMs(until);
-  return { compare: (_, w) => w - wall };
+  return { compare: (_, w) => w - wall, wallBound: wall };
 }
 
 function readOverride(
@@ -483,7 +506,8 @@ function readOverride(
   const length =
     o.hasProperty("dtend") || o.hasProperty("duration") ? lengthOf(o, own ?? base.start, zones) : base.length;
   const wall = own ?? base.start;
-  const endMs = endOf(wall, toMs(wall, allDay), length, allDay) - toMs(wall, allDay) + startMs;
+  const endMs =
+    endOf(wall, toMs(wall, allDay), length, allDay, wall.zone as unknown as OffsetZone) - toMs(wall, allDay) + startMs;
   if (endMs < startMs) problems.push(`An instance of ${base.uid} ends before it starts; its length was read as zero.`);
   return {
     event: index,

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "bun:test";
 import fc from "fast-check";
 import ICAL from "ical.js";
+import type { WallTime } from "./event-reader.ts";
 import { needsCalendarEngine, plainInstances, ruleInstances } from "./recurrence.ts";
 
 const limits = { fromWallMs: Date.UTC(2026, 0, 1), untilWallMs: Date.UTC(2026, 11, 31), maxIterations: 50_000 };
-const wall = (t: ICAL.Time): string => t.toString();
+const pad = (n: number): string => String(n).padStart(2, "0");
+/** As ICAL.Time prints it: 2026-01-05 or 2026-01-05T09:00:00. */
+const wall = (t: WallTime): string =>
+  `${t.year}-${pad(t.month)}-${pad(t.day)}${t.isDate ? "" : `T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}`}`;
 
 /** ical.js's own iterator over the same limits, for comparison. */
 function icalStarts(text: string, start: ICAL.Time): string[] {
@@ -48,6 +52,30 @@ describe("recurrence engines", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it("starts a monthly weekday rule near the window and finds the same instances there as a full walk", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("1MO", "2TU", "-1TH", "3FR", "-2WE"),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 20 * 365 }),
+        (day, interval, offset) => {
+          const d = new Date(Date.UTC(2000, 0, 1) + offset * 86_400_000);
+          const start = ICAL.Time.fromData({
+            year: d.getUTCFullYear(),
+            month: d.getUTCMonth() + 1,
+            day: Math.min(d.getUTCDate(), 28),
+            hour: 9,
+          });
+          const text = `FREQ=MONTHLY;INTERVAL=${interval};BYDAY=${day}`;
+          const inWindow = (w: string): boolean => w >= "2026-01-01" && w <= "2026-12-31";
+          const ours = ruleInstances({ recur: ICAL.Recur.fromString(text), text }, start, limits).starts.map(wall);
+          expect(ours.filter(inWindow)).toEqual(icalStarts(text, start).filter(inWindow));
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

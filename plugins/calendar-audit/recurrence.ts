@@ -1,5 +1,6 @@
 import ICAL from "ical.js";
 import { RRuleTemporal } from "rrule-temporal";
+import { type WallTime, wallMs } from "./event-reader.ts";
 
 /** One RRULE of an event: ical.js's parse when it could read it, and its text. */
 export interface RecurrenceRule {
@@ -16,8 +17,8 @@ export interface RuleLimits {
 }
 
 export interface RuleInstances {
-  /** Wall times in the zone of DTSTART (same zone object), in order. */
-  starts: ICAL.Time[];
+  /** Wall times in the zone of DTSTART, in order. */
+  starts: WallTime[];
   /** True when `maxIterations` cut the rule. */
   cut: boolean;
 }
@@ -70,24 +71,19 @@ export function plainInstances(recur: ICAL.Recur, start: ICAL.Time, limits: Rule
   const timeMs = start.isDate ? 0 : ((start.hour * 60 + start.minute) * 60 + start.second) * 1000;
   const lastDay = Math.floor((limits.untilWallMs - timeMs) / dayMs);
   const fromDay = Math.floor(limits.fromWallMs / dayMs);
-  const starts: ICAL.Time[] = [];
+  const starts: WallTime[] = [];
   let n = 0;
   const push = (epochDay: number): boolean => {
     const d = new Date(epochDay * dayMs);
-    starts.push(
-      new ICAL.Time(
-        {
-          year: d.getUTCFullYear(),
-          month: d.getUTCMonth() + 1,
-          day: d.getUTCDate(),
-          hour: start.hour,
-          minute: start.minute,
-          second: start.second,
-          isDate: start.isDate,
-        },
-        start.zone as ICAL.Timezone,
-      ),
-    );
+    starts.push({
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: start.hour,
+      minute: start.minute,
+      second: start.second,
+      isDate: start.isDate,
+    });
     return ++n < count && n < limits.maxIterations;
   };
   if (first > lastDay || !push(first)) return { starts, cut: n >= limits.maxIterations };
@@ -114,20 +110,17 @@ export function plainInstances(recur: ICAL.Recur, start: ICAL.Time, limits: Rule
   return { starts, cut: false };
 }
 
-function wallMs(t: ICAL.Time): number {
-  return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
-}
-
 function icalInstances(source: ICAL.Recur, start: ICAL.Time, limits: RuleLimits): RuleInstances {
   const recur = source.clone();
   recur.until = null; // the caller applies UNTIL
   const from = recur.count ? start : nearWindow(recur, start, limits.fromWallMs);
-  const starts: ICAL.Time[] = [];
+  const starts: WallTime[] = [];
   const it = recur.iterator(from);
   let n = 0;
   for (let next = it.next(); next; next = it.next()) {
     if (wallMs(next) > limits.untilWallMs) return { starts, cut: false };
-    starts.push(next.clone());
+    const { year, month, day, hour, minute, second, isDate } = next;
+    starts.push({ year, month, day, hour, minute, second, isDate });
     if (++n >= limits.maxIterations) return { starts, cut: true };
   }
   return { starts, cut: false };
@@ -176,18 +169,25 @@ function calendarEngineInstances(text: string, start: ICAL.Time, limits: RuleLim
     .split(";")
     .filter((p) => p && !/^UNTIL=/i.test(p.trim()))
     .join(";");
+  // A monthly or yearly weekday rule without COUNT (or RSCALE) repeats per period: start near
+  // the window, whole periods after DTSTART.
+  const upper = parts.toUpperCase();
+  const months = /(^|;)FREQ=MONTHLY/.test(upper) ? 1 : /(^|;)FREQ=YEARLY/.test(upper) ? 12 : 0;
+  const shiftable = months && !scale && start.day <= 28 && /(^|;)BYDAY=/.test(upper) && !/(^|;)COUNT=/.test(upper);
+  const interval = Number(/(?:^|;)INTERVAL=(\d+)/.exec(upper)?.[1] ?? 1) || 1;
+  const from = shiftable ? monthsLater(start, limits.fromWallMs, months * interval) : start;
   // The wall time stands in UTC, so the engine sees no DST and the caller's zone does the rest.
   const dtstart = Temporal.ZonedDateTime.from({
     timeZone: "UTC",
-    year: start.year,
-    month: start.month,
-    day: start.day,
+    year: from.year,
+    month: from.month,
+    day: from.day,
     hour: start.isDate ? 0 : start.hour,
     minute: start.isDate ? 0 : start.minute,
     second: start.isDate ? 0 : start.second,
   });
   const rule = new RRuleTemporal({ rruleString: parts, dtstart });
-  const starts: ICAL.Time[] = [];
+  const starts: WallTime[] = [];
   let cut = false;
   rule.all((dt, i) => {
     if (dt.epochMilliseconds > limits.untilWallMs) return false;
@@ -195,23 +195,40 @@ function calendarEngineInstances(text: string, start: ICAL.Time, limits: RuleLim
       cut = true;
       return false;
     }
-    const t = new ICAL.Time(
-      {
-        year: dt.year,
-        month: dt.month,
-        day: dt.day,
-        hour: dt.hour,
-        minute: dt.minute,
-        second: dt.second,
-        isDate: start.isDate,
-      },
-      start.zone as ICAL.Timezone,
-    );
-    starts.push(t);
+    starts.push({
+      year: dt.year,
+      month: dt.month,
+      day: dt.day,
+      hour: dt.hour,
+      minute: dt.minute,
+      second: dt.second,
+      isDate: start.isDate,
+    });
     return true;
   });
   if (scale) checkScaled(text, scale, start, starts);
   return { starts, cut };
+}
+
+/** `start` moved forward by whole periods of `months` to just before `fromWallMs` (day ≤ 28). */
+function monthsLater(start: WallTime, fromWallMs: number, months: number): WallTime {
+  const gap = fromWallMs - wallMs(start);
+  const steps = Math.floor(gap / (31 * dayMs) / months) - 1;
+  if (steps <= 0) return start;
+  const total = start.month - 1 + steps * months;
+  return { ...plain(start), year: start.year + Math.floor(total / 12), month: (total % 12) + 1 };
+}
+
+function plain(t: WallTime): WallTime {
+  return {
+    year: t.year,
+    month: t.month,
+    day: t.day,
+    hour: t.hour,
+    minute: t.minute,
+    second: t.second,
+    isDate: t.isDate,
+  };
 }
 
 /** The Temporal calendar an RSCALE names ("GREGORIAN" is "gregory"); throws when unsupported. */
@@ -232,12 +249,12 @@ function calendarOf(text: string): string | null {
  * BYMONTHDAY or DTSTART's day): where the engine got a calendar wrong, the rule is refused with
  * a note rather than imported wrong. A SKIP rule may move instances, so it is trusted as is.
  */
-function checkScaled(text: string, calendar: string, start: ICAL.Time, starts: ICAL.Time[]): void {
+function checkScaled(text: string, calendar: string, start: WallTime, starts: WallTime[]): void {
   const part = (name: string): string[] | null =>
     new RegExp(`(?:^|;)${name}=([^;]*)`, "i").exec(text)?.[1]?.toUpperCase().split(",") ?? null;
   const skip = part("SKIP")?.[0];
   if (skip && skip !== "OMIT") return;
-  const inCalendar = (t: ICAL.Time) =>
+  const inCalendar = (t: WallTime) =>
     Temporal.PlainDate.from({ year: t.year, month: t.month, day: t.day }).withCalendar(calendar);
   const months = part("BYMONTH")?.map((m) => `M${m.replace(/L$/, "").padStart(2, "0")}${m.endsWith("L") ? "L" : ""}`);
   const monthDays = part("BYMONTHDAY")?.map(Number);
@@ -249,6 +266,7 @@ function checkScaled(text: string, calendar: string, start: ICAL.Time, starts: I
       (!months || months.includes(d.monthCode)) &&
       (!monthDays || monthDays.includes(d.day)) &&
       (!freeDay || /FREQ=(DAILY|WEEKLY)/i.test(text) || d.day === day);
-    if (!fits) throw new Error(`it gave ${t.toString().slice(0, 10)}, which does not fit the rule in that calendar`);
+    const date = `${t.year}-${String(t.month).padStart(2, "0")}-${String(t.day).padStart(2, "0")}`;
+    if (!fits) throw new Error(`it gave ${date}, which does not fit the rule in that calendar`);
   }
 }
