@@ -1,44 +1,68 @@
 import ICAL from "ical.js";
+import type { WallTime } from "./event-reader.ts";
 import { zoneForDisplayName } from "./windows-display-names.ts";
 import { windowsZones } from "./windows-zones.ts";
 
 /** What ical.js asks of a zone: the offset in seconds for a wall time, and a name. */
 export interface WallZone {
   readonly tzid: string;
-  utcOffset(t: ICAL.Time): number;
+  utcOffset(t: WallTime): number;
 }
 
 /**
  * A zone backed by Temporal's IANA database (or a fixed offset such as "+01:00"), so DST rules are
- * current and historical. Offsets are cached per local day (per wall time only on DST days).
+ * current and historical. Each year's transitions are looked up once; an offset is then a search.
  */
 export class IanaZone implements WallZone {
-  /** Per local day: the UTC offset in seconds when it holds all day, null on a transition day. */
-  readonly #days = new Map<number, number | null>();
-  readonly #offsets = new Map<number, number>();
+  readonly #years = new Map<number, { before: number; transitions: Transition[] }>();
   constructor(readonly tzid: string) {}
-  utcOffset(t: ICAL.Time): number {
-    const day = (t.year * 13 + t.month) * 32 + t.day;
-    let whole = this.#days.get(day);
-    if (whole === undefined) {
-      const first = this.#offsetAt(t.year, t.month, t.day, 0, 0, 0);
-      whole = first === this.#offsetAt(t.year, t.month, t.day, 23, 59, 59) ? first : null;
-      this.#days.set(day, whole);
+  utcOffset(t: WallTime): number {
+    let year = this.#years.get(t.year);
+    if (!year) {
+      year = this.#transitionsOf(t.year);
+      this.#years.set(t.year, year);
     }
-    if (whole !== null) return whole;
-    const key = ((day * 24 + t.hour) * 60 + t.minute) * 60 + t.second;
-    let offset = this.#offsets.get(key);
-    if (offset === undefined) {
-      offset = this.#offsetAt(t.year, t.month, t.day, t.hour, t.minute, t.second);
-      this.#offsets.set(key, offset);
+    return offsetAt(
+      year.transitions,
+      year.before,
+      Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) / 1000,
+    );
+  }
+  #transitionsOf(year: number): { before: number; transitions: Transition[] } {
+    let at = Temporal.ZonedDateTime.from({ timeZone: this.tzid, year: year - 1, month: 12, day: 30 });
+    const before = at.offsetNanoseconds / 1e9;
+    const end = Date.UTC(year + 1, 0, 2);
+    const transitions: Transition[] = [];
+    let from = before;
+    for (let next = at.getTimeZoneTransition("next"); next && next.epochMilliseconds < end; ) {
+      const to = next.offsetNanoseconds / 1e9;
+      const instant = next.epochMilliseconds / 1000;
+      transitions.push({ at: instant, wallFrom: instant + Math.max(from, to), to });
+      from = to;
+      at = next;
+      next = at.getTimeZoneTransition("next");
     }
-    return offset;
+    return { before, transitions };
   }
-  #offsetAt(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
-    const local = new Temporal.PlainDateTime(year, month, day, hour, minute, second);
-    // "compatible": a wall time in a spring-forward gap moves later, a repeated one takes the first.
-    return local.toZonedDateTime(this.tzid, { disambiguation: "compatible" }).offsetNanoseconds / 1e9;
+}
+
+/**
+ * The offset in force at a wall time (epoch seconds, read as UTC): that of the last transition
+ * whose wall time in the later of its two offsets is not after it. A time in a spring-forward gap
+ * keeps the old offset (so it moves later), a repeated one takes the first ("compatible").
+ */
+function offsetAt(transitions: Transition[], before: number, wall: number): number {
+  let lo = 0;
+  let hi = transitions.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((transitions[mid] as Transition).wallFrom <= wall) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
+  return found < 0 ? before : (transitions[found] as Transition).to;
 }
 
 interface Transition {
@@ -91,21 +115,12 @@ export class VtimezoneZone implements WallZone {
     this.#transitions = transitions;
     this.#before = earliest?.from ?? 0;
   }
-  utcOffset(t: ICAL.Time): number {
-    const wall = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) / 1000;
-    // The last onset whose wall time (in the later offset) is not after this wall time: a time in a
-    // spring-forward gap keeps the old offset (so it moves later), a repeated one the first.
-    let lo = 0;
-    let hi = this.#transitions.length - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.#transitions[mid] as Transition).wallFrom <= wall) {
-        found = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    return found < 0 ? this.#before : (this.#transitions[found] as Transition).to;
+  utcOffset(t: WallTime): number {
+    return offsetAt(
+      this.#transitions,
+      this.#before,
+      Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) / 1000,
+    );
   }
 }
 
