@@ -184,6 +184,14 @@ describe("expansion per RFC 5545 on the shapes real calendars use", () => {
           "DURATION:PT1H",
           "RDATE:20260202T090000Z,20260302T090000Z,20260406T080000Z",
         ),
+        ...event(
+          "notes-berlin",
+          "RECURRENCE-ID;TZID=Europe/Berlin:20260105T100000",
+          "DTSTART;TZID=Europe/Berlin:20260105T100000",
+          "DURATION:PT1H",
+          "RDATE:20260406T080000Z",
+          "RDATE;TZID=Europe/Berlin:20260504T100000",
+        ),
       ),
       range("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z"),
     );
@@ -192,6 +200,12 @@ describe("expansion per RFC 5545 on the shapes real calendars use", () => {
       "2026-02-02T09:00Z",
       "2026-03-02T09:00Z",
       "2026-04-06T08:00Z",
+    ]);
+    // Each RDATE in its own zone (UTC, or Berlin's summer time), whatever the event's.
+    expect(spans(x, "notes-berlin")).toEqual([
+      "2026-01-05T09:00Z/2026-01-05T10:00Z",
+      "2026-04-06T08:00Z/2026-04-06T09:00Z",
+      "2026-05-04T08:00Z/2026-05-04T09:00Z",
     ]);
   });
 
