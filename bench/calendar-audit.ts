@@ -3,10 +3,15 @@
  * (8 weeks back, 26 ahead), end to end (parse, expand, classify, store) on PGlite, and on
  * Postgres when TEST_DATABASE_URL is set. The baseline is ical.js merely parsing the same file.
  *
- *   npx bun bench/calendar-audit.ts
+ * Given a folder of .ics files (argument or ICS_BENCH_DIR), it also expands its three largest
+ * files, each over two years from its first DTSTART, against ical.js parsing them alone.
+ *
+ *   npx bun bench/calendar-audit.ts [folder of .ics files]
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx bun bench/calendar-audit.ts
  */
 
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { count } from "drizzle-orm";
 import ICAL from "ical.js";
 import { defaultWindow, expand } from "../plugins/calendar-audit/expand.ts";
@@ -77,6 +82,71 @@ for (let r = 0; r < runs; r++) {
   t0 = performance.now();
   occurrences = expand(ics, window).occurrences.length;
   expandMs.push(performance.now() - t0);
+}
+
+function cpuMs(run: () => void): number {
+  const before = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+/** Every .ics file under a folder with its size, largest first. */
+function largestFiles(dir: string, n: number): { path: string; size: number }[] {
+  const all: { path: string; size: number }[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      const st = statSync(path);
+      if (st.isDirectory()) walk(path);
+      else if (name.toLowerCase().endsWith(".ics")) all.push({ path, size: st.size });
+    }
+  };
+  walk(dir);
+  return all.sort((a, b) => b.size - a.size).slice(0, n);
+}
+
+function twoYearsFromFirstStart(text: string): { from: Date; to: Date } {
+  let first = Number.POSITIVE_INFINITY;
+  // Time-zone onsets (DTSTART inside VTIMEZONE) are not events.
+  const events = text.replace(/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE/gi, "");
+  for (const m of events.matchAll(/^DTSTART[^:\r\n]*:(\d{4})(\d{2})(\d{2})/gim)) {
+    first = Math.min(first, Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  }
+  const from = new Date((Number.isFinite(first) ? first : now.getTime()) - 86_400_000);
+  return { from, to: new Date(from.getTime() + 2 * 365.25 * 86_400_000) };
+}
+
+const folder = process.argv[2] ?? process.env.ICS_BENCH_DIR;
+if (!folder) console.log("calendar-audit corpus: skipped (give a folder of .ics files as argument or ICS_BENCH_DIR)");
+else {
+  let exists = false;
+  try {
+    exists = statSync(folder).isDirectory();
+  } catch {}
+  if (!exists) console.log(`calendar-audit corpus: skipped (${folder} is not a folder)`);
+  else {
+    console.log("calendar-audit corpus: the three largest files, expansion vs ical.js parse alone");
+    for (const file of largestFiles(folder, 3)) {
+      const text = readFileSync(file.path, "utf8");
+      const w = twoYearsFromFirstStart(text);
+      // CPU time, parse and expansion interleaved: on a busy machine wall time says little.
+      const ratios: number[] = [];
+      const parse: number[] = [];
+      let n = 0;
+      for (let r = 0; r < 9; r++) {
+        const p = cpuMs(() => new ICAL.Component(ICAL.parse(text) as never).getAllSubcomponents("vevent"));
+        const e = cpuMs(() => {
+          n = expand(text, w).occurrences.length;
+        });
+        parse.push(p);
+        ratios.push(e / p);
+      }
+      console.log(
+        `  ${file.path.slice(folder.length).replace(/^\//, "")} (${(file.size / 1024).toFixed(0)} KB, ${n} occurrences): parse ${median(parse).toFixed(1)} ms CPU, expansion ${median(ratios).toFixed(2)}× parse alone`,
+      );
+    }
+  }
 }
 
 const app = await testApp({ plugins: ["calendar-audit"], now: now.toISOString() });

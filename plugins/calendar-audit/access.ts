@@ -28,13 +28,20 @@ export async function managedTeamIds(s: Services): Promise<string[] | null> {
 }
 
 export function canSee(s: Services, series: MeetingSeries, teams: string[] | null): boolean {
+  // From someone's own calendar and shared with no team: theirs alone (and its attendees').
+  if (series.ownerId && !series.teamId) return series.ownerId === s.viewer?.id || isAttendee(s, series);
   if (teams === null) return true;
   if (series.teamId && teams.includes(series.teamId)) return true;
+  return isAttendee(s, series);
+}
+
+function isAttendee(s: Services, series: MeetingSeries): boolean {
   const email = s.viewer?.email.toLowerCase();
   return !!email && series.attendees.some((a) => a.email === email);
 }
 
 export async function canManage(s: Services, series: MeetingSeries): Promise<boolean> {
+  if (series.ownerId && !series.teamId) return series.ownerId === s.viewer?.id;
   const teams = await managedTeamIds(s);
   if (teams === null) return true;
   return !!series.teamId && teams.includes(series.teamId);

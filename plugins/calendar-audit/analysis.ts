@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import { type DbOrTx, people } from "../../server/plugin-api.ts";
 import { type CategoryGroup, categoryGroups } from "./classify.ts";
 import { isInternal } from "./importer.ts";
@@ -41,15 +41,26 @@ export function hourlyRate(role: string | null, internal: boolean, s: RateBands)
  * poll tallies, next occurrences, back-to-back counts). `now` picks the next occurrence that
  * the working-hours flag looks at.
  */
+/**
+ * A series from someone's own calendar with no team (no other team member attends) is theirs
+ * alone: no team view, report, CSV or admin listing shows it; `own` lets its owner see it.
+ */
+export function sharedOr(own: SQL): SQL {
+  return or(isNull(meetingSeries.ownerId), isNotNull(meetingSeries.teamId), own) as SQL;
+}
+
 export async function seriesViews(
   db: DbOrTx,
   settings: CalendarAuditSettings,
-  filter: { now: Date; teamIds?: string[]; seriesId?: string; recurringOnly?: boolean },
+  filter: { now: Date; teamIds?: string[]; viewerId?: string; seriesId?: string; recurringOnly?: boolean },
 ): Promise<SeriesView[]> {
   const conditions = [];
   if (filter.recurringOnly ?? true) conditions.push(eq(meetingSeries.recurring, true));
+  const own = filter.viewerId ? eq(meetingSeries.ownerId, filter.viewerId) : sql`false`;
   if (filter.teamIds)
-    conditions.push(filter.teamIds.length ? inArray(meetingSeries.teamId, filter.teamIds) : sql`false`);
+    conditions.push(filter.teamIds.length ? or(inArray(meetingSeries.teamId, filter.teamIds), own) : own);
+  // One series by id: the caller decides access (canSee); lists never show another's private series.
+  if (!filter.seriesId) conditions.push(sharedOr(own));
   if (filter.seriesId) conditions.push(eq(meetingSeries.id, filter.seriesId));
   const list = await db
     .select()

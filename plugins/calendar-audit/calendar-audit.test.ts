@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
 import { mailOutbox } from "../../server/mail/schema.ts";
+import { teamMembers, teams } from "../../server/people/schema.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { checkFeedUrl, FEED_UNREACHABLE, fetchFeed, maskFeedUrl, retryDelayMs } from "./feeds.ts";
 import { calendarImports, calendarSources, meetingOccurrences, meetingSeries, pollAnswers } from "./schema.ts";
@@ -51,6 +52,11 @@ describe("calendar-audit plugin", () => {
     const member = await t.signedIn("member");
     const others = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map(() => t.person()));
     const emails = [member.person.email, ...others.map((p) => p.email)];
+    // Teammates attend, so this personal calendar's series is shown to the team (and admins).
+    const [team] = await t.ctx.db.insert(teams).values({ name: "Platform", timeZone: "UTC" }).returning();
+    await t.ctx.db
+      .insert(teamMembers)
+      .values([member.person, ...others].map((p) => ({ teamId: team?.id as string, personId: p.id })));
     const res = await member.request("/calendar-audit/upload", {
       method: "POST",
       body: upload([{ name: "work.ics", text: standupIcs(emails) }]),
@@ -110,6 +116,39 @@ describe("calendar-audit plugin", () => {
     expect(res.status).toBe(422);
     expect(await res.text()).toContain("photo.png is not an iCalendar (.ics) file.");
     expect((await t.ctx.db.select().from(calendarImports)).length).toBe(before);
+  });
+
+  it("imports a calendar holding a NUL byte without it, and says so on the import", async () => {
+    const member = await t.signedIn("member");
+    const text = standupIcs(["ana@example.com"], "Stand\0up").replace("team-standup@test", "nul-standup@test");
+    const res = await member.request("/calendar-audit/upload", {
+      method: "POST",
+      body: upload([{ name: "nul.ics", text }]),
+    });
+    expect(res.status).toBe(303);
+    const [row] = await t.ctx.db.select().from(calendarImports).where(eq(calendarImports.fileName, "nul.ics"));
+    expect(row?.status).toBe("done");
+    expect(row?.problems).toContain("The file held 1 NUL byte; it was removed.");
+    const [series] = await t.ctx.db.select().from(meetingSeries).where(eq(meetingSeries.uid, "nul-standup@test"));
+    expect(series?.summary).toBe("Standup");
+  });
+
+  it("accepts a file over 1 MB (large calendars are imported in the background) and refuses one over 20 MB", async () => {
+    const member = await t.signedIn("member");
+    const text = standupIcs(["ana@example.com"])
+      .replace("team-standup@test", "big-standup@test")
+      .replace("END:VCALENDAR", `X-PADDING:${"x".repeat(1_600_000)}\r\nEND:VCALENDAR`);
+    const big = await member.request("/calendar-audit/upload", {
+      method: "POST",
+      body: upload([{ name: "one-point-six.ics", text }]),
+    });
+    expect(big.status).toBe(303);
+    const tooBig = await member.request("/calendar-audit/upload", {
+      method: "POST",
+      body: upload([{ name: "huge.ics", text: `BEGIN:VCALENDAR\r\n${"x".repeat(20 * 1024 * 1024)}` }]),
+    });
+    expect(tooBig.status).toBe(422);
+    expect(await tooBig.text()).toContain("huge.ics is larger than 20 MB.");
   });
 
   it("imports the readable events of a damaged file and lists what it skipped", async () => {
@@ -180,6 +219,12 @@ describe("calendar-audit plugin", () => {
   it("polls attendees in the portal and by email, and shows the totals on the series page", async () => {
     const admin = await t.signedIn("admin");
     const voter = await t.signedIn("member");
+    // Teammates, so the series of the admin's own calendar is shared with their team.
+    const [team] = await t.ctx.db.insert(teams).values({ name: "Poll", timeZone: "UTC" }).returning();
+    await t.ctx.db.insert(teamMembers).values([
+      { teamId: team?.id as string, personId: admin.person.id },
+      { teamId: team?.id as string, personId: voter.person.id },
+    ]);
     const ics = standupIcs([voter.person.email, admin.person.email], "Weekly status").replace(
       "team-standup@test",
       "poll@test",

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
+import { teamMembers, teams } from "../../server/people/schema.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { meetingSeries } from "./schema.ts";
 
@@ -45,7 +46,12 @@ describe("time flags in the analysis", () => {
     ].join("\r\n");
     const form = new FormData();
     form.append("files", new File([ics], "flags.ics", { type: "text/calendar" }));
-    form.append("target", "me");
+    // A team's calendar (a personal one would show these series to their owner only).
+    const [team] = await t.ctx.db.insert(teams).values({ name: "Flags", timeZone: "UTC" }).returning();
+    await t.ctx.db
+      .insert(teamMembers)
+      .values({ teamId: team?.id as string, personId: admin.person.id, isManager: true });
+    form.append("target", team?.id as string);
     expect((await admin.request("/calendar-audit/upload", { method: "POST", body: form })).status).toBe(303);
     await t.ctx.tasks.settled();
 

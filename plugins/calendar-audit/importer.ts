@@ -1,9 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { DbOrTx, PluginServices } from "../../server/plugin-api.ts";
+import { type DbOrTx, type PluginServices, people, teamMembers } from "../../server/plugin-api.ts";
 import { cadenceOf } from "./cadence.ts";
 import { classify } from "./classify.ts";
 import { type Attendee, defaultWindow, type ExpandWindow, type Expansion, NotACalendarError } from "./expand.ts";
 import { ExpansionTimeoutError, expandOffThread } from "./expand-off-thread.ts";
+import { withoutNul } from "./ics-repair.ts";
 import { orgDomains, rowsOf } from "./org.ts";
 import { type CalendarImport, calendarImports, calendarSources } from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
@@ -22,12 +23,15 @@ export async function startImport(
   s: Services,
   input: { sourceId: string; fileName: string; text: string; createdBy: string | null },
 ): Promise<CalendarImport> {
+  // Postgres cannot store a NUL in text: remove them before the payload is queued, and say so.
+  const clean = withoutNul(input.text);
   const [row] = await s.db
     .insert(calendarImports)
     .values({
       sourceId: input.sourceId,
-      fileName: input.fileName.slice(0, 200),
-      payload: input.text,
+      fileName: input.fileName.replaceAll("\0", "").slice(0, 200),
+      payload: clean.text,
+      problems: clean.notes,
       createdBy: input.createdBy,
       createdAt: s.clock.now(),
     })
@@ -88,16 +92,24 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
       throw error;
     }
     await progress(50, `Read ${expansion.events.length} events; saving.`);
-    const teamId = source.teamId ?? (source.personId ? ((await s.teamsOf(source.personId))[0]?.id ?? null) : null);
     const domains = await orgDomains(s.db, settings);
+    const owner = source.personId ? await ownerTeams(s.db, source.personId) : null;
     const counts = await s.transaction((tx) =>
-      storeExpansion(tx, { expansion, window, sourceId: source.id, teamId, domains, now: s.clock.now() }),
+      storeExpansion(tx, {
+        expansion,
+        window,
+        sourceId: source.id,
+        teamId: source.teamId,
+        owner,
+        domains,
+        now: s.clock.now(),
+      }),
     );
     return finish({
       status: "done",
       progress: 100,
       message: `Imported ${plural(counts.events, "event")} (${counts.series} recurring series, ${plural(counts.occurrences, "occurrence")}).`,
-      problems: expansion.problems.slice(0, 50),
+      problems: notesToKeep([...claimed.problems, ...expansion.problems]),
       eventCount: counts.events,
       seriesCount: counts.series,
       occurrenceCount: counts.occurrences,
@@ -108,8 +120,49 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
   }
 }
 
+/** At most 50 notes are stored; when there are more, the last one says how many were left out. */
+function notesToKeep(notes: string[]): string[] {
+  if (notes.length <= 50) return notes;
+  return [...notes.slice(0, 49), `… and ${notes.length - 49} more notes like these.`];
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The teams of a personal calendar's owner, each with the emails of its other members. */
+export interface OwnerTeams {
+  personId: string;
+  teams: { teamId: string; otherEmails: Set<string> }[];
+}
+
+export async function ownerTeams(db: DbOrTx, personId: string): Promise<OwnerTeams> {
+  const rows = rowsOf<{ team_id: string; email: string }>(
+    await db.execute(sql`
+      select mine.team_id, lower(p.email) as email
+      from ${teamMembers} mine
+      join ${teamMembers} other on other.team_id = mine.team_id and other.person_id <> mine.person_id
+      join ${people} p on p.id = other.person_id
+      where mine.person_id = ${personId}
+      order by mine.team_id`),
+  );
+  const byTeam = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const set = byTeam.get(r.team_id) ?? new Set<string>();
+    set.add(r.email);
+    byTeam.set(r.team_id, set);
+  }
+  return { personId, teams: [...byTeam].map(([teamId, otherEmails]) => ({ teamId, otherEmails })) };
+}
+
+/**
+ * The team that sees a series: a team upload's team; for a personal calendar, the first of the
+ * owner's teams with another member among the attendees, else none (only the owner sees it).
+ */
+function teamOfSeries(attendees: Attendee[], teamId: string | null, owner: OwnerTeams | null): string | null {
+  if (!owner) return teamId;
+  const emails = attendees.map((a) => a.email);
+  return owner.teams.find((t) => emails.some((e) => t.otherEmails.has(e)))?.teamId ?? null;
 }
 
 /** People attending an occurrence: declined left out, optional ones counted apart. */
@@ -140,10 +193,13 @@ export async function storeExpansion(
     window: ExpandWindow;
     sourceId: string;
     teamId: string | null;
+    /** Set when the calendar is someone's own ("My calendar"). */
+    owner?: OwnerTeams | null;
     domains: Set<string>;
     now: Date;
   },
 ): Promise<{ events: number; series: number; occurrences: number }> {
+  const owner = input.owner ?? null;
   const { expansion, window, domains, now } = input;
   const firstByUid = new Map<string, number>();
   expansion.events.forEach((e, i) => {
@@ -168,7 +224,8 @@ export async function storeExpansion(
     return {
       uid: e.uid.slice(0, 500),
       sourceId: input.sourceId,
-      teamId: input.teamId,
+      teamId: teamOfSeries(e.attendees, input.teamId, owner),
+      ownerId: owner?.personId ?? null,
       summary: e.summary.slice(0, 500),
       organizer: e.organizer,
       recurring: e.recurring,
@@ -196,19 +253,21 @@ export async function storeExpansion(
     const chunk = JSON.stringify(rows.slice(i, i + SERIES_CHUNK));
     const stored = rowsOf<{ id: string; uid: string }>(
       await tx.execute(sql`
-        insert into calendar_audit.series as s (uid, source_id, team_id, summary, organizer, recurring, rrule,
+        insert into calendar_audit.series as s (uid, source_id, team_id, owner_id, summary, organizer, recurring, rrule,
           has_end, time_zone, all_day, duration_minutes, per_week, cadence, attendees, attendee_total, rooms,
           category, confidence, reasons, updated_at)
-        select x."uid", x."sourceId", x."teamId", x."summary", x."organizer", x."recurring", x."rrule", x."hasEnd",
+        select x."uid", x."sourceId", x."teamId", x."ownerId", x."summary", x."organizer", x."recurring", x."rrule", x."hasEnd",
           x."timeZone", x."allDay", x."durationMinutes", x."perWeek", x."cadence", x."attendees", x."attendeeTotal",
           x."rooms", x."category", x."confidence", x."reasons", x."updatedAt"
-        from json_to_recordset(${chunk}::json) as x("uid" text, "sourceId" uuid, "teamId" uuid, "summary" text,
+        from json_to_recordset(${chunk}::json) as x("uid" text, "sourceId" uuid, "teamId" uuid, "ownerId" uuid, "summary" text,
           "organizer" text, "recurring" boolean, "rrule" text, "hasEnd" boolean, "timeZone" text, "allDay" boolean,
           "durationMinutes" integer, "perWeek" real, "cadence" text, "attendees" jsonb, "attendeeTotal" integer,
           "rooms" jsonb, "category" text, "confidence" real, "reasons" jsonb, "updatedAt" timestamptz)
         on conflict (uid) do update set
           source_id = excluded.source_id,
+          -- once shared with a team (a team upload, or a teammate attends), a series stays shared
           team_id = coalesce(excluded.team_id, s.team_id),
+          owner_id = coalesce(s.owner_id, excluded.owner_id),
           summary = excluded.summary,
           organizer = excluded.organizer,
           recurring = excluded.recurring,

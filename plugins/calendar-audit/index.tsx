@@ -43,6 +43,7 @@ export default definePlugin<CalendarAuditSettings>({
         const views = await seriesViews(s.db, await s.settings(), {
           now: s.clock.now(),
           teamIds: (await visibleTeamIds(s)) ?? undefined,
+          ...(s.viewer ? { viewerId: s.viewer.id } : {}),
         });
         return c.json({
           series: views.map((v) => ({

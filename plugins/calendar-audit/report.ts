@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { type DbOrTx, teamMembers } from "../../server/plugin-api.ts";
-import type { SeriesView } from "./analysis.ts";
+import { type SeriesView, sharedOr } from "./analysis.ts";
 import { meetingOccurrences, meetingSeries } from "./schema.ts";
 
 export interface WeekHours {
@@ -52,6 +52,7 @@ export async function meetingHoursByWeek(
         eq(meetingOccurrences.allDay, false),
         sql`coalesce(${meetingSeries.overrideCategory}, ${meetingSeries.category}) <> 'not-a-meeting'`,
         teamIds ? (teamIds.length ? inArray(meetingSeries.teamId, teamIds) : sql`false`) : undefined,
+        sharedOr(sql`false`),
       ),
     )
     .groupBy(week)

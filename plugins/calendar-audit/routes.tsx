@@ -152,7 +152,11 @@ async function indexPage(
   if (!viewer) throw new HttpError(401, "Please sign in.");
   const teams = await s.myTeams();
   const views = (
-    await seriesViews(s.db, settings, { now: s.clock.now(), teamIds: (await visibleTeamIds(s)) ?? undefined })
+    await seriesViews(s.db, settings, {
+      now: s.clock.now(),
+      teamIds: (await visibleTeamIds(s)) ?? undefined,
+      viewerId: viewer.id,
+    })
   ).sort((a, b) => b.attendeeHoursPerWeek - a.attendeeHoursPerWeek);
   const sources = await s.db
     .select()

@@ -92,7 +92,10 @@ export const meetingSeries = calendarAuditSchema.table(
     id: uuid("id").primaryKey().defaultRandom(),
     uid: text("uid").notNull(),
     sourceId: uuid("source_id").notNull(),
+    /** The team that sees it; for a personal calendar, only a team with another member attending. */
     teamId: uuid("team_id"),
+    /** Set for a series imported from someone's own calendar: without a team, only they see it. */
+    ownerId: uuid("owner_id"),
     summary: text("summary").notNull(),
     organizer: text("organizer"),
     recurring: boolean("recurring").notNull(),
@@ -121,7 +124,11 @@ export const meetingSeries = calendarAuditSchema.table(
     pollSentAt: timestamp("poll_sent_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
   },
-  (t) => [uniqueIndex("series_uid_unique").on(t.uid), index("series_team_idx").on(t.teamId, t.recurring)],
+  (t) => [
+    uniqueIndex("series_uid_unique").on(t.uid),
+    index("series_team_idx").on(t.teamId, t.recurring),
+    index("series_owner_idx").on(t.ownerId),
+  ],
 );
 
 /** Expanded occurrences in the import window (cancelled instances are never stored). */

@@ -21,7 +21,12 @@ const outcomeSchema = z.object({
 async function load(s: Services, rawId: string | undefined) {
   const id = uuidParam(rawId, "meeting");
   const settings = await s.settings();
-  const [view] = await seriesViews(s.db, settings, { now: s.clock.now(), seriesId: id, recurringOnly: false });
+  const [view] = await seriesViews(s.db, settings, {
+    now: s.clock.now(),
+    seriesId: id,
+    recurringOnly: false,
+    ...(s.viewer ? { viewerId: s.viewer.id } : {}),
+  });
   if (!view || !canSee(s, view.series, await visibleTeamIds(s))) throw new HttpError(404, "No such meeting.");
   return { view, settings };
 }
