@@ -4,6 +4,8 @@ import { assetList } from "../views/assets.ts";
 import { apiTokenRoutes } from "./auth/api-token-routes.tsx";
 import { inviteRoutes } from "./auth/invite-routes.tsx";
 import { loadViewer } from "./auth/middleware.ts";
+import { ssoAdminRoutes } from "./auth/oidc/admin-routes.tsx";
+import { ssoRoutes } from "./auth/oidc/routes.tsx";
 import { resetRoutes } from "./auth/reset-routes.tsx";
 import { authRoutes } from "./auth/routes.tsx";
 import type { AppContext } from "./context.ts";
@@ -105,6 +107,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   opsRoutes(core);
   setupRoutes(core);
   authRoutes(core);
+  ssoRoutes(core);
+  ssoAdminRoutes(core);
   inviteRoutes(core);
   resetRoutes(core);
   homeRoutes(core);

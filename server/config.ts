@@ -24,6 +24,15 @@ const schema = z.object({
   LOG_LEVEL: z.enum(logLevels, `one of ${logLevels.join(", ")}`).default("info"),
   TRUST_PROXY: z.enum(["true", "false", "1", "0"], "true or false").default("false"),
   SECRET_KEY: z.string().min(32, "at least 32 characters").optional(),
+  OIDC_ISSUER: z
+    .url({ protocol: /^https?$/, error: "the identity provider's issuer URL, e.g. https://login.example.com" })
+    .optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPES: z
+    .string()
+    .regex(/(^|\s)openid(\s|$)/, "a space-separated scope list containing openid")
+    .optional(),
 });
 
 export type LogLevel = (typeof logLevels)[number];
@@ -44,6 +53,15 @@ export interface Config {
   trustProxy: boolean;
   /** Signs unsubscribe links and encrypts stored secrets; generated into DATA_DIR when unset. */
   secretKey: string | undefined;
+  /** Single sign-on set by the environment; it wins over the admin page's connection settings. */
+  oidc?: OidcEnvConfig | undefined;
+}
+
+export interface OidcEnvConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  scopes: string;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
@@ -66,6 +84,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     };
   }
   const e = parsed.data;
+  if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
+    return {
+      ok: false,
+      error: "Invalid OIDC_CLIENT_ID: expected the client id registered at the provider when OIDC_ISSUER is set",
+    };
+  }
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   return {
     ok: true,
@@ -87,13 +111,22 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       logLevel: e.LOG_LEVEL,
       trustProxy: e.TRUST_PROXY === "true" || e.TRUST_PROXY === "1",
       secretKey: e.SECRET_KEY,
+      oidc:
+        e.OIDC_ISSUER && e.OIDC_CLIENT_ID
+          ? {
+              issuer: e.OIDC_ISSUER,
+              clientId: e.OIDC_CLIENT_ID,
+              clientSecret: e.OIDC_CLIENT_SECRET,
+              scopes: e.OIDC_SCOPES ?? "openid email profile",
+            }
+          : undefined,
     },
   };
 }
 
 /** The value to echo in an error line: never a secret key, and URLs without their password. */
 function shown(name: string, value: string | undefined): string | undefined {
-  if (value === undefined || name === "SECRET_KEY") return undefined;
+  if (value === undefined || name === "SECRET_KEY" || name === "OIDC_CLIENT_SECRET") return undefined;
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, "$1***@");
 }
 

@@ -23,4 +23,5 @@ export const coreNav: NavItem[] = [
   { href: "/admin/jobs", label: "Jobs", access: "admin", order: 940, section: "admin" },
   { href: "/admin/mail", label: "Mail", access: "admin", order: 950, section: "admin" },
   { href: "/admin/audit", label: "Audit log", access: "admin", order: 960, section: "admin" },
+  { href: "/admin/sso", label: "Single sign-on", access: "admin", order: 970, section: "admin" },
 ];
