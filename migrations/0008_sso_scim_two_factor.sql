@@ -49,6 +49,7 @@ CREATE TABLE "scim_tokens" (
 ALTER TABLE "scim_tokens" ADD CONSTRAINT "scim_tokens_created_by_people_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."people"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE TABLE "scim_people" (
 	"person_id" uuid PRIMARY KEY NOT NULL,
+	"user_name" text,
 	"external_id" text
 );
 --> statement-breakpoint

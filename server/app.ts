@@ -26,6 +26,8 @@ import { profileRoutes } from "./people/profile.tsx";
 import { peopleRoutes } from "./people/routes.tsx";
 import { teamRoutes } from "./people/team-routes.tsx";
 import { pluginAdminRoutes } from "./plugins/admin-routes.tsx";
+import { scimAdminRoutes } from "./scim/admin-routes.tsx";
+import { scimRoutes } from "./scim/routes.ts";
 
 /** Largest request body core accepts (forms are small; uploads set their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -109,6 +111,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   authRoutes(core);
   ssoRoutes(core);
   ssoAdminRoutes(core);
+  scimRoutes(core);
+  scimAdminRoutes(core);
   inviteRoutes(core);
   resetRoutes(core);
   homeRoutes(core);

@@ -12,11 +12,15 @@ export const scimTokens = pgTable("scim_tokens", {
   revokedAt: timestamp("revoked_at", { withTimezone: true }),
 });
 
-/** The provider's own id (`externalId`) of a provisioned person. */
+/**
+ * What the directory calls a provisioned person: its `userName` (often the email, but Entra ID
+ * may send another sign-in name) and its own id (`externalId`).
+ */
 export const scimPeople = pgTable("scim_people", {
   personId: uuid("person_id")
     .primaryKey()
     .references(() => people.id, { onDelete: "cascade" }),
+  userName: text("user_name"),
   externalId: text("external_id"),
 });
 

@@ -27,15 +27,18 @@ beforeAll(async () => {
   admin = await t.signedIn("admin");
   const [team] = await t.ctx.db.insert(teams).values({ name: "Platform", timeZone: "UTC" }).returning();
   platformTeamId = team?.id ?? "";
-  const saved = await admin.post("/admin/sso", {
-    buttonLabel: "Sign in with Example ID",
-    groupsClaim: "groups",
+  const saved = await saveSso({
     roleMapping: "desk-admins = admin\ndesk-managers = manager",
     teamMapping: "platform-eng = Platform",
     jitAccounts: "on",
   });
   expect(saved.status).toBe(303);
 });
+/** Posts the admin page's form: what it always sends, plus `fields`. */
+function saveSso(fields: Record<string, string>): Promise<Response> {
+  return admin.post("/admin/sso", { buttonLabel: "Sign in with Example ID", groupsClaim: "groups", ...fields });
+}
+
 afterAll(async () => {
   await t.close();
   await provider.close();
@@ -311,10 +314,10 @@ describe("single sign-on only", () => {
   it("turns passwords off except for the break-glass owner", async () => {
     const breakGlass = await t.person({ role: "owner" });
     const member = await t.person();
-    const refused = await admin.post("/admin/sso", { ssoOnly: "on" });
+    const refused = await saveSso({ ssoOnly: "on" });
     expect(refused.status).toBe(422);
     expect(await refused.text()).toContain("Choose the owner who may still sign in");
-    const saved = await admin.post("/admin/sso", {
+    const saved = await saveSso({
       ssoOnly: "on",
       jitAccounts: "on",
       breakGlassPersonId: breakGlass.id,
@@ -336,7 +339,7 @@ describe("single sign-on only", () => {
       );
       expect(actions.some((d) => d.ssoOnly === true)).toBe(true);
     } finally {
-      await admin.post("/admin/sso", { roleMapping: "desk-admins = admin", jitAccounts: "on" });
+      await saveSso({ roleMapping: "desk-admins = admin", jitAccounts: "on" });
     }
   });
 });
@@ -345,14 +348,17 @@ describe("the admin page", () => {
   it("names the field of a bad mapping and saves nothing", async () => {
     const form = async (): Promise<string> => (await (await admin.get("/admin/sso")).text()).split("<main")[1] ?? "";
     const before = await form();
-    const badRole = await admin.post("/admin/sso", { roleMapping: "desk-admins = owner" });
+    const badRole = await saveSso({ roleMapping: "desk-admins = owner" });
     expect(badRole.status).toBe(422);
     expect(await badRole.text()).toContain("Line 1: the role must be admin, manager or member.");
-    const badTeam = await admin.post("/admin/sso", { teamMapping: "x = No Such Team" });
+    const badTeam = await saveSso({ teamMapping: "x = No Such Team" });
     expect(badTeam.status).toBe(422);
     expect(await badTeam.text()).toContain("there is no team called");
-    const badIssuer = await admin.post("/admin/sso", { issuer: "http://idp.example.com", clientId: "x" });
+    const badIssuer = await saveSso({ issuer: "http://idp.example.com", clientId: "x" });
     expect(badIssuer.status).toBe(422);
+    const empty = await admin.post("/admin/sso", {});
+    expect(empty.status).toBe(422);
+    expect(await empty.text()).toContain('id="f-buttonLabel-error">This field is required.');
     expect(await form()).toBe(before);
   });
 

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import type { FieldErrors } from "../../http/errors.ts";
+import { text } from "../../http/forms.ts";
 import { audit } from "../../org/audit.ts";
 import { seal } from "../../org/sealed.ts";
 import { people, teams } from "../../people/schema.ts";
@@ -34,10 +35,8 @@ export const ssoSettingsForm = z.object({
   }, "Enter the provider's https:// issuer URL, e.g. https://login.microsoftonline.com/<tenant>/v2.0."),
   clientId: optionalText("Client id", 500),
   clientSecret: optionalText("Client secret", 2000),
-  buttonLabel: optionalText("Button label", 80).transform((v) => v || "Sign in with single sign-on"),
-  groupsClaim: optionalText("Groups claim", 100)
-    .transform((v) => v || "groups")
-    .refine((v) => /^[A-Za-z0-9_:./-]+$/.test(v), "Use the claim's name, e.g. groups."),
+  buttonLabel: text("Button label", 80),
+  groupsClaim: text("Groups claim", 100).regex(/^[A-Za-z0-9_:./-]+$/, "Use the claim's name, e.g. groups."),
   roleMapping: optionalText("Role mapping", 10_000),
   teamMapping: optionalText("Team mapping", 10_000),
   jitAccounts: checkbox,
