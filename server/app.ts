@@ -8,6 +8,8 @@ import { ssoAdminRoutes } from "./auth/oidc/admin-routes.tsx";
 import { ssoRoutes } from "./auth/oidc/routes.tsx";
 import { resetRoutes } from "./auth/reset-routes.tsx";
 import { authRoutes } from "./auth/routes.tsx";
+import { twoFactorProfileRoutes } from "./auth/totp/profile-routes.tsx";
+import { twoFactorSignInRoutes } from "./auth/totp/sign-in-routes.tsx";
 import type { AppContext } from "./context.ts";
 import { digestRoutes } from "./digest/routes.tsx";
 import { declareRoutes } from "./http/access.ts";
@@ -111,6 +113,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   authRoutes(core);
   ssoRoutes(core);
   ssoAdminRoutes(core);
+  twoFactorSignInRoutes(core);
+  twoFactorProfileRoutes(core);
   scimRoutes(core);
   scimAdminRoutes(core);
   inviteRoutes(core);
