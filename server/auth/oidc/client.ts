@@ -107,11 +107,27 @@ export async function exchangeCode(
     if (!claims) return { ok: false, reason: "no ID token in the token response" };
     return { ok: true, claims };
   } catch (error) {
-    return { ok: false, reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+    return { ok: false, reason: describeError(error) };
   } finally {
     const keys = oidc.getJwksCache(config);
     if (keys) jwksCache.set(connection.issuer, keys);
   }
+}
+
+/** The error and its causes in one line for the log (openid-client nests the useful part). */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (current instanceof Error) {
+      parts.push(`${current.name}: ${current.message}${"code" in current ? ` (${String(current.code)})` : ""}`);
+      current = current.cause;
+    } else {
+      parts.push(JSON.stringify(current).slice(0, 300));
+      break;
+    }
+  }
+  return parts.join(" ← ");
 }
 
 /** Forgets cached provider metadata (after the admin page changes the issuer). */

@@ -31,7 +31,8 @@ export async function ssoSignInButton(c: Context<AppEnv>, next: string): Promise
       <p class="muted small">
         {settings.ssoOnly ? "Sign in with your company account." : "Or use your company account:"}
       </p>
-      <a class="button" href={href}>
+      {/* A full navigation: the provider is another site, which an htmx request cannot follow. */}
+      <a class="button" href={href} hx-boost="false">
         {settings.buttonLabel}
       </a>
     </div>
