@@ -171,7 +171,7 @@ export async function unusedRecoveryCodes(db: DbOrTx, personId: string): Promise
   return row?.n ?? 0;
 }
 
-/** Turns two-factor off (by the person, or an admin resetting a lost phone). */
+/** Turns two-factor off and drops the recovery codes. */
 export async function disableTwoFactor(
   db: AppContext["db"],
   input: { personId: string; actorId: string; at: Date },
@@ -182,7 +182,7 @@ export async function disableTwoFactor(
     if (!removed?.confirmedAt) return false;
     await audit(tx, {
       actorId: input.actorId,
-      action: input.actorId === input.personId ? "two-factor.disabled" : "two-factor.reset-by-admin",
+      action: "two-factor.disabled",
       target: input.personId,
       at: input.at,
     });
