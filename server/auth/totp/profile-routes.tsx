@@ -91,7 +91,11 @@ async function render(c: Context<AppEnv>, error?: string): Promise<Response> {
       status,
     });
   }
-  const secret = (await pendingSecret(ctx, viewer.id, ctx.clock.now())) ?? "";
+  // A refused form shows the secret already being set up; only opening the page starts one.
+  const secret = await pendingSecret(ctx, viewer.id, ctx.clock.now(), { create: !error });
+  if (!secret) {
+    throw new HttpError(422, `${error ?? "Start the set-up again."} Open the two-factor page to set it up.`);
+  }
   const uri = totpUri(secret, viewer.email, ctx.org.cachedName() ?? "DeskTrust");
   return page(
     c,

@@ -63,7 +63,7 @@ function startOver(c: Context<AppEnv>, message: string): Response {
 async function enrollPage(c: Context<AppEnv>, personId: string, error?: string): Promise<Response> {
   const ctx = c.get("app");
   const person = await findPerson(ctx.db, personId);
-  const secret = await pendingSecret(ctx, personId, ctx.clock.now());
+  const secret = await pendingSecret(ctx, personId, ctx.clock.now(), { create: !error });
   if (!person || !secret) return startOver(c, "Sign in again.");
   const uri = totpUri(secret, person.email, ctx.org.cachedName() ?? "DeskTrust");
   return page(c, <EnrollPage secret={secret} uri={uri} error={error} />, {

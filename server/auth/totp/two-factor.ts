@@ -20,15 +20,21 @@ export async function hasTwoFactor(db: DbOrTx, personId: string): Promise<boolea
 
 /**
  * The secret being set up: the pending one if the person already started (a reload shows the
- * same secret), else a new one. Null when two-factor is already on.
+ * same secret), else a new one (unless `create` is false). Null when two-factor is already on.
  */
-export async function pendingSecret(ctx: AppContext, personId: string, at: Date): Promise<string | null> {
+export async function pendingSecret(
+  ctx: AppContext,
+  personId: string,
+  at: Date,
+  options: { create: boolean } = { create: true },
+): Promise<string | null> {
   const [row] = await ctx.db.select().from(twoFactor).where(eq(twoFactor.personId, personId));
   if (row?.confirmedAt) return null;
   if (row) {
     const secret = await unseal(ctx, row.secretSealed);
     if (secret) return secret;
   }
+  if (!options.create) return null;
   const secret = newTotpSecret();
   const secretSealed = await seal(ctx, secret);
   await ctx.db
