@@ -8,6 +8,7 @@ import { ssoAdminRoutes } from "./auth/oidc/admin-routes.tsx";
 import { ssoRoutes } from "./auth/oidc/routes.tsx";
 import { resetRoutes } from "./auth/reset-routes.tsx";
 import { authRoutes } from "./auth/routes.tsx";
+import { twoFactorAdminRoutes } from "./auth/totp/admin-routes.ts";
 import { twoFactorProfileRoutes } from "./auth/totp/profile-routes.tsx";
 import { twoFactorSignInRoutes } from "./auth/totp/sign-in-routes.tsx";
 import type { AppContext } from "./context.ts";
@@ -115,6 +116,7 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   ssoAdminRoutes(core);
   twoFactorSignInRoutes(core);
   twoFactorProfileRoutes(core);
+  twoFactorAdminRoutes(core);
   scimRoutes(core);
   scimAdminRoutes(core);
   inviteRoutes(core);

@@ -157,3 +157,20 @@ describe("when admins require two-factor", () => {
     }
   });
 });
+
+describe("an admin resetting two-factor", () => {
+  it("turns it off for a person who lost their phone, audit-logged; a member cannot", async () => {
+    const person = await t.person();
+    await enable(person);
+    const member = await t.signedIn("member");
+    expect((await member.post(`/admin/people/${person.id}/two-factor/reset`)).status).toBe(403);
+    const admin = await t.signedIn("admin");
+    expect(await (await admin.get(`/admin/people/${person.id}`)).text()).toContain("Reset two-factor");
+    expect((await admin.post(`/admin/people/${person.id}/two-factor/reset`)).status).toBe(303);
+    const { res } = await password(person);
+    expect(res.headers.get("Location")).toBe("/");
+    const [entry] = await t.ctx.db.select().from(auditLog).where(eq(auditLog.action, "two-factor.reset-by-admin"));
+    expect(entry?.target).toBe(person.id);
+    expect(entry?.actorId).toBe(admin.person.id);
+  });
+});

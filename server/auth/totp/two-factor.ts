@@ -177,7 +177,7 @@ export async function unusedRecoveryCodes(db: DbOrTx, personId: string): Promise
   return row?.n ?? 0;
 }
 
-/** Turns two-factor off and drops the recovery codes. */
+/** Turns two-factor off and drops the recovery codes (by the person, or an admin after a lost phone). */
 export async function disableTwoFactor(
   db: AppContext["db"],
   input: { personId: string; actorId: string; at: Date },
@@ -188,7 +188,7 @@ export async function disableTwoFactor(
     if (!removed?.confirmedAt) return false;
     await audit(tx, {
       actorId: input.actorId,
-      action: "two-factor.disabled",
+      action: input.actorId === input.personId ? "two-factor.disabled" : "two-factor.reset-by-admin",
       target: input.personId,
       at: input.at,
     });
