@@ -4,8 +4,13 @@ import { assetList } from "../views/assets.ts";
 import { apiTokenRoutes } from "./auth/api-token-routes.tsx";
 import { inviteRoutes } from "./auth/invite-routes.tsx";
 import { loadViewer } from "./auth/middleware.ts";
+import { ssoAdminRoutes } from "./auth/oidc/admin-routes.tsx";
+import { ssoRoutes } from "./auth/oidc/routes.tsx";
 import { resetRoutes } from "./auth/reset-routes.tsx";
 import { authRoutes } from "./auth/routes.tsx";
+import { twoFactorAdminRoutes } from "./auth/totp/admin-routes.ts";
+import { twoFactorProfileRoutes } from "./auth/totp/profile-routes.tsx";
+import { twoFactorSignInRoutes } from "./auth/totp/sign-in-routes.tsx";
 import { registerBackupMetrics } from "./backup/job.ts";
 import { backupRoutes } from "./backup/routes.tsx";
 import type { AppContext } from "./context.ts";
@@ -29,6 +34,8 @@ import { profileRoutes } from "./people/profile.tsx";
 import { peopleRoutes } from "./people/routes.tsx";
 import { teamRoutes } from "./people/team-routes.tsx";
 import { pluginAdminRoutes } from "./plugins/admin-routes.tsx";
+import { scimAdminRoutes } from "./scim/admin-routes.tsx";
+import { scimRoutes } from "./scim/routes.ts";
 import { taskRoutes } from "./tasks/routes.tsx";
 
 /** Largest request body core accepts (forms are small; uploads set their own limit). */
@@ -117,6 +124,13 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   opsRoutes(core);
   setupRoutes(core);
   authRoutes(core);
+  ssoRoutes(core);
+  ssoAdminRoutes(core);
+  twoFactorSignInRoutes(core);
+  twoFactorProfileRoutes(core);
+  twoFactorAdminRoutes(core);
+  scimRoutes(core);
+  scimAdminRoutes(core);
   inviteRoutes(core);
   resetRoutes(core);
   homeRoutes(core);

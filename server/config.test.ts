@@ -106,4 +106,29 @@ describe("booting with a bad variable", () => {
     expect(lines[0]).toContain("PORT");
     expect(lines[0]).toContain("port number from 0 to 65535");
   });
+
+  it("reads single sign-on from OIDC_* and refuses an issuer without a client id", () => {
+    const missing = loadConfig({ OIDC_ISSUER: "https://login.example.com" });
+    expect(!missing.ok && missing.error).toStartWith("Invalid OIDC_CLIENT_ID: expected the client id");
+    const bad = loadConfig({ OIDC_ISSUER: "login.example.com", OIDC_CLIENT_ID: "x" });
+    expect(!bad.ok && bad.error).toStartWith('Invalid OIDC_ISSUER="login.example.com"');
+    const secret = loadConfig({
+      OIDC_ISSUER: "https://login.example.com",
+      OIDC_CLIENT_ID: "x",
+      OIDC_CLIENT_SECRET: "s3cret",
+      OIDC_SCOPES: "profile",
+    });
+    expect(!secret.ok && secret.error).toStartWith("Invalid OIDC_SCOPES");
+    const ok = loadConfig({
+      OIDC_ISSUER: "https://login.example.com",
+      OIDC_CLIENT_ID: "desk",
+      OIDC_CLIENT_SECRET: "s3cret",
+    });
+    expect(ok.ok && ok.config.oidc).toEqual({
+      issuer: "https://login.example.com",
+      clientId: "desk",
+      clientSecret: "s3cret",
+      scopes: "openid email profile",
+    });
+  });
 });

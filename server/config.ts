@@ -48,6 +48,15 @@ const schema = z.object({
   BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   BACKUP_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  OIDC_ISSUER: z
+    .url({ protocol: /^https?$/, error: "the identity provider's issuer URL, e.g. https://login.example.com" })
+    .optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPES: z
+    .string()
+    .regex(/(^|\s)openid(\s|$)/, "a space-separated scope list containing openid")
+    .optional(),
 });
 
 function isCronPattern(value: string): boolean {
@@ -83,6 +92,8 @@ export interface Config {
   /** Bearer token Prometheus sends to `/metrics`; unset, `/metrics` answers loopback only. */
   metricsToken: string | undefined;
   backup: BackupConfig;
+  /** Single sign-on set by the environment; it wins over the admin page's connection settings. */
+  oidc?: OidcEnvConfig | undefined;
 }
 
 export interface BackupConfig {
@@ -108,6 +119,13 @@ export interface BackupS3Config {
   secretAccessKey: string | undefined;
 }
 
+export interface OidcEnvConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  scopes: string;
+}
+
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string };
 
 /**
@@ -128,6 +146,12 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     };
   }
   const e = parsed.data;
+  if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
+    return {
+      ok: false,
+      error: "Invalid OIDC_CLIENT_ID: expected the client id registered at the provider when OIDC_ISSUER is set",
+    };
+  }
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   return {
     ok: true,
@@ -158,6 +182,15 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         s3: e.BACKUP_S3_URL ? s3Config(e.BACKUP_S3_URL, e) : null,
       },
       metricsToken: e.METRICS_TOKEN,
+      oidc:
+        e.OIDC_ISSUER && e.OIDC_CLIENT_ID
+          ? {
+              issuer: e.OIDC_ISSUER,
+              clientId: e.OIDC_CLIENT_ID,
+              clientSecret: e.OIDC_CLIENT_SECRET,
+              scopes: e.OIDC_SCOPES ?? "openid email profile",
+            }
+          : undefined,
     },
   };
 }
@@ -180,7 +213,8 @@ function shown(name: string, value: string | undefined): string | undefined {
     value === undefined ||
     name === "SECRET_KEY" ||
     name === "BACKUP_S3_SECRET_ACCESS_KEY" ||
-    name === "METRICS_TOKEN"
+    name === "METRICS_TOKEN" ||
+    name === "OIDC_CLIENT_SECRET"
   )
     return undefined;
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, "$1***@");

@@ -94,7 +94,7 @@ One handbook page per first-week task, owned by a named person.
 };
 
 /** A few briefs in every state, two interviews with notes, and a decisions log. */
-export async function addDemoBriefs(tx: DbOrTx, demo: DemoOrg, s: PluginServices<BriefsSettings>): Promise<void> {
+export async function addDemoBriefs(tx: DbOrTx, demo: DemoOrg, _s: PluginServices<BriefsSettings>): Promise<void> {
   const team = demo.teams[0];
   const other = demo.teams[1] ?? team;
   if (!team || !other) return;

@@ -3,7 +3,7 @@ import { businessMsBetween, dueMs } from "./business-time.ts";
 import { calendarForBasis, calendarSpecs } from "./calendars.ts";
 import { deadlines } from "./clocks.ts";
 import { asks, clockCycles, clocks } from "./schema.ts";
-import { type SlaSettings, slaSettings } from "./settings.ts";
+import type { SlaSettings } from "./settings.ts";
 
 const titles = [
   "Ask: approve the Q3 hiring plan",

@@ -10,8 +10,10 @@ import { safeNext } from "../http/safe-redirect.ts";
 import { findPersonByEmail } from "../people/people.ts";
 import { rememberDevice, signInAttempt } from "./device-cookie.ts";
 import { clearSessionCookie, signIn } from "./middleware.ts";
+import { ssoSignInButton } from "./oidc/routes.tsx";
 import { verifyPassword } from "./password.ts";
 import { invalidateAllSessions, invalidateSession } from "./session.ts";
+import { afterPassword } from "./sign-in-policy.ts";
 import { claimSignInAttempt, retryIn, signInSucceeded } from "./sign-in-throttle.ts";
 
 const loginForm = z.object({
@@ -31,6 +33,8 @@ function LoginPage(props: {
   next?: string;
   error?: string;
   errors?: Record<string, string>;
+  /** The single sign-on button, when an identity provider is set up. */
+  sso?: SafeHtml | null;
 }): SafeHtml {
   return (
     <section class="card auth-card" aria-labelledby="login-title">
@@ -60,14 +64,16 @@ function LoginPage(props: {
       <p class="small">
         <a href="/forgot-password">Forgot your password?</a>
       </p>
+      {props.sso ?? null}
     </section>
   );
 }
 
 export function authRoutes(r: Routes): void {
-  r.get("/login", "public", (c) => {
+  r.get("/login", "public", async (c) => {
     if (c.get("viewer")) return c.redirect(safeNext(c.req.query("next")), 303);
-    return page(c, <LoginPage next={safeNext(c.req.query("next"))} />, { title: "Sign in" });
+    const next = safeNext(c.req.query("next"));
+    return page(c, <LoginPage next={next} sso={await ssoSignInButton(c, next)} />, { title: "Sign in" });
   });
 
   r.post("/login", "public", async (c) => {
@@ -101,6 +107,15 @@ export function authRoutes(r: Routes): void {
     }
     await signInSucceeded(ctx.db, attempt);
     await rememberDevice(c, person.email);
+    // Single-sign-on-only mode and two-factor may stop or extend a correct password sign-in.
+    const policy = await afterPassword(c, person, safeNext(form.data.next));
+    if (policy.kind === "refused") {
+      return page(c, <LoginPage email={form.data.email} error={policy.message} sso={await ssoSignInButton(c, "/")} />, {
+        title: "Sign in",
+        status: 403,
+      });
+    }
+    if (policy.kind === "second-factor") return policy.response;
     await signIn(c, person.id);
     return redirect(c, safeNext(form.data.next));
   });

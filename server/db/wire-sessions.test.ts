@@ -44,7 +44,7 @@ describe("wire sessions over the embedded database", () => {
                 .then((r) => r[0]?.v),
         ),
       );
-      results.forEach((v, i) => expect(v).toBe(i));
+      for (const [i, v] of results.entries()) expect(v).toBe(i);
     } finally {
       await sql.end();
     }

@@ -1,4 +1,4 @@
-import { EmptyState, Field, FormErrors, PageHeader, Select } from "../../views/components.tsx";
+import { ActionButton, EmptyState, Field, FormErrors, PageHeader, Select } from "../../views/components.tsx";
 import { formatClock } from "../../views/format.ts";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { Viewer } from "../http/env.ts";
@@ -198,6 +198,13 @@ export function PersonPage(props: PersonPageProps): SafeHtml {
         <a class="button button-secondary" href="/admin/people">
           All people
         </a>
+        {editable && !self ? (
+          <ActionButton
+            action={`/admin/people/${person.id}/two-factor/reset`}
+            label="Reset two-factor"
+            confirm={`Turn off two-factor for ${person.name} (a lost phone)? They can set it up again.`}
+          />
+        ) : null}
       </PageHeader>
       <p class="muted">
         <StatusBadge status={person.status} /> {roleLabels[person.role]} · local time{" "}

@@ -198,6 +198,9 @@ function ProfilePage(props: ProfileProps): SafeHtml {
         <a class="button button-secondary" href="/profile/tokens">
           API tokens
         </a>
+        <a class="button button-secondary" href="/profile/two-factor">
+          Two-factor
+        </a>
       </PageHeader>
       <div class="split split-top">
         <section class="card" aria-labelledby="profile-title">
