@@ -9,8 +9,10 @@ import { orgDomains, rowsOf } from "./org.ts";
 import { type CalendarImport, calendarImports, calendarSources } from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
 
-const SERIES_CHUNK = 5000;
-const OCCURRENCE_CHUNK = 20_000;
+const SERIES_CHUNK = 1000;
+// Small statements: on the embedded database each one holds every other query until it ends.
+const OCCURRENCE_CHUNK = 2000;
+const DELETE_CHUNK = 200;
 
 type Services = PluginServices<CalendarAuditSettings>;
 
@@ -55,7 +57,7 @@ export async function runQueuedImports(s: Services): Promise<number> {
 
 /**
  * Runs one queued import: claims it (so two instances never both run it), parses and expands,
- * then stores events and occurrences in one transaction — all of the file or nothing.
+ * then stores events and occurrences in small statements (a re-import replaces them by UID).
  */
 export async function runImport(s: Services, importId: string): Promise<CalendarImport> {
   const [claimed] = await s.db
@@ -94,17 +96,17 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
     await progress(50, `Read ${expansion.events.length} events; saving.`);
     const domains = await orgDomains(s.db, settings);
     const owner = source.personId ? await ownerTeams(s.db, source.personId) : null;
-    const counts = await s.transaction((tx) =>
-      storeExpansion(tx, {
-        expansion,
-        window,
-        sourceId: source.id,
-        teamId: source.teamId,
-        owner,
-        domains,
-        now: s.clock.now(),
-      }),
-    );
+    // Stored in many small statements rather than one transaction, so the portal keeps
+    // answering during a large import; a re-import of the file replaces what it wrote (by UID).
+    const counts = await storeExpansion(s.db, {
+      expansion,
+      window,
+      sourceId: source.id,
+      teamId: source.teamId,
+      owner,
+      domains,
+      now: s.clock.now(),
+    });
     return finish({
       status: "done",
       progress: 100,
@@ -116,7 +118,11 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
     });
   } catch (error) {
     s.logger.error("calendar import failed", { importId, error: String(error) });
-    return finish({ status: "failed", progress: 100, message: "The import failed; nothing was saved. Try again." });
+    return finish({
+      status: "failed",
+      progress: 100,
+      message: "The import failed before it finished. Import the file again: it replaces what was saved.",
+    });
   }
 }
 
@@ -291,10 +297,13 @@ export async function storeExpansion(
   }
   if (!ids.size) return { events: rows.length, series: 0, occurrences: 0 };
 
-  await tx.execute(sql`
-    delete from calendar_audit.occurrences
-    where series_id = any(${`{${[...ids.values()].join(",")}}`}::uuid[])
-      and start >= ${window.from.toISOString()}::timestamptz and start < ${window.to.toISOString()}::timestamptz`);
+  const seriesIds = [...ids.values()];
+  for (let i = 0; i < seriesIds.length; i += DELETE_CHUNK) {
+    await tx.execute(sql`
+      delete from calendar_audit.occurrences
+      where series_id = any(${`{${seriesIds.slice(i, i + DELETE_CHUNK).join(",")}}`}::uuid[])
+        and start >= ${window.from.toISOString()}::timestamptz and start < ${window.to.toISOString()}::timestamptz`);
+  }
 
   // Occurrences as compact records (s: series, a/e: start/end, r: recurrence id, d: all day,
   // q/o: required/optional); instants stay the ISO text the expansion produced.
