@@ -118,19 +118,17 @@ describe("calendar-audit plugin", () => {
     expect((await t.ctx.db.select().from(calendarImports)).length).toBe(before);
   });
 
-  it("imports a calendar holding a NUL byte without it, and says so on the import", async () => {
+  it("refuses an uploaded calendar holding a NUL byte with 422 naming the field, and stores nothing", async () => {
     const member = await t.signedIn("member");
+    const before = (await t.ctx.db.select().from(calendarImports)).length;
     const text = standupIcs(["ana@example.com"], "Stand\0up").replace("team-standup@test", "nul-standup@test");
     const res = await member.request("/calendar-audit/upload", {
       method: "POST",
       body: upload([{ name: "nul.ics", text }]),
     });
-    expect(res.status).toBe(303);
-    const [row] = await t.ctx.db.select().from(calendarImports).where(eq(calendarImports.fileName, "nul.ics"));
-    expect(row?.status).toBe("done");
-    expect(row?.problems).toContain("The file held 1 NUL byte; it was removed.");
-    const [series] = await t.ctx.db.select().from(meetingSeries).where(eq(meetingSeries.uid, "nul-standup@test"));
-    expect(series?.summary).toBe("Standup");
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain("files");
+    expect((await t.ctx.db.select().from(calendarImports)).length).toBe(before);
   });
 
   it("accepts a file over 1 MB (large calendars are imported in the background) and refuses one over 20 MB", async () => {

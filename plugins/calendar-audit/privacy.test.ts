@@ -48,6 +48,7 @@ beforeAll(async () => {
   form.append("files", new File([personalIcs(owner.person.email, teammate.person.email)], "mine.ics"));
   form.append("target", "me");
   expect((await owner.request("/calendar-audit/upload", { method: "POST", body: form })).status).toBe(303);
+  await t.ctx.tasks.settled();
 }, 30_000);
 afterAll(() => t.close());
 
