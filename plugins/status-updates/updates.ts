@@ -201,6 +201,8 @@ export async function postUpdate(s: PluginServices, input: DraftInput): Promise<
       teamId: row.teamId,
       authorId: row.authorId,
       period: row.period,
+      body: row.body,
+      ask: c.askText,
     });
     if (c.askText) await createAsk(tx, s, row, c.askText, input.at);
     return row;
@@ -285,6 +287,7 @@ export async function addComment(
       subject: { kind: "status-update", id: update.id },
       authorId: input.authorId,
       mentionIds: mentioned.map((p) => p.id),
+      body: input.body,
     });
     const answered = await tx
       .update(askAddressees)

@@ -1,0 +1,34 @@
+import { definePlugin } from "../../server/plugin-api.ts";
+import { WritingCard } from "./home-pages.tsx";
+import { writingPages } from "./routes.ts";
+import { type WritingSettings, writingSettings } from "./settings.ts";
+
+/**
+ * The playbook's fourth step, invest in writing: opt-in writing pairs each quarter, draft review
+ * by the partner before posting, a quarterly workshop with pledges, each writer's own trends
+ * (team trends only as aggregates), and new hires' first two weeks kept synchronous.
+ */
+export default definePlugin<WritingSettings>({
+  id: "writing",
+  name: "Writing",
+  version: "1.0.0",
+  apiVersion: "^1.0.0",
+  description: "Writing pairs, draft reviews before posting, a quarterly workshop and your own writing trends.",
+  migrations: `${import.meta.dir}/migrations`,
+  settings: writingSettings,
+  assets: { stylesheet: `${import.meta.dir}/writing.css` },
+  setup(api) {
+    api.pages(writingPages);
+    api.nav({ href: "/writing", label: "Writing", access: "member", order: 60 });
+    api.card({
+      id: "writing",
+      title: "Your writing",
+      access: "member",
+      order: 60,
+      async render(_c, s) {
+        if (!(await s.settings()).showOnDashboard) return null;
+        return WritingCard(s);
+      },
+    });
+  },
+});

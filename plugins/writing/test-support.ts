@@ -1,0 +1,24 @@
+import type { Person } from "../../server/people/people.ts";
+import { teamMembers, teams } from "../../server/people/schema.ts";
+import type { TestApp } from "../../server/testing/test-app.ts";
+
+let n = 0;
+
+/** Creates a team with the given members (managers flagged) and returns its id. */
+export async function makeTeam(
+  t: TestApp,
+  members: { person: Person; manager?: boolean }[],
+  timeZone = "UTC",
+): Promise<string> {
+  n++;
+  const [row] = await t.ctx.db
+    .insert(teams)
+    .values({ name: `Writers ${n} ${Math.random().toString(36).slice(2, 6)}`, timeZone })
+    .returning();
+  const id = (row as { id: string }).id;
+  if (members.length)
+    await t.ctx.db
+      .insert(teamMembers)
+      .values(members.map((m) => ({ teamId: id, personId: m.person.id, isManager: m.manager ?? false })));
+  return id;
+}
