@@ -1,5 +1,6 @@
 import { definePlugin } from "../../server/plugin-api.ts";
 import { WritingCard } from "./home-pages.tsx";
+import { reviewPanel } from "./review-panel.tsx";
 import { writingPages } from "./routes.ts";
 import { type WritingSettings, writingSettings } from "./settings.ts";
 
@@ -19,6 +20,7 @@ export default definePlugin<WritingSettings>({
   assets: { stylesheet: `${import.meta.dir}/writing.css` },
   setup(api) {
     api.pages(writingPages);
+    api.editorPanel({ id: "partner-review", editors: ["status-update", "brief"], render: reviewPanel });
     api.nav({ href: "/writing", label: "Writing", access: "member", order: 60 });
     api.card({
       id: "writing",
