@@ -1,8 +1,10 @@
 import { definePlugin } from "../../server/plugin-api.ts";
 import { WritingCard } from "./home-pages.tsx";
+import { onCommentCreated, onStatusPosted } from "./measure-events.ts";
 import { reviewPanel } from "./review-panel.tsx";
 import { writingPages } from "./routes.ts";
 import { type WritingSettings, writingSettings } from "./settings.ts";
+import { trendApi } from "./trend-pages.tsx";
 
 /**
  * The playbook's fourth step, invest in writing: opt-in writing pairs each quarter, draft review
@@ -20,6 +22,9 @@ export default definePlugin<WritingSettings>({
   assets: { stylesheet: `${import.meta.dir}/writing.css` },
   setup(api) {
     api.pages(writingPages);
+    api.api(trendApi);
+    api.on("status.posted", { id: "measure-update", handle: onStatusPosted });
+    api.on("comment.created", { id: "spot-clarifications", handle: onCommentCreated });
     api.editorPanel({ id: "partner-review", editors: ["status-update", "brief"], render: reviewPanel });
     api.nav({ href: "/writing", label: "Writing", access: "member", order: 60 });
     api.card({

@@ -115,6 +115,7 @@ export const clarifications = writingSchema.table(
   {
     commentId: uuid("comment_id").primaryKey(),
     updateId: uuid("update_id").notNull(),
+    commenterId: uuid("commenter_id").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("clarifications_update_idx").on(t.updateId)],

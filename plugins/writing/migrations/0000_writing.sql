@@ -3,6 +3,7 @@ CREATE SCHEMA "writing";
 CREATE TABLE "writing"."clarifications" (
 	"comment_id" uuid PRIMARY KEY NOT NULL,
 	"update_id" uuid NOT NULL,
+	"commenter_id" uuid NOT NULL,
 	"created_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
