@@ -1,6 +1,9 @@
 import { definePlugin } from "../../server/plugin-api.ts";
+import { writingDigest } from "./digest.tsx";
 import { WritingCard } from "./home-pages.tsx";
 import { onCommentCreated, onStatusPosted } from "./measure-events.ts";
+import { newHiresAmong } from "./onboarding.ts";
+import { onboardingBanner } from "./onboarding-banner.tsx";
 import { reviewPanel } from "./review-panel.tsx";
 import { writingPages } from "./routes.ts";
 import { type WritingSettings, writingSettings } from "./settings.ts";
@@ -26,7 +29,20 @@ export default definePlugin<WritingSettings>({
     api.on("status.posted", { id: "measure-update", handle: onStatusPosted });
     api.on("comment.created", { id: "spot-clarifications", handle: onCommentCreated });
     api.editorPanel({ id: "partner-review", editors: ["status-update", "brief"], render: reviewPanel });
+    api.exemption({
+      id: "onboarding",
+      kinds: ["update-reminders", "ask-escalations"],
+      exempt: (db, personIds, at) => newHiresAmong(db, personIds, at),
+    });
+    api.card({
+      id: "onboarding",
+      title: "Your first two weeks",
+      access: "member",
+      order: 1,
+      render: (_c, s) => onboardingBanner(s),
+    });
     api.nav({ href: "/writing", label: "Writing", access: "member", order: 60 });
+    api.digest(writingDigest);
     api.card({
       id: "writing",
       title: "Your writing",

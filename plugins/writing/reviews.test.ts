@@ -89,6 +89,10 @@ describe("draft review before posting", () => {
     expect(await (await teammate.get("/status-updates/search?q=zeppelin")).text()).not.toContain("zeppelin launch");
     expect(await (await teammate.get("/writing/reviews")).text()).not.toContain("zeppelin");
     expect(await (await partner.get("/writing/reviews")).text()).toContain("zeppelin");
+    // The partner's digest lists the draft; nobody else's does.
+    expect(await (await partner.get("/digest/preview.html")).text()).toContain("Drafts waiting for your review");
+    expect(await (await partner.get("/digest/preview.html")).text()).toContain("The zeppelin launch is blocked");
+    expect(await (await teammate.get("/digest/preview.html")).text()).not.toContain("zeppelin");
 
     // The teammate cannot comment; the partner comments on a sentence, which stops the clock.
     expect((await teammate.post(`/writing/reviews/${review?.id}/comments`, { sentence: "0", body: "Hm" })).status).toBe(

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ne } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, lt, ne } from "drizzle-orm";
 import { type DbOrTx, type PluginServices, people, type Tx } from "../../server/plugin-api.ts";
 import type { Pair } from "./pairs.ts";
 import { reviewComments, reviews } from "./schema.ts";
@@ -202,4 +202,22 @@ export async function myReviewRequests(db: DbOrTx, authorId: string, limit = 10)
     .where(and(eq(reviews.authorId, authorId), ne(reviews.status, "withdrawn")))
     .orderBy(desc(reviews.requestedAt))
     .limit(limit);
+}
+
+/** The author's drafts reviewed in [start, end). */
+export async function reviewedFor(db: DbOrTx, authorId: string, start: Date, end: Date): Promise<ReviewListItem[]> {
+  return db
+    .select({
+      id: reviews.id,
+      authorName: people.name,
+      partnerName: people.name,
+      bottomLine: reviews.bottomLine,
+      status: reviews.status,
+      requestedAt: reviews.requestedAt,
+      dueAt: reviews.dueAt,
+    })
+    .from(reviews)
+    .innerJoin(people, eq(people.id, reviews.partnerId))
+    .where(and(eq(reviews.authorId, authorId), gte(reviews.reviewedAt, start), lt(reviews.reviewedAt, end)))
+    .orderBy(asc(reviews.reviewedAt));
 }

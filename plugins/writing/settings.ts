@@ -11,15 +11,6 @@ export const writingSettings = z.object({
     .describe(
       "Due time shown for a draft review when the response-time plugin is off (with it on, the team charter's 'review request' target runs the clock).",
     ),
-  onboardingDays: z
-    .number()
-    .int()
-    .min(1)
-    .max(60)
-    .default(14)
-    .describe(
-      "Days from a person's start date that count as synchronous onboarding (no update reminders or escalations).",
-    ),
   minTeamSize: z
     .number()
     .int()

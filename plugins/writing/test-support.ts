@@ -1,5 +1,6 @@
+import { eq } from "drizzle-orm";
 import type { Person } from "../../server/people/people.ts";
-import { teamMembers, teams } from "../../server/people/schema.ts";
+import { people, teamMembers, teams } from "../../server/people/schema.ts";
 import type { TestApp } from "../../server/testing/test-app.ts";
 
 let n = 0;
@@ -21,4 +22,15 @@ export async function makeTeam(
       .insert(teamMembers)
       .values(members.map((m) => ({ teamId: id, personId: m.person.id, isManager: m.manager ?? false })));
   return id;
+}
+
+/** Creates a person with a start date (the test kit's `person` sets everything else). */
+export async function personStarting(
+  t: TestApp,
+  startDate: string,
+  input: Parameters<TestApp["person"]>[0] = {},
+): Promise<Person> {
+  const p = await t.person(input);
+  await t.ctx.db.update(people).set({ startDate }).where(eq(people.id, p.id));
+  return { ...p, startDate } as Person;
 }
