@@ -1,4 +1,5 @@
 import { definePlugin } from "../../server/plugin-api.ts";
+import { seedDemoWriting } from "./demo.ts";
 import { writingDigest } from "./digest.tsx";
 import { WritingCard } from "./home-pages.tsx";
 import { onCommentCreated, onStatusPosted } from "./measure-events.ts";
@@ -43,6 +44,7 @@ export default definePlugin<WritingSettings>({
     });
     api.nav({ href: "/writing", label: "Writing", access: "member", order: 60 });
     api.digest(writingDigest);
+    api.demo(seedDemoWriting);
     api.card({
       id: "writing",
       title: "Your writing",
