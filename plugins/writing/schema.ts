@@ -1,4 +1,15 @@
-import { boolean, index, integer, primaryKey, real, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { pluginSchema } from "../../server/plugin-api.ts";
 
 /** Every writing table lives in the plugin's own Postgres schema, `writing`. */
@@ -102,6 +113,8 @@ export const updateMeasures = writingSchema.table(
     words: integer("words").notNull(),
     /** Flesch–Kincaid grade of the whole update. */
     grade: real("grade").notNull(),
+    /** Someone other than the author asked a question about it in a comment. */
+    clarified: boolean("clarified").notNull().default(false),
   },
   (t) => [
     index("update_measures_author_idx").on(t.authorId, t.postedAt),
@@ -119,6 +132,24 @@ export const clarifications = writingSchema.table(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
   },
   (t) => [index("clarifications_update_idx").on(t.updateId)],
+);
+
+/**
+ * A team's figures for one closed month, computed once and then frozen: reading the trend at two
+ * moments never reveals a late change by one person. Months with fewer writers than the threshold
+ * are stored too, and never shown.
+ */
+export const teamMonths = writingSchema.table(
+  "team_months",
+  {
+    teamId: uuid("team_id").notNull(),
+    /** "2026-03", in the team's time zone. */
+    month: text("month").notNull(),
+    writers: integer("writers").notNull(),
+    figures: jsonb("figures").$type<Record<string, number | null>>().notNull(),
+    frozenAt: timestamp("frozen_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.month] })],
 );
 
 /** A before/after example an author consented to show, anonymized, in workshops. */

@@ -1,6 +1,6 @@
-import { type SQL, sql } from "drizzle-orm";
+import { asc, eq, type SQL, sql } from "drizzle-orm";
 import { type DbOrTx, rowsOf } from "../../server/plugin-api.ts";
-import { clarifications, updateMeasures } from "./schema.ts";
+import { teamMonths, updateMeasures } from "./schema.ts";
 
 /** One month of a writer's (or a team's) updates, as shares and averages. */
 export interface TrendMonth {
@@ -49,10 +49,7 @@ async function monthly(db: DbOrTx, where: SQL, timeZone: string, since: Date): P
         sum(${m.words})::int as words,
         sum(${m.sentences})::int as sentences,
         avg(${m.grade})::float8 as grade,
-        count(*) filter (where exists (
-          select 1 from ${clarifications} c
-          where c.update_id = ${m.updateId} and c.commenter_id <> ${m.authorId}
-        ))::int as clarified
+        count(*) filter (where ${m.clarified})::int as clarified
       from ${m}
       where ${where} and ${m.postedAt} >= ${since.toISOString()}::timestamptz
       group by 1
@@ -77,10 +74,18 @@ export function writerTrend(db: DbOrTx, authorId: string, timeZone: string, sinc
   return monthly(db, sql`${updateMeasures.authorId} = ${authorId}`, timeZone, since);
 }
 
+/** The first instant of the month after `month` ("2026-03") in `timeZone`. */
+function monthAfter(month: string, timeZone: string): Date {
+  const next = Temporal.PlainYearMonth.from(month).add({ months: 1 }).toPlainDate({ day: 1 });
+  return new Date(next.toZonedDateTime({ timeZone }).epochMilliseconds);
+}
+
 /**
  * A team's trend: aggregates only, for closed months (before `closedBefore`) in which at least
- * `minWriters` different people wrote; other months are dropped, never shown per person. No
- * person id or name leaves this function.
+ * `minWriters` (never below 5) different people wrote; other months are counted as left out,
+ * never shown. A closed month is computed once and frozen (`team_months`), so the figures never
+ * move under a reader and later views read a dozen rows instead of a year of updates. No person
+ * id or name leaves this function.
  */
 export async function teamTrend(
   db: DbOrTx,
@@ -89,13 +94,36 @@ export async function teamTrend(
   since: Date,
   closedBefore: Date,
   minWriters: number,
+  now: Date,
 ): Promise<{ released: TrendMonth[]; suppressed: number }> {
-  const all = await monthly(
-    db,
-    sql`${updateMeasures.teamId} = ${teamId} and ${updateMeasures.postedAt} < ${closedBefore.toISOString()}::timestamptz`,
-    timeZone,
-    since,
-  );
-  const released = all.filter((m) => m.writers >= Math.max(5, minWriters));
-  return { released, suppressed: all.length - released.length };
+  const frozen = await db.select().from(teamMonths).where(eq(teamMonths.teamId, teamId)).orderBy(asc(teamMonths.month));
+  const latest = frozen.at(-1)?.month;
+  const from = latest ? new Date(Math.max(since.getTime(), monthAfter(latest, timeZone).getTime())) : since;
+  if (from < closedBefore) {
+    const fresh = await monthly(
+      db,
+      sql`${updateMeasures.teamId} = ${teamId} and ${updateMeasures.postedAt} < ${closedBefore.toISOString()}::timestamptz`,
+      timeZone,
+      from,
+    );
+    if (fresh.length) {
+      const rows = fresh.map(({ month, writers, ...figures }) => ({ teamId, month, writers, figures, frozenAt: now }));
+      await db.insert(teamMonths).values(rows).onConflictDoNothing();
+      frozen.push(...rows);
+    }
+  }
+  const sinceMonth = Temporal.Instant.fromEpochMilliseconds(since.getTime())
+    .toZonedDateTimeISO(timeZone)
+    .toPlainDate()
+    .toPlainYearMonth()
+    .toString();
+  const inWindow = frozen.filter((m) => m.month >= sinceMonth);
+  const released = inWindow
+    .filter((m) => m.writers >= Math.max(5, minWriters))
+    .map((m) => ({
+      ...(m.figures as unknown as Omit<TrendMonth, "month" | "writers">),
+      month: m.month,
+      writers: m.writers,
+    }));
+  return { released, suppressed: inWindow.length - released.length };
 }

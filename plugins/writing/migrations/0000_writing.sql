@@ -67,6 +67,15 @@ CREATE TABLE "writing"."reviews" (
 	"reviewed_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "writing"."team_months" (
+	"team_id" uuid NOT NULL,
+	"month" text NOT NULL,
+	"writers" integer NOT NULL,
+	"figures" jsonb NOT NULL,
+	"frozen_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "team_months_team_id_month_pk" PRIMARY KEY("team_id","month")
+);
+--> statement-breakpoint
 CREATE TABLE "writing"."update_measures" (
 	"update_id" uuid PRIMARY KEY NOT NULL,
 	"author_id" uuid NOT NULL,
@@ -77,7 +86,8 @@ CREATE TABLE "writing"."update_measures" (
 	"ask_addressed_dated" boolean NOT NULL,
 	"sentences" integer NOT NULL,
 	"words" integer NOT NULL,
-	"grade" real NOT NULL
+	"grade" real NOT NULL,
+	"clarified" boolean DEFAULT false NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "writing"."workshop_examples" (
