@@ -17,7 +17,7 @@ export async function reviewPanel(draft: EditorDraft, s: RequestServices<Writing
   const comments = review ? await commentsOf(s.db, review.id) : [];
   return (
     <section class="writing-review-panel" aria-labelledby="writing-review-title">
-      <h2 id="writing-review-title" class="status-updates-hints-title">
+      <h2 id="writing-review-title" class="writing-panel-title">
         Writing partner
       </h2>
       {review ? (

@@ -77,9 +77,11 @@ function teamsManagedBy(s: S, teamId?: string): Promise<{ id: string; name: stri
 
 async function managedTeam(s: S, teamId: string): Promise<{ id: string; name: string; timeZone: string }> {
   const [team] = await teamsManagedBy(s, teamId);
+  if (team) return team;
+  const [exists] = await s.db.select({ id: teams.id }).from(teams).where(eq(teams.id, teamId));
+  if (!exists) throw new HttpError(404, "Team not found.");
   // Team trends are for the team's managers only.
-  if (!team) throw new HttpError(403, "Team writing trends are for the team's managers.");
-  return team;
+  throw new HttpError(403, "Team writing trends are for the team's managers.");
 }
 
 export function trendPages(r: PluginRoutes<WritingSettings>): void {
