@@ -131,6 +131,21 @@ async function workshopsPage(s: S, errors: FieldErrors = {}, values: Record<stri
   );
 }
 
+/** The attendee's iCalendar invitation; the same UID every time, so calendars update one event. */
+function invitationFor(s: S, w: Workshop, organizerEmail: string, attendeeEmail: string): string {
+  return workshopInvitation({
+    uid: `${w.id}@desktrust`,
+    title: w.title,
+    description: `${w.agenda}\n\n${s.baseUrl}${base}/workshops/${w.id}`,
+    location: w.location,
+    startsAt: w.startsAt,
+    minutes: w.minutes,
+    organizerEmail,
+    attendeeEmail,
+    stamp: w.createdAt,
+  });
+}
+
 async function loadWorkshop(s: S, id: string | undefined): Promise<Workshop> {
   const workshop = await findWorkshop(s.db, idParam(id, "Workshop"));
   if (!workshop) throw new HttpError(404, "Workshop not found.");
@@ -245,24 +260,42 @@ export function workshopPages(r: PluginRoutes<WritingSettings>): void {
     if (!facilitator) return workshopsPage(s, { facilitatorId: "Choose a facilitator from the list." }, values);
     const quarter = quarterOf(startsAt, viewer.timeZone);
     const now = s.clock.now();
+    const [organizer] = await s.db.select({ email: people.email }).from(people).where(eq(people.id, facilitator.id));
     const scheduled = await s.transaction(async (tx) => {
       const result = await scheduleWorkshop(tx, { ...form.data, startsAt, quarter, createdBy: viewer.id, at: now });
       if (!result) return null;
+      const w = result.workshop;
+      const link = `${base}/workshops/${w.id}`;
+      const when = `${formatInstant(startsAt, "UTC")} UTC, ${w.minutes} minutes, ${w.location}`;
       await s.notifyMany(
         tx,
-        result.inviteeIds.map((personId) => ({
-          personId,
-          title: `You are invited: ${result.workshop.title}`,
-          body: `${formatInstant(startsAt, "UTC")} UTC, ${form.data.minutes} minutes, ${form.data.location}. Add it to your calendar with the .ics file on the workshop page.`,
-          link: `${base}/workshops/${result.workshop.id}`,
-          dedupeKey: `writing:workshop-invite:${result.workshop.id}:${personId}`,
-          email: true,
+        result.invitees.map((p) => ({
+          personId: p.id,
+          title: `You are invited: ${w.title}`,
+          body: `${when}. The calendar invitation is in your email and on the workshop page.`,
+          link,
+          dedupeKey: `writing:workshop-invite:${w.id}:${p.id}`,
         })),
       );
+      for (const p of result.invitees) {
+        await s.queueMail(tx, {
+          dedupeKey: `writing:workshop-invite:${w.id}:${p.id}`,
+          to: p.email,
+          subject: `Invitation: ${w.title}`,
+          text: `You are invited to this quarter's writing workshop: ${when}.\n\n${w.agenda}\n\nBring one thing you will change in your writing.\n${s.baseUrl}${link}`,
+          attachments: [
+            {
+              filename: "writing-workshop.ics",
+              contentType: "text/calendar; charset=utf-8; method=REQUEST",
+              content: invitationFor(s, w, organizer?.email ?? viewer.email, p.email),
+            },
+          ],
+        });
+      }
       return result;
     });
     if (!scheduled) return workshopsPage(s, { startsAt: `${quarter} already has a workshop.` }, values);
-    s.flash("success", `Scheduled; ${scheduled.inviteeIds.length} people invited.`);
+    s.flash("success", `Scheduled; ${scheduled.invitees.length} people invited.`);
     return s.redirect(`${base}/workshops/${scheduled.workshop.id}`);
   });
 
@@ -273,17 +306,7 @@ export function workshopPages(r: PluginRoutes<WritingSettings>): void {
     const w = await loadWorkshop(s, c.req.param("id"));
     if (!(await invitationOf(s.db, w.id, viewer.id))) throw new HttpError(404, "You are not invited to this workshop.");
     const [facilitator] = await s.db.select({ email: people.email }).from(people).where(eq(people.id, w.facilitatorId));
-    const ics = workshopInvitation({
-      uid: `${w.id}@desktrust`,
-      title: w.title,
-      description: `${w.agenda}\n\n${s.baseUrl}${base}/workshops/${w.id}`,
-      location: w.location,
-      startsAt: w.startsAt,
-      minutes: w.minutes,
-      organizerEmail: facilitator?.email ?? viewer.email,
-      attendeeEmail: viewer.email,
-      stamp: w.createdAt,
-    });
+    const ics = invitationFor(s, w, facilitator?.email ?? viewer.email, viewer.email);
     c.header("Content-Type", "text/calendar; charset=utf-8; method=REQUEST");
     c.header("Content-Disposition", 'attachment; filename="writing-workshop.ics"');
     return c.body(ics);

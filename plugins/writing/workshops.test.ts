@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { eq } from "drizzle-orm";
 import ICAL from "ical.js";
+import { mailOutbox } from "../../server/mail/schema.ts";
 import { notifications } from "../../server/notifications/schema.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { invitations, workshops } from "./schema.ts";
@@ -37,6 +38,18 @@ describe("quarterly writing workshop", () => {
 
     const note = await t.ctx.db.select().from(notifications).where(eq(notifications.personId, attendee.person.id));
     expect(note.map((n) => n.title)).toContain("You are invited: Writing for async teams");
+
+    // The email carries the invitation as an .ics attachment.
+    const [mail] = await t.ctx.db.select().from(mailOutbox).where(eq(mailOutbox.to, attendee.person.email));
+    expect(mail?.subject).toBe("Invitation: Writing for async teams");
+    const attached = mail?.attachments[0];
+    expect(attached?.filename).toBe("writing-workshop.ics");
+    expect(attached?.contentType).toContain("text/calendar");
+    const mailed = new ICAL.Event(
+      new ICAL.Component(ICAL.parse(attached?.content ?? "")).getFirstSubcomponent("vevent") as ICAL.Component,
+    );
+    expect(mailed.startDate.toJSDate().toISOString()).toBe("2026-03-20T14:00:00.000Z");
+    expect(mailed.organizer).toBe(`mailto:${facilitator.person.email}`);
 
     const ics = await attendee.get(`/writing/workshops/${w?.id}/invite.ics`);
     expect(ics.status).toBe(200);

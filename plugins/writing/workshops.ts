@@ -13,7 +13,7 @@ export type Invitation = typeof invitations.$inferSelect;
 export async function scheduleWorkshop(
   tx: DbOrTx,
   input: Omit<typeof workshops.$inferInsert, "id" | "createdAt"> & { at: Date },
-): Promise<{ workshop: Workshop; inviteeIds: string[] } | null> {
+): Promise<{ workshop: Workshop; invitees: { id: string; email: string }[] } | null> {
   const { at, ...values } = input;
   const [workshop] = await tx
     .insert(workshops)
@@ -24,12 +24,15 @@ export async function scheduleWorkshop(
   const picked = await latestExamples(tx, 3);
   if (picked.length)
     await tx.insert(workshopExamples).values(picked.map((e) => ({ workshopId: workshop.id, exampleId: e.id })));
-  const invitees = await tx.select({ id: people.id }).from(people).where(eq(people.status, "active"));
+  const invitees = await tx
+    .select({ id: people.id, email: people.email })
+    .from(people)
+    .where(eq(people.status, "active"));
   if (invitees.length)
     await tx
       .insert(invitations)
       .values(invitees.map((p) => ({ workshopId: workshop.id, personId: p.id, invitedAt: at })));
-  return { workshop, inviteeIds: invitees.map((p) => p.id) };
+  return { workshop, invitees };
 }
 
 export async function findWorkshop(db: DbOrTx, id: string): Promise<Workshop | null> {

@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from "../db/index.ts";
 import { instant, rowsOf } from "../db/rows.ts";
 import type { Logger } from "../log.ts";
 import type { Mailer } from "./mailer.ts";
-import { mailOutbox, type outboxStatuses } from "./schema.ts";
+import { type MailAttachment, mailOutbox, type outboxStatuses } from "./schema.ts";
 
 export type OutboxMessage = typeof mailOutbox.$inferSelect;
 
@@ -15,6 +15,8 @@ export interface QueuedMail {
   text: string;
   html?: string | null;
   headers?: Record<string, string>;
+  /** Files sent with the message, e.g. `{ filename: "invite.ics", contentType: "text/calendar; method=REQUEST", content }`. */
+  attachments?: MailAttachment[];
 }
 
 /** Queues a message in the outbox (inside the caller's transaction, if any). Returns false for a duplicate key. */
@@ -25,6 +27,7 @@ export async function queueMail(db: DbOrTx, mail: QueuedMail, now?: Date): Promi
       ...mail,
       html: mail.html ?? null,
       headers: mail.headers ?? {},
+      attachments: mail.attachments ?? [],
       ...(now ? { createdAt: now, nextAttemptAt: now } : {}),
     })
     .onConflictDoNothing({ target: mailOutbox.dedupeKey })
@@ -38,7 +41,14 @@ export async function queueMails(db: DbOrTx, mails: QueuedMail[], now: Date): Pr
   const inserted = await db
     .insert(mailOutbox)
     .values(
-      mails.map((m) => ({ ...m, html: m.html ?? null, headers: m.headers ?? {}, createdAt: now, nextAttemptAt: now })),
+      mails.map((m) => ({
+        ...m,
+        html: m.html ?? null,
+        headers: m.headers ?? {},
+        attachments: m.attachments ?? [],
+        createdAt: now,
+        nextAttemptAt: now,
+      })),
     )
     .onConflictDoNothing({ target: mailOutbox.dedupeKey })
     .returning({ id: mailOutbox.id });
@@ -93,6 +103,7 @@ export async function deliverDue(
         text: message.text,
         html: message.html,
         headers: message.headers,
+        attachments: message.attachments,
         messageId: `<${message.id}@desktrust>`,
       });
       await db.update(mailOutbox).set({ status: "sent", sentAt: now, lastError: null }).where(eq(mailOutbox.id, id));
