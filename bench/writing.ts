@@ -4,7 +4,7 @@
 //   npx bun bench/writing.ts
 import { sql } from "drizzle-orm";
 import { SESSION_COOKIE } from "../server/auth/session.ts";
-import { teamMembers, teams } from "../server/people/schema.ts";
+import { teams } from "../server/people/schema.ts";
 import { testApp } from "../server/testing/test-app.ts";
 import { load } from "./lib.ts";
 

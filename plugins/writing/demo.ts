@@ -69,7 +69,7 @@ export async function seedDemoWriting(tx: Tx, demo: DemoOrg, _s: PluginServices<
   await tx.insert(pairs).values(pairRows.map(({ teamId: _team, ...p }) => p));
 
   const first = pairRows[0];
-  if (!first || first.status !== "active") return;
+  if (first?.status !== "active") return;
   const requestedAt = new Date(now.getTime() - 6 * day);
   const [review] = await tx
     .insert(reviews)
