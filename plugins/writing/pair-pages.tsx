@@ -30,7 +30,10 @@ import { isQuarter, nextQuarter } from "./quarter.ts";
 import { base, currentQuarter, idParam, type S, viewerOf } from "./request.ts";
 import type { WritingSettings } from "./settings.ts";
 
+// `form` marks a real submission of the opt-in form: unticked boxes send nothing, so without it a
+// garbled body would read as "opt out of both".
 const optInForm = z.object({
+  form: z.literal("opt-ins", "Send the opt-in form."),
   wantsFeedback: z.literal("on").optional(),
   offersReviews: z.literal("on").optional(),
 });
@@ -95,6 +98,7 @@ async function pairsPage(s: S, errors: FieldErrors = {}, values: Record<string, 
           <h2 id="opt-in">Your opt-ins</h2>
           <p class="muted small">Pairs form only between people who opted in, and both must accept.</p>
           <form method="post" action={`${base}/opt-ins`} class="stack">
+            <input type="hidden" name="form" value="opt-ins" />
             <label>
               <input type="checkbox" name="wantsFeedback" checked={mine.wantsFeedback} /> I want feedback on my writing
             </label>

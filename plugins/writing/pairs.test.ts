@@ -62,8 +62,8 @@ describe("writing pairs", () => {
     const admin = await t.signedIn("admin");
     await makeTeam(t, [{ person: writer.person }, { person: manager.person, manager: true }]);
     await makeTeam(t, [{ person: partner.person }]); // another team: cross-team pairs are fine
-    expect((await writer.post("/writing/opt-ins", { wantsFeedback: "on" })).status).toBe(303);
-    expect((await partner.post("/writing/opt-ins", { offersReviews: "on" })).status).toBe(303);
+    expect((await writer.post("/writing/opt-ins", { form: "opt-ins", wantsFeedback: "on" })).status).toBe(303);
+    expect((await partner.post("/writing/opt-ins", { form: "opt-ins", offersReviews: "on" })).status).toBe(303);
 
     const proposed = await manager.post("/writing/pairs", {
       quarter: "2026-Q1",
@@ -120,8 +120,8 @@ describe("writing pairs", () => {
     const member = await t.signedIn("member");
     const a = await t.signedIn("member");
     const b = await t.signedIn("member");
-    await a.post("/writing/opt-ins", { wantsFeedback: "on" });
-    await b.post("/writing/opt-ins", { offersReviews: "on" });
+    await a.post("/writing/opt-ins", { form: "opt-ins", wantsFeedback: "on" });
+    await b.post("/writing/opt-ins", { form: "opt-ins", offersReviews: "on" });
     const res = await member.post("/writing/pairs", {
       quarter: "2026-Q1",
       writerId: a.person.id,
