@@ -51,7 +51,9 @@ describe("writing", () => {
     const ask = page.getByRole("button", { name: "Ask my writing partner to review" });
     await ask.waitFor();
     await ask.click();
-    await page.getByText("Sent to your writing partner").waitFor();
+    await page.locator(".writing-review-panel").getByText("Sent to your writing partner").waitFor();
+    // The panel swapped in place: what the writer typed is still in the editor.
+    expect(await page.getByLabel("Bottom line").inputValue()).toBe("Some background on the billing migration first.");
     await h.screenshot(page, "writing-review-sent");
     await logOut(page);
 

@@ -16,6 +16,7 @@ import { offerExample } from "./examples.ts";
 import { sentencesOf } from "./measures.ts";
 import { activePairOf } from "./pairs.ts";
 import { base, currentQuarter, idParam, type S, viewerOf } from "./request.ts";
+import { reviewPanel } from "./review-panel.tsx";
 import {
   addReviewComment,
   commentsOf,
@@ -241,12 +242,15 @@ export function reviewPages(r: PluginRoutes<WritingSettings>): void {
     const { created } = await s.transaction((tx) =>
       requestReview(tx, s, { pair, draft: form.data, at: s.clock.now(), targetHours: reviewTargetHours }),
     );
-    s.flash(
-      "success",
-      created
-        ? "Sent to your writing partner. Post whenever you are ready."
-        : "Your partner now sees your latest draft.",
-    );
+    const notice = created
+      ? "Sent to your writing partner. Post whenever you are ready."
+      : "Your partner now sees your latest draft.";
+    // From the editor with htmx: swap the panel in place, so the author's unsaved text stays put.
+    if (c.req.header("HX-Request") === "true") {
+      const panel = await reviewPanel({ ...form.data, authorId: viewer.id }, s, notice);
+      return c.html(String(panel ?? ""));
+    }
+    s.flash("success", notice);
     return s.redirect(form.data.link);
   });
 

@@ -9,7 +9,11 @@ import type { WritingSettings } from "./settings.ts";
  * Beside the editor's writing hints: "Ask my writing partner to review", then the partner's
  * sentence comments and suggested bottom line. Only the author sees it; it never blocks posting.
  */
-export async function reviewPanel(draft: EditorDraft, s: RequestServices<WritingSettings>): Promise<SafeHtml | null> {
+export async function reviewPanel(
+  draft: EditorDraft,
+  s: RequestServices<WritingSettings>,
+  notice?: string,
+): Promise<SafeHtml | null> {
   const viewer = s.viewer;
   if (!viewer || viewer.id !== draft.authorId) return null;
   const pair = await activePairOf(s.db, viewer.id, quarterOf(s.clock.now(), viewer.timeZone));
@@ -20,6 +24,11 @@ export async function reviewPanel(draft: EditorDraft, s: RequestServices<Writing
       <h2 id="writing-review-title" class="writing-panel-title">
         Writing partner
       </h2>
+      {notice ? (
+        <p class="small" role="status">
+          {notice}
+        </p>
+      ) : null}
       {review ? (
         <div class="stack">
           <p class="small">
@@ -53,7 +62,14 @@ export async function reviewPanel(draft: EditorDraft, s: RequestServices<Writing
       ) : null}
       {pair ? (
         draft.text.trim() ? (
-          <form method="post" action="/writing/reviews" class="stack">
+          <form
+            method="post"
+            action="/writing/reviews"
+            class="stack"
+            hx-post="/writing/reviews"
+            hx-target="closest .writing-review-panel"
+            hx-swap="outerHTML"
+          >
             {(["editor", "ref", "teamId", "link", "text", "bottomLine"] as const).map((name) => (
               <input type="hidden" name={name} value={draft[name]} />
             ))}

@@ -70,8 +70,26 @@ describe("draft review before posting", () => {
     });
     expect(sent.status).toBe(303);
     expect(sent.headers.get("Location")).toBe(`/status-updates/write?team=${teamId}`);
+    // Sending again from the composer with htmx swaps the panel in place and refreshes the snapshot.
+    const again = await writer.post(
+      "/writing/reviews",
+      {
+        editor: "status-update",
+        ref: `${teamId}:2026-W10`,
+        teamId,
+        link: `/status-updates/write?team=${teamId}`,
+        text: `${draftText} Legal answers soon.`,
+        bottomLine: "The zeppelin launch is blocked on legal review.",
+      },
+      { "HX-Request": "true" },
+    );
+    expect(again.status).toBe(200);
+    const fragment = await again.text();
+    expect(fragment).toContain("Your partner now sees your latest draft.");
+    expect(fragment).not.toContain("<html");
     const [review] = await t.ctx.db.select().from(reviews).where(eq(reviews.authorId, writer.person.id));
     expect(review?.status).toBe("requested");
+    expect(review?.text).toContain("Legal answers soon.");
     // Fallback due time from settings: 24 hours.
     expect(review?.dueAt.toISOString()).toBe("2026-03-03T09:00:00.000Z");
 
