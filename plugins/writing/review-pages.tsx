@@ -77,7 +77,7 @@ function Sentences(props: { sentences: string[]; comments: ReviewComment[] }): S
           <li id={`sentence-${i}`} class={mine.length ? "writing-sentence has-comment" : "writing-sentence"}>
             <span>{text}</span>
             {mine.map((c) => (
-              <p class="small muted">💬 {c.body}</p>
+              <p class="small muted">Comment: {c.body}</p>
             ))}
           </li>
         );
