@@ -73,8 +73,41 @@ export type { TeamMember, TeamSummary } from "./people/teams.ts";
  * };
  * const handler: PluginHandler<MySettings> = async (c, s) => s.page(<p>Hi {s.viewer?.name}</p>, { title: "Hi" });
  */
+/**
+ * Exemptions: a plugin says who is exempt from a kind of nudge (`api.exemption`), and a plugin
+ * about to remind or escalate asks first (`s.exempted`). Core's kinds are `"update-reminders"`
+ * and `"ask-escalations"`; any plugin may name more.
+ *
+ * @example
+ * api.exemption({
+ *   id: "onboarding",
+ *   kinds: ["update-reminders", "ask-escalations"] satisfies ExemptionKind[],
+ *   exempt: async (db, ids, at) => newHiresAmong(db, ids, at),
+ * });
+ * const skip: Set<string> = await s.exempted(s.db, "update-reminders", dueIds, s.clock.now());
+ * const rule: Exemption<MySettings> = { id: "parental-leave", kinds: ["update-reminders"], exempt: async () => [] };
+ */
+/**
+ * Editor panels: a plugin adds a panel beside another plugin's writing hints (`api.editorPanel`),
+ * and an editor renders every panel for its draft (`await s.editorPanels(draft)`), re-rendering
+ * as people type. The status-update composer passes `editor: "status-update"`.
+ *
+ * @example
+ * api.editorPanel({
+ *   id: "review",
+ *   editors: ["status-update", "brief"],
+ *   render: async (draft: EditorDraft, s) => <p>{draft.text.length} characters so far</p>,
+ * });
+ * // in an editor:
+ * const panels = await s.editorPanels({ editor: "brief", ref: brief.id, teamId, authorId, text, bottomLine, link });
+ * const panel: EditorPanel<MySettings> = { id: "x", editors: ["brief"], render: async () => null };
+ */
 export type {
   DigestSection,
+  EditorDraft,
+  EditorPanel,
+  Exemption,
+  ExemptionKind,
   PluginCard,
   PluginCommand,
   PluginDefinition,

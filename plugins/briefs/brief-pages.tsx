@@ -572,6 +572,17 @@ async function editorPage(
         hints={lintHints(s, options.values.body ?? "")}
         submit={options.brief ? "Save draft" : "Create draft"}
       />
+      {options.brief?.state === "draft"
+        ? await s.editorPanels({
+            editor: "brief",
+            ref: options.brief.id,
+            teamId: options.brief.teamId,
+            authorId: options.brief.authorId,
+            text: options.brief.body,
+            bottomLine: "",
+            link: `/briefs/${options.brief.id}/edit`,
+          })
+        : null}
     </>,
     { title, status: Object.keys(errors).length ? 422 : 200 },
   );

@@ -64,6 +64,11 @@ async function notifyClaimed(
     .innerJoin(asks, eq(asks.id, clocks.askId))
     .where(inArray(clocks.id, clockIds));
   const managersByTeam = new Map<string, string[]>();
+  // Responders another plugin exempts (a new hire's first two weeks) are not escalated.
+  const exempt =
+    kind === "breach"
+      ? await s.exempted(tx, "ask-escalations", [...new Set(rows.map((r) => r.responderId))], s.clock.now())
+      : new Set<string>();
   if (kind === "breach") {
     const teamIds = [...new Set(rows.map((r) => r.teamId))];
     const managers = await tx
@@ -85,7 +90,7 @@ async function notifyClaimed(
       dedupeKey: `sla:${kind}:${r.id}`,
       kind: "alert",
     });
-    for (const managerId of managersByTeam.get(r.teamId) ?? []) {
+    for (const managerId of exempt.has(r.responderId) ? [] : (managersByTeam.get(r.teamId) ?? [])) {
       if (managerId === r.responderId) continue;
       notifications.push({
         personId: managerId,

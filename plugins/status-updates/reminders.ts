@@ -51,7 +51,15 @@ export async function remindMissing(s: PluginServices<StatusSettings>): Promise<
       })
     ).filter((d) => d.dueAt >= period.start && d.dueAt < period.end);
     if (!due.length) continue;
-    const ids = due.map((d) => d.personId);
+    // Other plugins may exempt people (e.g. new hires in their first two weeks).
+    const exempt = await s.exempted(
+      s.db,
+      "update-reminders",
+      due.map((d) => d.personId),
+      now,
+    );
+    const ids = due.map((d) => d.personId).filter((id) => !exempt.has(id));
+    if (!ids.length) continue;
     const today = Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(team.timeZone).toPlainDate();
     const [holiday] = await s.db
       .select({ name: teamHolidays.name })
@@ -67,7 +75,7 @@ export async function remindMissing(s: PluginServices<StatusSettings>): Promise<
     ]);
     const awayIds = new Set(away.map((a) => a.personId));
     for (const d of due) {
-      if (awayIds.has(d.personId)) continue;
+      if (awayIds.has(d.personId) || exempt.has(d.personId)) continue;
       const wh = hours.find((h) => h.id === d.personId)?.workingHours ?? {};
       if (!inWorkingHours(wh, d.timeZone, now)) continue;
       await s.transaction(async (tx) => {

@@ -33,6 +33,7 @@ import {
   askOf,
   byteLength,
   commentsOf,
+  compose,
   editHistory,
   editUpdate,
   findUpdate,
@@ -58,6 +59,26 @@ function viewerOf(s: S): NonNullable<S["viewer"]> {
 
 function one(value: string | string[] | undefined): string {
   return Array.isArray(value) ? (value[0] ?? "") : (value ?? "");
+}
+
+/** Other plugins' panels beside the hints (a writing partner's review, …), for the draft as it stands. */
+async function panelsFor(
+  s: S,
+  team: VisibleTeam,
+  period: string,
+  questions: Question[],
+  answers: Record<string, string>,
+): Promise<SafeHtml> {
+  const c = compose(questions, answers);
+  return s.editorPanels({
+    editor: "status-update",
+    ref: `${team.id}:${period}`,
+    teamId: team.id,
+    authorId: viewerOf(s).id,
+    text: c.body,
+    bottomLine: c.bottomLine,
+    link: `${base}/write?team=${team.id}`,
+  });
 }
 
 /** The linter, per question kind: the bottom line must lead, the ask must be addressed and dated. */
@@ -126,7 +147,14 @@ async function composerPage(
         errors={errors}
         mode={editing ? "edit" : "new"}
         savedAt={existing && !editing ? existing.updatedAt : null}
-        hints={<HintsPanel questions={checkin.questions} answers={answers} hintsFor={(q, t) => hintsFor(s, q, t)} />}
+        hints={
+          <HintsPanel
+            questions={checkin.questions}
+            answers={answers}
+            hintsFor={(q, t) => hintsFor(s, q, t)}
+            panels={editing ? undefined : await panelsFor(s, team, period.key, checkin.questions, answers)}
+          />
+        }
       />
     </>,
     { title: editing ? "Edit update" : "Write update", status: Object.keys(errors).length ? 422 : 200 },
@@ -267,8 +295,17 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
     const checkin = await checkinOf(s.db, team);
     const answers = answersFrom(form.values, checkin.questions);
     if (byteLength(answers) > MAX_UPDATE_BYTES) throw new HttpError(413, "The update is over 100 KB.");
+    const period = periodAt(checkin, s.clock.now());
+    const panels = await panelsFor(s, team, period.key, checkin.questions, answers);
     return c.html(
-      String(<HintsPanel questions={checkin.questions} answers={answers} hintsFor={(q, t) => hintsFor(s, q, t)} />),
+      String(
+        <HintsPanel
+          questions={checkin.questions}
+          answers={answers}
+          hintsFor={(q, t) => hintsFor(s, q, t)}
+          panels={panels}
+        />,
+      ),
     );
   });
 

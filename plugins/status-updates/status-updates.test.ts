@@ -128,7 +128,14 @@ describe("composer, asks and comments", () => {
     expect(update?.period).toBe("2026-W10");
     expect(update?.hasBlockers).toBe(false);
     const posted = (await eventsOf("status.posted")).find((e) => e.payload.updateId === update?.id);
-    expect(posted?.payload).toEqual({ updateId: update?.id, teamId, authorId: author.person.id, period: "2026-W10" });
+    expect(posted?.payload).toEqual({
+      updateId: update?.id,
+      teamId,
+      authorId: author.person.id,
+      period: "2026-W10",
+      body: update?.body,
+      ask: `@${handle(addressee.person)} please approve the rollout plan by Wednesday.`,
+    });
     const created = (await eventsOf("ask.created")).find((e) => e.payload.askerId === author.person.id);
     expect(created?.payload).toMatchObject({
       teamId,
@@ -169,6 +176,7 @@ describe("composer, asks and comments", () => {
     expect(created?.payload).toMatchObject({
       subject: { kind: "status-update", id: update?.id },
       mentionIds: [mentioned.id],
+      body: `@${handle(mentioned)} FYI`,
     });
   });
 

@@ -287,6 +287,8 @@ export async function postUpdate(s: PluginServices, input: DraftInput): Promise<
       teamId: row.teamId,
       authorId: row.authorId,
       period: row.period,
+      body: row.body,
+      ask: c.askText,
     });
     if (c.askText) await createAsk(tx, s, row, c.askText, input.at);
     await notifyUpdateMentions(tx, s, row);
@@ -364,6 +366,7 @@ export async function addComment(
       subject: { kind: "status-update", id: update.id },
       authorId: input.authorId,
       mentionIds: mentioned.map((p) => p.id),
+      body: input.body,
     });
     const answered = await tx
       .update(askAddressees)

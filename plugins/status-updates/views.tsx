@@ -39,6 +39,8 @@ export function HintsPanel(props: {
   questions: Question[];
   answers: Record<string, string>;
   hintsFor: (q: Question, text: string) => WritingHint[];
+  /** Other plugins' editor panels (e.g. a writing partner's suggestions), shown after the hints. */
+  panels?: SafeHtml;
 }): SafeHtml {
   const sections = props.questions
     .map((q) => ({ q, text: props.answers[q.key] ?? "" }))
@@ -55,6 +57,7 @@ export function HintsPanel(props: {
       ) : (
         sections.map((x) => <Hints hints={x.hints} text={x.text} label={x.q.label} />)
       )}
+      {props.panels ?? null}
     </div>
   );
 }

@@ -17,13 +17,23 @@ import { eventDeliveries, events } from "./schema.ts";
  */
 export interface EventMap {
   /** A written update was posted (status-updates). */
-  "status.posted": { updateId: string; teamId: string; authorId: string; period: string };
+  "status.posted": {
+    updateId: string;
+    teamId: string;
+    authorId: string;
+    period: string;
+    /** The update as posted (Markdown) and its ask answer ("" when none), for plugins that study writing. */
+    body?: string;
+    ask?: string;
+  };
   /** A comment was added to something (an update, a brief …); `mentionIds` are the @mentioned people. */
   "comment.created": {
     commentId: string;
     subject: { kind: string; id: string };
     authorId: string;
     mentionIds: string[];
+    /** The comment's Markdown, for plugins that read it (e.g. to spot clarification questions). */
+    body?: string;
   };
   /**
    * Someone asked something of named people: an SLA clock starts per addressee.

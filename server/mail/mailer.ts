@@ -1,4 +1,5 @@
 import nodemailer from "nodemailer";
+import type { MailAttachment } from "./schema.ts";
 
 export interface MailMessage {
   to: string;
@@ -6,6 +7,7 @@ export interface MailMessage {
   text: string;
   html?: string | null | undefined;
   headers?: Record<string, string>;
+  attachments?: MailAttachment[];
   /** Stable across retries so a receiving server can spot a duplicate. */
   messageId?: string;
 }
@@ -34,6 +36,7 @@ export function smtpMailer(url: string, from: string, options: { timeoutMs?: num
         text: message.text,
         ...(message.html ? { html: message.html } : {}),
         headers: message.headers ?? {},
+        ...(message.attachments?.length ? { attachments: message.attachments } : {}),
         ...(message.messageId ? { messageId: message.messageId } : {}),
       });
     },

@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from "../db/index.ts";
 import { instant, rowsOf } from "../db/rows.ts";
 import type { Logger } from "../log.ts";
 import type { Mailer } from "./mailer.ts";
-import { mailOutbox, type outboxStatuses } from "./schema.ts";
+import { type MailAttachment, mailOutbox, type outboxStatuses } from "./schema.ts";
 
 export type OutboxMessage = typeof mailOutbox.$inferSelect;
 
@@ -17,6 +17,8 @@ export interface QueuedMail {
   headers?: Record<string, string>;
   /** Drop instead of sending after this instant (a digest whose period has ended). */
   expiresAt?: Date | null;
+  /** Files sent with the message, e.g. `{ filename: "invite.ics", contentType: "text/calendar; method=REQUEST", content }`. */
+  attachments?: MailAttachment[];
 }
 
 /** Queues a message in the outbox (inside the caller's transaction, if any). Returns false for a duplicate key. */
@@ -28,6 +30,7 @@ export async function queueMail(db: DbOrTx, mail: QueuedMail, now?: Date): Promi
       html: mail.html ?? null,
       headers: mail.headers ?? {},
       expiresAt: mail.expiresAt ?? null,
+      attachments: mail.attachments ?? [],
       ...(now ? { createdAt: now, nextAttemptAt: now } : {}),
     })
     .onConflictDoNothing({ target: mailOutbox.dedupeKey })
@@ -46,6 +49,7 @@ export async function queueMails(db: DbOrTx, mails: QueuedMail[], now: Date): Pr
         html: m.html ?? null,
         headers: m.headers ?? {},
         expiresAt: m.expiresAt ?? null,
+        attachments: m.attachments ?? [],
         createdAt: now,
         nextAttemptAt: now,
       })),
@@ -108,6 +112,7 @@ export async function deliverDue(
         text: message.text,
         html: message.html,
         headers: message.headers,
+        attachments: message.attachments,
         messageId: `<${message.id}@desktrust>`,
       });
       await db.update(mailOutbox).set({ status: "sent", sentAt: now, lastError: null }).where(eq(mailOutbox.id, id));

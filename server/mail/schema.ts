@@ -1,5 +1,12 @@
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
+/** A file sent with a message (an .ics invitation, a CSV export): text content, stored with the message. */
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: string;
+}
+
 /**
  * `held`: still undelivered after the retry window (72 h); an admin retries it. `dropped`: a
  * digest whose period ended before it could be sent. `failed` is kept for messages from
@@ -18,6 +25,7 @@ export const mailOutbox = pgTable(
     text: text("text").notNull(),
     html: text("html"),
     headers: jsonb("headers").$type<Record<string, string>>().notNull().default({}),
+    attachments: jsonb("attachments").$type<MailAttachment[]>().notNull().default([]),
     status: text("status", { enum: outboxStatuses }).notNull().default("queued"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),

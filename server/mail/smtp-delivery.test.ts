@@ -70,6 +70,28 @@ describe("delivering mail over SMTP", () => {
     expect(header(delivered[0]?.raw ?? "", "Subject")).toBe("Weekly");
   });
 
+  it("delivers attachments stored with the message (an .ics invitation)", async () => {
+    const before = smtp.received.length;
+    const ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n";
+    await queueMail(
+      t.ctx.db,
+      {
+        dedupeKey: "attachment:1",
+        to: "invitee@example.com",
+        subject: "Workshop",
+        text: "See the invitation.",
+        attachments: [{ filename: "workshop.ics", contentType: "text/calendar; method=REQUEST", content: ics }],
+      },
+      t.clock.now(),
+    );
+    await deliverDue(t.ctx.db, mailer, t.clock.now());
+    const raw = smtp.received.slice(before)[0]?.raw ?? "";
+    expect(raw).toMatch(/Content-Type: text\/calendar; method=REQUEST; name=workshop\.ics/i);
+    expect(raw).toMatch(/filename=workshop\.ics/);
+    const part = raw.split(/filename=workshop\.ics\r\n\r\n/)[1]?.split("\r\n--")[0] ?? "";
+    expect(Buffer.from(part.replace(/\r\n/g, ""), "base64").toString("utf8")).toBe(ics);
+  });
+
   it("masks reset links in the admin outbox once SMTP delivers them, and drops the no-SMTP banner", async () => {
     const person = await t.person();
     await t.client().post("/forgot-password", { email: person.email });

@@ -58,6 +58,51 @@ export interface PluginServices<S = Record<string, unknown>> {
    * it. A stop waits for it; failures are logged. Show its progress from your own table.
    */
   background(name: string, work: () => Promise<unknown>): void;
+  /**
+   * Which of `personIds` some enabled plugin exempts from `kind` at `at` (e.g. a new hire's first
+   * two weeks exempt them from "update-reminders" and "ask-escalations"). Empty when none does.
+   */
+  exempted(db: DbOrTx, kind: ExemptionKind, personIds: string[], at: Date): Promise<Set<string>>;
+}
+
+/** What people can be exempted from; core's plugins ask for these two, others may add kinds. */
+export type ExemptionKind = "update-reminders" | "ask-escalations" | (string & {});
+
+/**
+ * A rule that exempts people from a kind of nudge for a while (registered with `api.exemption`);
+ * other plugins ask through `s.exempted(kind, personIds, at)` before reminding or escalating.
+ */
+export interface Exemption<S> {
+  id: string;
+  /** The kinds this rule applies to. */
+  kinds: ExemptionKind[];
+  /** The subset of `personIds` exempt at `at`, read through `db` (the caller's transaction, if any). One query. */
+  exempt(db: DbOrTx, personIds: string[], at: Date, s: PluginServices<S>): Promise<string[]>;
+}
+
+/** The draft an editor (the update composer, the brief editor …) shows editor panels. */
+export interface EditorDraft {
+  /** Which editor: `"status-update"`, `"brief"`, … */
+  editor: string;
+  /** The draft's stable reference inside that editor (an update period, a brief id). */
+  ref: string;
+  teamId: string;
+  authorId: string;
+  /** The draft as Markdown, as it stands now (editors re-render panels as people type). */
+  text: string;
+  /** The draft's bottom line, when the editor has one; "" otherwise. */
+  bottomLine: string;
+  /** Portal path where the author continues editing. */
+  link: string;
+}
+
+/** A panel another plugin adds beside an editor's writing hints (registered with `api.editorPanel`). */
+export interface EditorPanel<S> {
+  id: string;
+  order?: number;
+  /** Editors it appears in (`["status-update", "brief"]`). */
+  editors: string[];
+  render(draft: EditorDraft, s: RequestServices<S>): Promise<SafeHtml | null>;
 }
 
 /** What a route handler gets besides Hono's context: the services plus the request's viewer. */
@@ -78,6 +123,8 @@ export interface RequestServices<S = Record<string, unknown>> extends PluginServ
    * {s.canOpen("/calendar-audit/report") ? <a href="/calendar-audit/report">Audit report</a> : null}
    */
   canOpen(path: string): boolean;
+  /** Every enabled plugin's editor panels for this draft (an editor renders them beside its hints). */
+  editorPanels(draft: EditorDraft): Promise<SafeHtml>;
 }
 
 export type PluginHandler<S> = (c: Context<AppEnv>, s: RequestServices<S>) => Response | Promise<Response>;
@@ -170,6 +217,10 @@ export interface PluginSetup<S> {
    * be atomic, and keep each statement small.
    */
   demo(contribute: (db: DbOrTx, demo: DemoOrg, s: PluginServices<S>) => Promise<void>): void;
+  /** Exempts people from a kind of nudge while a condition holds (see `Exemption`). */
+  exemption(exemption: Exemption<S>): void;
+  /** A panel beside the writing hints of other plugins' editors (see `EditorPanel`). */
+  editorPanel(panel: EditorPanel<S>): void;
   /**
    * Provides a hook point for every plugin. Pass the implementation, or a factory that receives
    * this plugin's services (called once setup has succeeded) when it needs the database.

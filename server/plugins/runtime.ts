@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { z } from "zod";
 import { type Asset, versioned } from "../../views/assets.ts";
+import { raw } from "../../views/html/escape.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/index.ts";
 import { type MigrationReport, migrate } from "../db/migrate.ts";
@@ -20,6 +21,8 @@ import { lintWriting } from "../writing/lint.ts";
 import { defaultBusinessCalendar } from "./default-calendar.ts";
 import type {
   DigestSection,
+  EditorPanel,
+  Exemption,
   PluginCommand,
   PluginDefinition,
   PluginHandler,
@@ -76,6 +79,8 @@ export class PluginRuntime {
   readonly plugins: PluginRecord[] = [];
   private readonly provided = new Map<keyof Provides, unknown>();
   private readonly providers = new Map<keyof Provides, string>();
+  private readonly exemptions: { owner: string; exemption: Exemption<unknown> }[] = [];
+  private readonly editorPanelList: { owner: string; panel: EditorPanel<unknown> }[] = [];
   private state = new Map<string, { enabled: boolean; settings: Record<string, unknown> }>();
   private stateLoadedAt = 0;
 
@@ -178,6 +183,15 @@ export class PluginRuntime {
       seal: (plaintext) => seal(ctx, plaintext),
       background: (name, work) => ctx.tasks.detach(`${id}: ${name}`, work),
       unseal: (sealed) => unseal(ctx, sealed),
+      exempted: async (db, kind, personIds, at) => {
+        const out = new Set<string>();
+        if (!personIds.length) return out;
+        for (const { owner, exemption } of this.exemptions) {
+          if (!this.isEnabled(owner) || !exemption.kinds.includes(kind)) continue;
+          for (const personId of await exemption.exempt(db, personIds, at, this.services(owner))) out.add(personId);
+        }
+        return out;
+      },
     };
   }
 
@@ -199,6 +213,17 @@ export class PluginRuntime {
       redirect: (to) => redirect(c, to),
       flash: (kind, message) => setFlash(c, kind, message),
       canOpen: (path) => mayOpen(this.ctx.routes, viewer, path),
+      editorPanels: async (draft) => {
+        const panels = this.editorPanelList
+          .filter(({ owner, panel }) => this.isEnabled(owner) && panel.editors.includes(draft.editor))
+          .sort((a, b) => (a.panel.order ?? 100) - (b.panel.order ?? 100));
+        const html: string[] = [];
+        for (const { owner, panel } of panels) {
+          const out = await panel.render(draft, this.requestServices(owner, c));
+          if (out) html.push(String(out));
+        }
+        return raw(html.join(""));
+      },
     };
   }
 
@@ -377,6 +402,12 @@ export class PluginRuntime {
             if (enabled()) await contribute(tx, demo, this.services(id));
           },
         });
+      },
+      exemption: (exemption) => {
+        this.exemptions.push({ owner: id, exemption: exemption as Exemption<unknown> });
+      },
+      editorPanel: (panel) => {
+        this.editorPanelList.push({ owner: id, panel: panel as EditorPanel<unknown> });
       },
       provide: (hook, implementation) => {
         const owner = this.providers.get(hook);
