@@ -36,8 +36,6 @@ const server = Bun.serve({
 
 // Jobs (digests, mail delivery, plugin jobs) and event handlers run in the background.
 startBackground();
-// An empty install reachable from the network asks for this code on the setup page.
-await announceSetupCode(ctx).catch((error: unknown) => ctx.logger.warn("no setup code", { error }));
 
 ctx.logger.info("desktrust started", {
   url: config.baseUrl,
@@ -86,3 +84,6 @@ if (launcher > 1) {
   }, 500).unref();
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));
+
+// An empty install reachable from the network asks for this code on the setup page.
+await announceSetupCode(ctx).catch((error: unknown) => ctx.logger.warn("no setup code", { error }));
