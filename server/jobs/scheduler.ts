@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import { desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db/index.ts";
 import type { Logger } from "../log.ts";
@@ -64,7 +64,7 @@ export class Scheduler {
     const report: TickReport = { ran: [], skipped: [] };
     for (const job of this.jobs.values()) {
       if (this.options.isActive && !this.options.isActive(job.def)) continue;
-      job.lastSlot ??= await this.lastRecordedSlot(job.def.id);
+      job.lastSlot ??= await this.lastRecordedSlot(job.def);
       const [latest] = job.cron.previousRuns(1, new Date(now.getTime() + 1));
       if (!latest || latest.getTime() <= job.lastSlot) continue;
       job.lastSlot = latest.getTime();
@@ -78,11 +78,16 @@ export class Scheduler {
    * The last slot any instance ran, so slots missed during downtime collapse into one run.
    * A job that never ran starts with the first slot after this scheduler started.
    */
-  private async lastRecordedSlot(jobId: string): Promise<number> {
+  private async lastRecordedSlot(def: JobDefinition): Promise<number> {
+    // A local job runs on every instance: only this instance's own runs count for it.
     const [row] = await this.options.db
       .select({ slot: sql<Date | string | null>`max(${jobRuns.slot})` })
       .from(jobRuns)
-      .where(eq(jobRuns.jobId, jobId));
+      .where(
+        def.scope === "local"
+          ? and(eq(jobRuns.jobId, def.id), eq(jobRuns.instance, this.options.instance))
+          : eq(jobRuns.jobId, def.id),
+      );
     return row?.slot ? new Date(row.slot).getTime() : this.startedAt - 1;
   }
 
