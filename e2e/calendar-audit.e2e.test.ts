@@ -20,8 +20,12 @@ async function upload(page: Page): Promise<void> {
   await page.getByLabel(".ics files (several at once)").setInputFiles(fixture);
   await page.getByLabel("Whose calendar").first().selectOption({ label: "My calendar" });
   await page.getByRole("button", { name: "Import" }).click();
+  // The upload answers at once with the import's own page, which follows the background import.
+  await page.waitForURL(/\/calendar-audit\/imports\/[0-9a-f-]{36}$/);
   // The one-off lunch counts only while it falls inside the audit window (weeks around today).
-  await page.getByText(/team-week\.ics: Imported [12] events? \(1 recurring series/).waitFor();
+  await page.getByText(/Imported [12] events? \(1 recurring series/).waitFor({ timeout: 60_000 });
+  await page.getByRole("link", { name: "Back to the meeting audit" }).click();
+  await page.waitForURL((url) => url.pathname === "/calendar-audit");
 }
 
 /** The row of the meetings table for one meeting. */
