@@ -1,11 +1,14 @@
+import { z } from "zod";
 import { ActionButton, EmptyState, PageHeader } from "../../views/components.tsx";
 import { formatInstant } from "../../views/format.ts";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { Routes } from "../http/access.ts";
 import { HttpError } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
+import { readForm } from "../http/forms.ts";
 import { page, redirect } from "../http/render.tsx";
 import { audit } from "../org/audit.ts";
+import { TaskError } from "../tasks/tasks.ts";
 import { type Backup, makeBackup } from "./backup.ts";
 import { listBackups } from "./records.ts";
 
@@ -35,7 +38,7 @@ function BackupsPage(props: {
   return (
     <>
       <PageHeader title="Backups">
-        <ActionButton action="/admin/backups" label="Back up now" />
+        <ActionButton action="/admin/backups" label="Back up now" fields={{ what: "database" }} />
       </PageHeader>
       <section class="card" aria-label="Backup health">
         <dl class="facts">
@@ -127,22 +130,32 @@ export function backupRoutes(r: Routes): void {
     );
   });
 
+  // A backup can take seconds: it runs in the background and the progress page follows it.
   r.post("/admin/backups", "admin", async (c) => {
     const ctx = c.get("app");
-    let backup: Backup;
-    try {
-      backup = await makeBackup(ctx, { trigger: "admin" });
-    } catch (error) {
-      ctx.logger.error("backup failed", { error });
-      throw new HttpError(503, `The backup failed: ${error instanceof Error ? error.message : String(error)}`);
+    const form = await readForm(c, backupNowForm);
+    if (!form.ok) throw new HttpError(422, "Use the “Back up now” button.", { fields: form.errors });
+    const actorId = c.get("viewer")?.id ?? null;
+    const started = await ctx.tasks.start(
+      { kind: "backup", label: "Backing up", startedBy: actorId },
+      async (progress) => {
+        await progress.step("Writing a consistent snapshot of every table");
+        let backup: Backup;
+        try {
+          backup = await makeBackup(ctx, { trigger: "admin" });
+        } catch (error) {
+          throw new TaskError(`The backup failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        await audit(ctx.db, { actorId, action: "backup.created", target: backup.fileName, at: ctx.clock.now() });
+        return { message: `Backup ${backup.fileName} written.`, resultUrl: "/admin/backups" };
+      },
+    );
+    if (!started.ok) {
+      setFlash(c, "info", "A backup is already running.");
+      return redirect(c, "/admin/backups");
     }
-    await audit(ctx.db, {
-      actorId: c.get("viewer")?.id ?? null,
-      action: "backup.created",
-      target: backup.fileName,
-      at: ctx.clock.now(),
-    });
-    setFlash(c, "success", `Backup ${backup.fileName} written.`);
-    return redirect(c, "/admin/backups");
+    return redirect(c, `/tasks/${started.task.id}`);
   });
 }
+
+const backupNowForm = z.object({ what: z.literal("database", "Use the “Back up now” button.") });
