@@ -6,6 +6,8 @@ import { inviteRoutes } from "./auth/invite-routes.tsx";
 import { loadViewer } from "./auth/middleware.ts";
 import { resetRoutes } from "./auth/reset-routes.tsx";
 import { authRoutes } from "./auth/routes.tsx";
+import { registerBackupMetrics } from "./backup/job.ts";
+import { backupRoutes } from "./backup/routes.tsx";
 import type { AppContext } from "./context.ts";
 import { databaseUnavailable } from "./db/errors.ts";
 import { digestRoutes } from "./digest/routes.tsx";
@@ -18,16 +20,14 @@ import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
 import { mailRoutes } from "./mail/routes.tsx";
 import { notificationRoutes } from "./notifications/routes.tsx";
 import { opsRoutes } from "./ops/routes.ts";
-import { backupRoutes } from "./backup/routes.tsx";
-import { registerBackupMetrics } from "./backup/job.ts";
 import { auditRoutes } from "./org/audit-routes.tsx";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
-import { taskRoutes } from "./tasks/routes.tsx";
 import { profileRoutes } from "./people/profile.tsx";
 import { peopleRoutes } from "./people/routes.tsx";
 import { teamRoutes } from "./people/team-routes.tsx";
 import { pluginAdminRoutes } from "./plugins/admin-routes.tsx";
+import { taskRoutes } from "./tasks/routes.tsx";
 
 /** Largest request body core accepts (forms are small; uploads set their own limit). */
 export const MAX_BODY_BYTES = 1024 * 1024;

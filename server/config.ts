@@ -42,9 +42,7 @@ const schema = z.object({
     .min(1, "a whole number of backups to keep, at least 1")
     .default(7),
   BACKUP_FORMAT: z.enum(["auto", "logical"], "auto or logical").default("auto"),
-  BACKUP_S3_URL: z
-    .url({ protocol: /^s3$/, error: "an s3://bucket/prefix URL" })
-    .optional(),
+  BACKUP_S3_URL: z.url({ protocol: /^s3$/, error: "an s3://bucket/prefix URL" }).optional(),
   BACKUP_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" }).optional(),
   BACKUP_S3_REGION: z.string().min(1).default("us-east-1"),
   BACKUP_S3_ACCESS_KEY_ID: z.string().min(1).optional(),

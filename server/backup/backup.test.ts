@@ -40,7 +40,11 @@ describe("backups on the admin page and in /metrics", () => {
     expect(backup?.trigger).toBe("admin");
     expect(existsSync(join(backupDir, backup?.fileName ?? "none"))).toBe(true);
     const manifest = await Bun.file(join(backupDir, `${backup?.fileName}.json`)).json();
-    expect(manifest).toMatchObject({ sha256: backup?.sha256, sizeBytes: backup?.sizeBytes, appVersion: backup?.appVersion });
+    expect(manifest).toMatchObject({
+      sha256: backup?.sha256,
+      sizeBytes: backup?.sizeBytes,
+      appVersion: backup?.appVersion,
+    });
 
     t.clock.advance(2 * 3_600_000);
     const html = await (await admin.get("/admin/backups")).text();

@@ -66,7 +66,10 @@ export async function makeBackup(
       ? await compatiblePgDump(ctx.db)
       : null;
   const format: Backup["format"] = pgDumpBinary ? "pg_dump" : "logical";
-  const stamp = startedAt.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const fileName = `desktrust-${stamp}-${crypto.randomUUID().slice(0, 6)}.${format === "pg_dump" ? "dump" : "jsonl.gz"}`;
   const finalPath = join(directory, fileName);
   const partialPath = join(directory, `.${fileName}${PARTIAL_SUFFIX}`);

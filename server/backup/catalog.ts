@@ -125,7 +125,9 @@ export async function holdsData(db: DbOrTx): Promise<boolean> {
     return row?.found ?? false;
   };
   if (has("desktrust_migrations", "core") && has("public", "organization") && has("public", "people")) {
-    return (await rowsIn({ schema: "public", name: "organization" })) || (await rowsIn({ schema: "public", name: "people" }));
+    return (
+      (await rowsIn({ schema: "public", name: "organization" })) || (await rowsIn({ schema: "public", name: "people" }))
+    );
   }
   for (const table of tables) if (await rowsIn(table)) return true;
   return false;

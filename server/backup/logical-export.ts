@@ -67,7 +67,9 @@ export async function exportLogical(
       const sequences = [];
       for (const sequence of await backupSequences(tx)) {
         const [state] = rowsOf<{ value: string; called: boolean }>(
-          await tx.execute(sql.raw(`select last_value::text as value, is_called as called from ${qualified(sequence)}`)),
+          await tx.execute(
+            sql.raw(`select last_value::text as value, is_called as called from ${qualified(sequence)}`),
+          ),
         );
         sequences.push({ ...sequence, value: state?.value ?? "1", called: state?.called ?? false });
       }
@@ -88,7 +90,9 @@ async function exportRows(
 ): Promise<number> {
   const list = columns.map(quoteIdent).join(", ");
   await tx.execute(
-    sql.raw(`declare backup_rows no scroll cursor for select row_to_json(r)::text as j from (select ${list} from ${table}) r`),
+    sql.raw(
+      `declare backup_rows no scroll cursor for select row_to_json(r)::text as j from (select ${list} from ${table}) r`,
+    ),
   );
   let count = 0;
   for (;;) {

@@ -45,7 +45,8 @@ export async function recordedSets(db: DbOrTx, sets: MigrationSet[], pluginsDir:
     const byHash = new Map(files.map((m) => [m.hash, m]));
     const migrations = applied.map(({ hash }) => {
       const file = byHash.get(hash);
-      if (!file) throw new Error(`The ${owner} migration ${hash.slice(0, 12)} is applied but not in this release's code.`);
+      if (!file)
+        throw new Error(`The ${owner} migration ${hash.slice(0, 12)} is applied but not in this release's code.`);
       return { hash, createdAt: file.folderMillis, statements: file.sql.filter((s) => s.trim() !== "") };
     });
     result.push({ owner, migrations, firstAppliedAt: owner === "core" ? "" : (applied[0]?.appliedAt ?? "~") });

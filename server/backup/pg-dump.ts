@@ -32,7 +32,8 @@ function majorOf(version: string): number | null {
 export async function runTool(argv: string[]): Promise<void> {
   const child = Bun.spawn(argv, { stdout: "ignore", stderr: "pipe" });
   const [code, err] = await Promise.all([child.exited, new Response(child.stderr).text()]);
-  if (code !== 0) throw new Error(`${argv[0]?.split("/").at(-1)} failed: ${err.trim().split("\n").slice(-3).join(" ")}`);
+  if (code !== 0)
+    throw new Error(`${argv[0]?.split("/").at(-1)} failed: ${err.trim().split("\n").slice(-3).join(" ")}`);
 }
 
 /** Writes a custom-format dump (compressed, restorable with pg_restore) to `path`. */

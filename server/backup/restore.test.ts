@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { boot } from "../boot.ts";
-import type { AppContext } from "../context.ts";
 import { fixedClock } from "../clock.ts";
 import { loadConfig } from "../config.ts";
+import type { AppContext } from "../context.ts";
 import { type Db, openDatabase } from "../db/index.ts";
-import { createLogger } from "../log.ts";
 import { rowsOf } from "../db/rows.ts";
+import { createLogger } from "../log.ts";
 import { loadDemo } from "../org/setup-service.ts";
 import { freshDatabase } from "../testing/database.ts";
 import { type TestApp, testApp } from "../testing/test-app.ts";
@@ -69,7 +69,8 @@ describe("backup and restore of the demo organization", () => {
       const after = await tableFingerprints(target.db);
       expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
       expect(before['"public"."people"']?.rows).toBeGreaterThan(10);
-      for (const [table, fingerprint] of Object.entries(before)) expect({ table, ...after[table] }).toEqual({ table, ...fingerprint });
+      for (const [table, fingerprint] of Object.entries(before))
+        expect({ table, ...after[table] }).toEqual({ table, ...fingerprint });
     } finally {
       await target.close();
     }

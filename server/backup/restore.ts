@@ -3,8 +3,8 @@ import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
 import { sql } from "drizzle-orm";
 import type { Database, Tx } from "../db/index.ts";
-import { describeFile } from "./backup-file.ts";
 import type { BackupManifest } from "./backup.ts";
+import { describeFile } from "./backup-file.ts";
 import { type BackupTable, backupTables, dropApplicationObjects, holdsData, qualified, quoteIdent } from "./catalog.ts";
 import { LOGICAL_FORMAT, type LogicalHeader } from "./logical-export.ts";
 import { replaySets } from "./migration-history.ts";
@@ -182,6 +182,14 @@ async function restorePgDump(database: Database, file: string, url: string | und
     };
   }
   await database.db.transaction((tx) => dropApplicationObjects(tx));
-  await runTool([binary, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", `--dbname=${url}`, file]);
+  await runTool([
+    binary,
+    "--no-owner",
+    "--no-privileges",
+    "--exit-on-error",
+    "--single-transaction",
+    `--dbname=${url}`,
+    file,
+  ]);
   return { ok: true, format: "pg_dump", tables: 0, rows: 0, appVersion: null };
 }

@@ -7,7 +7,9 @@ export const restoreCommand = defineBareCommand({
   name: "restore",
   summary: "Restore a backup into an empty database or data directory (the server must be stopped).",
   boot: false,
-  positionals: [{ name: "file", description: "A backup written by `desktrust backup` or the scheduled job", required: true }],
+  positionals: [
+    { name: "file", description: "A backup written by `desktrust backup` or the scheduled job", required: true },
+  ],
   options: z.object({
     force: z.boolean().default(false).describe("Replace a database that already holds data"),
   }),

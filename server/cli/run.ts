@@ -3,13 +3,7 @@ import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/index.ts";
 import { pluginCliCommands } from "../plugins/commands.ts";
 import { backupCommand } from "./backup.ts";
-import {
-  type AnyCliCommand,
-  type CommandRegistry,
-  createCommandRegistry,
-  helpText,
-  parseOptions,
-} from "./commands.ts";
+import { type AnyCliCommand, type CommandRegistry, createCommandRegistry, helpText, parseOptions } from "./commands.ts";
 import { createAdminCommand } from "./create-admin.ts";
 import { demoCommand } from "./demo.ts";
 import { migrateCommand } from "./migrate.ts";
@@ -93,9 +87,7 @@ export async function runCli(argv: string[], io: CliIo, registryOrNone?: Command
   try {
     booted = await boot({ config, database });
     const migrations = booted.migrations;
-    return (
-      (await command.run({ app: booted.ctx, migrations, print: io.out, fail }, args)) ?? 0
-    );
+    return (await command.run({ app: booted.ctx, migrations, print: io.out, fail }, args)) ?? 0;
   } finally {
     if (booted) await booted.close();
     else await database.close();

@@ -1,4 +1,4 @@
-import { and, inArray, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import type { Logger } from "../log.ts";
 import { notifyMany } from "../notifications/notifications.ts";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { SMTPServer } from "smtp-server";
 import { type TestApp, testApp } from "../testing/test-app.ts";
-import { smtpMailer } from "./mailer.ts";
 import { runMailDelivery } from "./delivery-run.ts";
+import { smtpMailer } from "./mailer.ts";
 import { deliverDue, listOutbox, queueMail } from "./outbox.ts";
 
 /** A real SMTP server on 127.0.0.1 that records the Message-IDs it accepted. */

@@ -263,7 +263,12 @@ export function mailRoutes(r: Routes): void {
     const count = await ctx.db.transaction(async (tx) => {
       const count = await retryAllHeld(tx, now);
       if (count > 0)
-        await audit(tx, { actorId: c.get("viewer")?.id ?? null, action: "mail.retried-held", details: { count }, at: now });
+        await audit(tx, {
+          actorId: c.get("viewer")?.id ?? null,
+          action: "mail.retried-held",
+          details: { count },
+          at: now,
+        });
       return count;
     });
     setFlash(

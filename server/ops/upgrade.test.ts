@@ -42,13 +42,17 @@ describe("upgrading a data directory from the previous release", () => {
   it("keeps every row of every table the previous release had", async () => {
     const after: Record<string, number> = {};
     for (const name of Object.keys(countsBefore)) {
-      const [row] = rowsOf<{ n: number }>(await booted.ctx.db.execute(sql.raw(`select count(*)::int as n from ${name}`)));
+      const [row] = rowsOf<{ n: number }>(
+        await booted.ctx.db.execute(sql.raw(`select count(*)::int as n from ${name}`)),
+      );
       after[name] = row?.n ?? -1;
     }
     // Bookkeeping gains one row per migration this release applied; every other table is unchanged.
     const expected = { ...countsBefore };
     for (const report of booted.migrations) {
-      const key = Object.keys(expected).find((name) => name.replaceAll('"', "") === `desktrust_migrations.${report.owner}`);
+      const key = Object.keys(expected).find(
+        (name) => name.replaceAll('"', "") === `desktrust_migrations.${report.owner}`,
+      );
       if (key) expected[key] = (expected[key] ?? 0) + report.applied.length;
     }
     expect(after).toEqual(expected);
