@@ -10,6 +10,7 @@ import { loadConfig } from "../config.ts";
 import { rowsOf } from "../db/rows.ts";
 import { createLogger } from "../log.ts";
 import { findPersonByEmail } from "../people/people.ts";
+import { teams } from "../people/schema.ts";
 
 // A data directory written by release 0.1.0 with the demo organization, made once with
 // scripts/upgrade-fixture.ts from that release's code. Opening it with this code is an upgrade.
@@ -63,7 +64,9 @@ describe("upgrading a data directory from the previous release", () => {
     const owner = await findPersonByEmail(booted.ctx.db, "ada@northwind.example");
     if (!owner) throw new Error("the demo owner is missing");
     const { token } = await createSession(booted.ctx.db, owner.id, new Date());
-    const paths = ["/", ...booted.ctx.nav.map((item) => item.href)];
+    // Team-section links (`/activity/teams/:teamId`) are filled in on a team's page: open them for a demo team.
+    const [team] = await booted.ctx.db.select({ id: teams.id }).from(teams).limit(1);
+    const paths = ["/", ...booted.ctx.nav.map((item) => item.href.replace(":teamId", team?.id ?? ""))];
     for (const path of new Set(paths)) {
       const res = await booted.app.request(`http://localhost:3000${path}`, {
         headers: { Cookie: `${SESSION_COOKIE}=${token}` },
