@@ -61,16 +61,25 @@ export function scopeTransactions(client: Sql, options: TransactionScopeOptions)
     }
     return scope.client;
   };
+  // The driver's own methods, captured once: a caller that wraps `unsafe` on the outer handle
+  // (a test counting queries) wraps ours, and ours never calls back into the wrapper.
+  const unsafe = client.unsafe.bind(client);
+  const replaced = new Map<PropertyKey, unknown>();
   return new Proxy(client, {
+    set(_target, property, value) {
+      replaced.set(property, value);
+      return true;
+    },
     apply(target, thisArg, args) {
       const scope = inside();
       return Reflect.apply(scope ? misuse(scope) : target, thisArg, args);
     },
     get(target, property, receiver) {
+      if (replaced.has(property)) return replaced.get(property);
       if (property === "unsafe") {
         return (...args: Parameters<Sql["unsafe"]>) => {
           const scope = inside();
-          return (scope ? misuse(scope, args[0]) : target).unsafe(...args);
+          return scope ? misuse(scope, args[0]).unsafe(...args) : unsafe(...args);
         };
       }
       if (property === "begin") {
