@@ -76,7 +76,7 @@ describe("creating teams", () => {
     ]);
     const list = await (await admin.get("/admin/teams")).text();
     const row = list.slice(list.indexOf(`/admin/teams/${teamId}`));
-    expect(row).toMatch(/Payments<\/a><\/th><td>America\/Chicago<\/td><td>2<\/td><td>Lea Lead<\/td>/);
+    expect(row).toMatch(/Payments<\/a><\/th><td[^>]*>America\/Chicago<\/td><td[^>]*>2<\/td><td[^>]*>Lea Lead<\/td>/);
 
     const [entry] = await t.ctx.db.select().from(auditLog).where(eq(auditLog.target, teamId));
     expect(entry).toMatchObject({ actorId: admin.person.id, action: "team.created" });
