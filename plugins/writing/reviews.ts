@@ -166,18 +166,22 @@ export interface ReviewListItem {
   dueAt: Date;
 }
 
+// One list row for both sides; the joined person is the other side (author or partner), so the
+// name the reader needs is always the joined one.
+const reviewListColumns = {
+  id: reviews.id,
+  authorName: people.name,
+  partnerName: people.name,
+  bottomLine: reviews.bottomLine,
+  status: reviews.status,
+  requestedAt: reviews.requestedAt,
+  dueAt: reviews.dueAt,
+};
+
 /** Reviews waiting on the partner, oldest first. */
 export async function reviewsWaitingOn(db: DbOrTx, partnerId: string, limit = 20): Promise<ReviewListItem[]> {
   return db
-    .select({
-      id: reviews.id,
-      authorName: people.name,
-      partnerName: people.name,
-      bottomLine: reviews.bottomLine,
-      status: reviews.status,
-      requestedAt: reviews.requestedAt,
-      dueAt: reviews.dueAt,
-    })
+    .select(reviewListColumns)
     .from(reviews)
     .innerJoin(people, eq(people.id, reviews.authorId))
     .where(and(eq(reviews.partnerId, partnerId), eq(reviews.status, "requested")))
@@ -188,15 +192,7 @@ export async function reviewsWaitingOn(db: DbOrTx, partnerId: string, limit = 20
 /** The author's own recent requests, newest first. */
 export async function myReviewRequests(db: DbOrTx, authorId: string, limit = 10): Promise<ReviewListItem[]> {
   return db
-    .select({
-      id: reviews.id,
-      authorName: people.name,
-      partnerName: people.name,
-      bottomLine: reviews.bottomLine,
-      status: reviews.status,
-      requestedAt: reviews.requestedAt,
-      dueAt: reviews.dueAt,
-    })
+    .select(reviewListColumns)
     .from(reviews)
     .innerJoin(people, eq(people.id, reviews.partnerId))
     .where(and(eq(reviews.authorId, authorId), ne(reviews.status, "withdrawn")))
@@ -207,15 +203,7 @@ export async function myReviewRequests(db: DbOrTx, authorId: string, limit = 10)
 /** The author's drafts reviewed in [start, end). */
 export async function reviewedFor(db: DbOrTx, authorId: string, start: Date, end: Date): Promise<ReviewListItem[]> {
   return db
-    .select({
-      id: reviews.id,
-      authorName: people.name,
-      partnerName: people.name,
-      bottomLine: reviews.bottomLine,
-      status: reviews.status,
-      requestedAt: reviews.requestedAt,
-      dueAt: reviews.dueAt,
-    })
+    .select(reviewListColumns)
     .from(reviews)
     .innerJoin(people, eq(people.id, reviews.partnerId))
     .where(and(eq(reviews.authorId, authorId), gte(reviews.reviewedAt, start), lt(reviews.reviewedAt, end)))
