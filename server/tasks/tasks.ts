@@ -28,6 +28,7 @@ export interface NewTask {
 export type StartResult = { ok: true; task: BackgroundTask } | { ok: false; reason: "already-running" };
 
 const NO_ID = "00000000-0000-0000-0000-000000000000";
+const DETACHED = "detached:";
 
 function interrupted(now: Date): Partial<BackgroundTask> {
   return {
@@ -135,7 +136,7 @@ export class TaskRunner {
    * started it, tracked like a task: a stop waits for it, tests can await it, failures are logged.
    */
   detach(name: string, work: () => Promise<unknown>): void {
-    const key = `detached:${this.#detached++}`;
+    const key = `${DETACHED}${this.#detached++}`;
     const run = work()
       .then(
         () => {},
@@ -161,7 +162,7 @@ export class TaskRunner {
   async stop(graceMs: number): Promise<void> {
     if (!this.#running.size) return;
     await Promise.race([this.settled(), Bun.sleep(graceMs)]);
-    const left = [...this.#running.keys()].filter((key) => !key.startsWith("detached:"));
+    const left = this.#runningTaskIds();
     if (!left.length) return;
     await this.db
       .update(backgroundTasks)
@@ -185,15 +186,17 @@ export class TaskRunner {
         and(
           eq(backgroundTasks.status, "running"),
           ownsAll
-            ? notInArray(
-                backgroundTasks.id,
-                [...this.#running.keys()].filter((k) => !k.startsWith("detached:")).concat(NO_ID),
-              )
+            ? notInArray(backgroundTasks.id, [...this.#runningTaskIds(), NO_ID])
             : lt(backgroundTasks.updatedAt, stale),
         ),
       )
       .returning({ id: backgroundTasks.id });
     return rows.length;
+  }
+
+  /** Ids of the task rows this instance is running (detached work has no row). */
+  #runningTaskIds(): string[] {
+    return [...this.#running.keys()].filter((key) => !key.startsWith(DETACHED));
   }
 
   async get(id: string): Promise<BackgroundTask | undefined> {
