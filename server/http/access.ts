@@ -143,3 +143,10 @@ export function declareRoutes(
   }
   return routes;
 }
+
+/** The signed-in viewer; the route's access rule has already turned anonymous requests away. */
+export function viewerOf(c: Context<AppEnv>): Viewer {
+  const viewer = c.get("viewer");
+  if (!viewer) throw new HttpError(401, "Please sign in to continue.");
+  return viewer;
+}

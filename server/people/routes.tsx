@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import type { Routes } from "../http/access.ts";
-import type { AppEnv, Viewer } from "../http/env.ts";
+import { type Routes, viewerOf } from "../http/access.ts";
+import type { AppEnv } from "../http/env.ts";
 import { type FieldErrors, HttpError, notFound } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
 import { email, type FormValues, readForm, text, timeZone } from "../http/forms.ts";
@@ -33,13 +33,6 @@ async function loadPerson(c: Context<AppEnv>): Promise<Person> {
   const person = isUuid(id) ? await findPerson(c.get("app").db, id) : null;
   if (!person) throw notFound("Person");
   return person;
-}
-
-/** The signed-in viewer; the route's access rule has already turned anonymous requests away. */
-export function viewerOf(c: Context<AppEnv>): Viewer {
-  const viewer = c.get("viewer");
-  if (!viewer) throw new HttpError(401, "Please sign in to continue.");
-  return viewer;
 }
 
 /** Renders the person page; every variant (GET, failed save, failed out-of-office) goes through here. */

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { z } from "zod";
-import { allows, hasRole, type Routes } from "../http/access.ts";
+import { allows, hasRole, type Routes, viewerOf } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { forbidden, HttpError, notFound } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
@@ -9,7 +9,6 @@ import { teamLinks } from "../http/nav.ts";
 import { page, redirect } from "../http/render.tsx";
 import { isCalendarDate, todayIn } from "./local-time.ts";
 import { isUuid } from "./people.ts";
-import { viewerOf } from "./routes.tsx";
 import {
   addHoliday,
   addTeamMember,

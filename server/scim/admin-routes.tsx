@@ -3,8 +3,8 @@ import { z } from "zod";
 import { ActionButton, EmptyState, Field, FormErrors, PageHeader } from "../../views/components.tsx";
 import { formatInstant } from "../../views/format.ts";
 import type { SafeHtml } from "../../views/html/escape.ts";
-import type { Routes } from "../http/access.ts";
-import type { AppEnv, Viewer } from "../http/env.ts";
+import { type Routes, viewerOf } from "../http/access.ts";
+import type { AppEnv } from "../http/env.ts";
 import { type FieldErrors, HttpError, notFound } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
 import { type FormValues, readForm, text } from "../http/forms.ts";
@@ -97,12 +97,6 @@ function ScimPage(props: {
       </div>
     </>
   );
-}
-
-function viewerOf(c: Context<AppEnv>): Viewer {
-  const viewer = c.get("viewer");
-  if (!viewer) throw new HttpError(401, "Please sign in to continue.");
-  return viewer;
 }
 
 async function render(

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { PageHeader } from "../../../views/components.tsx";
 import type { SafeHtml } from "../../../views/html/escape.ts";
-import type { Routes } from "../../http/access.ts";
+import { type Routes, viewerOf } from "../../http/access.ts";
 import type { AppEnv, Viewer } from "../../http/env.ts";
 import { HttpError } from "../../http/errors.ts";
 import { setFlash } from "../../http/flash.ts";
@@ -71,17 +71,15 @@ function EnabledPage(props: { codesLeft: number; required: boolean; error?: stri
   );
 }
 
-function viewerOf(c: Context<AppEnv>): Viewer {
-  const viewer = c.get("viewer");
-  if (!viewer) throw new HttpError(401, "Please sign in to continue.");
+function sessionViewerOf(c: Context<AppEnv>): Viewer {
   // Changing how you sign in takes a browser session, not an API token.
   if (c.get("viaToken")) throw new HttpError(403, "API tokens cannot change two-factor settings.");
-  return viewer;
+  return viewerOf(c);
 }
 
 async function render(c: Context<AppEnv>, error?: string): Promise<Response> {
   const ctx = c.get("app");
-  const viewer = viewerOf(c);
+  const viewer = sessionViewerOf(c);
   const status = error ? 422 : 200;
   if (await hasTwoFactor(ctx.db, viewer.id)) {
     const required = (await readSsoSettings(ctx.db)).requireTwoFactor;
@@ -119,7 +117,7 @@ export function twoFactorProfileRoutes(r: Routes): void {
   r.get(PATH, "signed-in", (c) => render(c));
 
   r.post(`${PATH}/confirm`, "signed-in", async (c) => {
-    const viewer = viewerOf(c);
+    const viewer = sessionViewerOf(c);
     const ctx = c.get("app");
     const form = await readForm(c, codeForm);
     if (!form.ok) return render(c, form.errors.code);
@@ -129,7 +127,7 @@ export function twoFactorProfileRoutes(r: Routes): void {
   });
 
   r.post(`${PATH}/recovery-codes`, "signed-in", async (c) => {
-    const viewer = viewerOf(c);
+    const viewer = sessionViewerOf(c);
     const ctx = c.get("app");
     const form = await readForm(c, codeForm);
     if (!form.ok) return render(c, form.errors.code);
@@ -142,7 +140,7 @@ export function twoFactorProfileRoutes(r: Routes): void {
   });
 
   r.post(`${PATH}/disable`, "signed-in", async (c) => {
-    const viewer = viewerOf(c);
+    const viewer = sessionViewerOf(c);
     const ctx = c.get("app");
     if ((await readSsoSettings(ctx.db)).requireTwoFactor) {
       throw new HttpError(403, "Your organization requires two-factor for password sign-in.");
