@@ -89,18 +89,20 @@ function hoursFor(start: string, end: string): WorkingHours {
   return { mon: [[start, end]], tue: [[start, end]], wed: [[start, end]], thu: [[start, end]], fri: [[start, end]] };
 }
 
+/** The hash every demo account shares; computed before the transaction (argon2id takes a while). */
+export const demoPasswordHash = (): Promise<string> => hashPassword(DEMO_PASSWORD);
+
 /**
  * Creates the demo organization: four teams across time zones, 32 people, a manager per team,
  * a few holidays. Plugins then add their demo data on top (see `DemoContributor`).
  */
-export async function createDemoCore(tx: Tx, now: Date): Promise<DemoOrg> {
+export async function createDemoCore(tx: Tx, now: Date, passwordHash: string): Promise<DemoOrg> {
   await tx.insert(organization).values({
     id: 1,
     name: "Northwind Labs",
     emailDomains: ["northwind.example"],
     defaultTimeZone: "Europe/Berlin",
   });
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
   const rows = firstNames.map((first, i) => {
     const team = demoTeams[i % demoTeams.length] as (typeof demoTeams)[number];
     const last = lastNames[i] as string;

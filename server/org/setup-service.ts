@@ -6,7 +6,7 @@ import { rowsOf } from "../db/rows.ts";
 import { createPerson, type Person } from "../people/people.ts";
 import { audit } from "./audit.ts";
 import type { DemoOrg } from "./demo.ts";
-import { createDemoCore } from "./demo-core.ts";
+import { createDemoCore, demoPasswordHash } from "./demo-core.ts";
 import { organization } from "./schema.ts";
 
 export interface SetupInput {
@@ -64,8 +64,9 @@ export async function loadDemo(ctx: AppContext, progress: DemoProgress = () => {
   const total = ctx.demo.length + 1;
   await progress("Creating the organization, people and teams", 0, total);
   let demo: DemoOrg;
+  const passwordHash = await demoPasswordHash();
   try {
-    demo = await ctx.db.transaction((tx) => createDemoCore(tx, ctx.clock.now()));
+    demo = await ctx.db.transaction((tx) => createDemoCore(tx, ctx.clock.now(), passwordHash));
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "already-set-up" };
     throw error;
