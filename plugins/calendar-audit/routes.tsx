@@ -16,7 +16,7 @@ import { type SeriesView, seriesViews } from "./analysis.ts";
 import { categoryLabels } from "./classify.ts";
 import { checkFeedUrl, maskFeedUrl, refreshDueFeeds } from "./feeds.ts";
 import { startImport } from "./importer.ts";
-import { type CalendarImport, calendarImports, calendarSources } from "./schema.ts";
+import { type CalendarImport, calendarImportColumns, calendarImports, calendarSources } from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
 
 /** The largest file the upload form accepts (the portal's request limit may be lower). */
@@ -166,7 +166,7 @@ async function indexPage(
     .limit(50);
   const imports = sources.length
     ? await s.db
-        .select()
+        .select(calendarImportColumns)
         .from(calendarImports)
         .where(
           inArray(
@@ -333,7 +333,7 @@ export function calendarAuditPages(r: PluginRoutes<CalendarAuditSettings>): void
 
   r.get("/imports/:id", "member", async (c, s) => {
     const id = uuidParam(c.req.param("id"), "import");
-    const [row] = await s.db.select().from(calendarImports).where(eq(calendarImports.id, id));
+    const [row] = await s.db.select(calendarImportColumns).from(calendarImports).where(eq(calendarImports.id, id));
     if (!row || (!isAdmin(s) && row.createdBy !== s.viewer?.id)) throw new HttpError(404, "No such import.");
     return s.page(
       <>
