@@ -5,7 +5,7 @@ import { buildApp } from "./app.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
-import { type Database, openDatabase } from "./db/index.ts";
+import { type Database, openConfiguredDatabase } from "./db/index.ts";
 import { type MigrationReport, migrate } from "./db/migrate.ts";
 import { coreJobs } from "./digest/jobs.ts";
 import { EventBus } from "./events/bus.ts";
@@ -19,6 +19,7 @@ import { outboxDepth } from "./mail/outbox.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
+import { importPlugins } from "./plugins/loader.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
 import { TaskRunner } from "./tasks/tasks.ts";
 
@@ -33,8 +34,8 @@ export interface BootOptions {
   config: Config;
   clock?: Clock;
   logger?: Logger;
-  /** An already-open database (tests); otherwise opened from the config. */
-  database?: Database;
+  /** An open (or opening) database; otherwise opened from the config. */
+  database?: Database | Promise<Database>;
   /** Overrides the SMTP mailer built from `SMTP_URL` (tests). `null` = outbox only. */
   mailer?: Mailer | null;
   /** Where plugins come from; default: every folder in `plugins/`, filtered by `PLUGINS`. */
@@ -61,15 +62,11 @@ export interface Booted {
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database =
-    options.database ??
-    (await openDatabase({
-      url: config.databaseUrl,
-      dataDir: config.databaseUrl ? undefined : config.dataDir,
-      onRoutedQuery: (site) =>
-        logger.warn("a query through the outer database handle ran inside a transaction; routed into it", { site }),
-      onProgress: (step) => logger.info(step),
-    }));
+  const opening = options.database ?? openConfiguredDatabase(config, logger);
+  const source: PluginSource = { dir: pluginsDir, enabled: config.plugins, ...options.plugins };
+  // Plugin code is imported while the database opens: on a start, most of the wait is the database.
+  if (!source.modules && source.dir && !source.imported) source.imported = importPlugins(source.dir);
+  const database = await opening;
   const migrations: MigrationReport[] = [await migrate(database.db, { owner: "core", folder: coreMigrations })];
   const mailer =
     options.mailer !== undefined ? options.mailer : config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
@@ -102,7 +99,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
   ctx.plugins = runtime;
   for (const job of coreJobs(ctx)) scheduler.add(job);
-  await runtime.load({ dir: pluginsDir, enabled: config.plugins, ...options.plugins });
+  await runtime.load(source);
   metrics.gauge("desktrust_mail_outbox_depth", "Messages queued or being sent.", () =>
     outboxDepth(database.db, clock.now()),
   );

@@ -56,6 +56,29 @@ export async function discoverPlugins(pluginsDir: string): Promise<{ dir: string
     }));
 }
 
+/** A plugin module as imported (or why it could not be). */
+export interface PluginCandidate {
+  dir: string | null;
+  module: unknown;
+  loadError?: string;
+}
+
+/**
+ * Imports every plugin in a folder, all at once. A plugin that throws while importing is kept
+ * with its error (and refused later), not fatal.
+ */
+export async function importPlugins(pluginsDir: string): Promise<PluginCandidate[]> {
+  return Promise.all(
+    (await discoverPlugins(pluginsDir)).map(async (found): Promise<PluginCandidate> => {
+      try {
+        return { dir: found.dir, module: await found.load() };
+      } catch (error) {
+        return { dir: found.dir, module: undefined, loadError: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+}
+
 /**
  * Validates manifests and orders plugins so every plugin comes after its dependencies.
  * Refused: a bad manifest, an incompatible `apiVersion`, a missing or refused dependency,

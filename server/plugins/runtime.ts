@@ -33,7 +33,7 @@ import type {
 } from "./definition.ts";
 import type { Provides, WritingLinter } from "./hooks.ts";
 
-import { type DiscoveredPlugin, discoverPlugins, resolvePlugins } from "./loader.ts";
+import { type DiscoveredPlugin, importPlugins, type PluginCandidate, resolvePlugins } from "./loader.ts";
 import { pluginState } from "./schema.ts";
 
 // Core's writing linter, used unless a plugin provides "writing.linter".
@@ -64,6 +64,8 @@ export interface PluginSource {
   dir?: string;
   /** Definitions given directly (tests); used instead of discovering `dir`. */
   modules?: unknown[];
+  /** `dir`'s plugins, already being imported (boot starts this while the database opens). */
+  imported?: Promise<PluginCandidate[]>;
   /** `"*"` or the ids to enable (the PLUGINS variable). */
   enabled: "*" | string[];
 }
@@ -229,22 +231,11 @@ export class PluginRuntime {
 
   /** Discovers, validates, orders, migrates and sets up plugins. */
   async load(source: PluginSource): Promise<void> {
-    const candidates: { dir: string | null; module: unknown; loadError?: string }[] = [];
-    if (source.modules) {
-      for (const module of source.modules) candidates.push({ dir: null, module });
-    } else if (source.dir) {
-      for (const found of await discoverPlugins(source.dir)) {
-        try {
-          candidates.push({ dir: found.dir, module: await found.load() });
-        } catch (error) {
-          candidates.push({
-            dir: found.dir,
-            module: undefined,
-            loadError: error instanceof Error ? error.message : String(error),
-          });
-        }
-      }
-    }
+    const candidates: PluginCandidate[] = source.modules
+      ? source.modules.map((module) => ({ dir: null, module }))
+      : source.dir
+        ? await (source.imported ?? importPlugins(source.dir))
+        : [];
     const wanted = (id: string): boolean => source.enabled === "*" || source.enabled.includes(id);
     const resolved = resolvePlugins(candidates);
     for (const found of resolved) {
