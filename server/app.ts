@@ -30,6 +30,8 @@ import { opsRoutes } from "./ops/routes.ts";
 import { auditRoutes } from "./org/audit-routes.tsx";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
+import { deliveryRoutes } from "./outbound/delivery-routes.tsx";
+import { webhookRoutes } from "./outbound/webhook-routes.tsx";
 import { profileRoutes } from "./people/profile.tsx";
 import { peopleRoutes } from "./people/routes.tsx";
 import { teamRoutes } from "./people/team-routes.tsx";
@@ -138,6 +140,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   peopleRoutes(core);
   teamRoutes(core);
   mailRoutes(core);
+  webhookRoutes(core);
+  deliveryRoutes(core);
   digestRoutes(core);
   notificationRoutes(core);
   apiTokenRoutes(core);

@@ -20,6 +20,7 @@ import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
 import { outboundDepth } from "./outbound/outbox.ts";
+import { registerOutbound } from "./outbound/register.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
 import { TaskRunner } from "./tasks/tasks.ts";
 
@@ -104,6 +105,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
   ctx.plugins = runtime;
   for (const job of coreJobs(ctx)) scheduler.add(job);
+  registerOutbound(ctx);
   await runtime.load({ dir: pluginsDir, enabled: config.plugins, ...options.plugins });
   metrics.gauge("desktrust_outbound_depth", "Outgoing webhook and chat requests queued or being sent.", () =>
     outboundDepth(database.db),

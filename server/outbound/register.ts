@@ -1,0 +1,9 @@
+import type { AppContext } from "../context.ts";
+import { registerSigner } from "./delivery-run.ts";
+import { webhookHandlers, webhookSigner } from "./webhooks.ts";
+
+/** Wires outbound delivery into a booted app: the signers of each kind and the webhook event subscriptions. */
+export function registerOutbound(ctx: AppContext): void {
+  registerSigner(ctx.outboundSigners, webhookSigner(ctx));
+  for (const handler of webhookHandlers()) ctx.events.on(handler);
+}
