@@ -6,6 +6,7 @@ import { eventDeliveries } from "../events/schema.ts";
 import type { JobDefinition } from "../jobs/job.ts";
 import { pruneClaims } from "../jobs/scheduler.ts";
 import { runMailDelivery } from "../mail/delivery-run.ts";
+import { queueChatPosts } from "../outbound/chat/posts.ts";
 import { runOutboundDelivery } from "../outbound/delivery-run.ts";
 import { sendDueDigests } from "./digest.tsx";
 
@@ -40,6 +41,17 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
           clock.now(),
         );
         return `delivered ${report.delivered}, retrying ${report.retried}, held ${report.held}, dropped ${report.dropped}`;
+      },
+    },
+    {
+      id: "core.chat-posts",
+      schedule: "*/15 * * * *",
+      scope: "global",
+      description:
+        "Queues each team's chat channel posts: the update reminder on the due day and last period's bottom lines.",
+      async run({ clock }) {
+        const report = await queueChatPosts(ctx, clock.now());
+        return `${report.reminders} reminders, ${report.bottomLines} bottom-line posts queued`;
       },
     },
     {

@@ -28,6 +28,7 @@ export const coreNav: NavItem[] = [
   { href: "/admin/webhooks", label: "Webhooks", access: "admin", order: 952, section: "admin" },
   { href: "/admin/backups", label: "Backups", access: "admin", order: 955, section: "admin" },
   { href: "/admin/audit", label: "Audit log", access: "admin", order: 960, section: "admin" },
+  { href: "/teams/:teamId/chat", label: "Chat channels", access: "member", order: 95, section: "team" },
   { href: "/admin/sso", label: "Single sign-on", access: "admin", order: 970, section: "admin" },
 ];
 
