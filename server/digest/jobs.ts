@@ -8,6 +8,7 @@ import { pruneClaims } from "../jobs/scheduler.ts";
 import { runMailDelivery } from "../mail/delivery-run.ts";
 import { queueChatPosts } from "../outbound/chat/posts.ts";
 import { runOutboundDelivery } from "../outbound/delivery-run.ts";
+import { pruneDeliveries } from "../outbound/outbox.ts";
 import { sendDueDigests } from "./digest.tsx";
 
 /** Core's scheduled work: mail and outbound delivery, digests, housekeeping, backups. */
@@ -68,7 +69,8 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
       id: "core.housekeeping",
       schedule: "17 3 * * *",
       scope: "global",
-      description: "Removes expired sessions, old job claims and delivered events older than 30 days.",
+      description:
+        "Removes expired sessions, old job claims, and delivered events and outbound deliveries older than 30 days.",
       async run({ db, clock }) {
         const now = clock.now();
         const monthAgo = new Date(now.getTime() - 30 * 86_400_000);
@@ -77,6 +79,7 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
         await db
           .delete(eventDeliveries)
           .where(and(sql`${eventDeliveries.status} = 'done'`, lt(eventDeliveries.doneAt, monthAgo)));
+        await pruneDeliveries(db, monthAgo);
         return "done";
       },
     },

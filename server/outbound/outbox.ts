@@ -302,6 +302,20 @@ export async function findDelivery(db: Db, id: string): Promise<Delivery | null>
   return delivery ?? null;
 }
 
+/** Forgets delivered and dropped requests created before `before` (held ones stay for an admin). */
+export async function pruneDeliveries(db: Db, before: Date): Promise<number> {
+  const rows = await db
+    .delete(outboundDeliveries)
+    .where(
+      and(
+        sql`${outboundDeliveries.status} in ('delivered', 'dropped')`,
+        sql`${outboundDeliveries.createdAt} < ${instant(before)}`,
+      ),
+    )
+    .returning({ id: outboundDeliveries.id });
+  return rows.length;
+}
+
 /** Requests queued or in flight, for `/metrics`. */
 export async function outboundDepth(db: Db): Promise<number> {
   const [row] = await db
