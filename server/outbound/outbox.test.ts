@@ -107,6 +107,25 @@ describe("the outbound delivery queue", () => {
     expect(received.map((r) => JSON.parse(r.body).i).sort()).toEqual([0, 1, 2]);
   });
 
+  it("sends each request once when several instances deliver at the same time", async () => {
+    const received: Received[] = [];
+    const receiver = startReceiver(received);
+    await t.ctx.db.delete(outboundDeliveries);
+    for (let i = 0; i < 30; i++) {
+      await enqueueDelivery(
+        t.ctx.db,
+        { kind: "webhook", dedupeKey: `race-${i}`, url: `http://127.0.0.1:${receiver.port}/ok`, body: { i } },
+        t.clock.now(),
+      );
+    }
+    const reports = await Promise.all([deliver(), deliver(), deliver()]);
+    receiver.stop(true);
+    expect(reports.reduce((n, r) => n + r.delivered, 0)).toBe(30);
+    expect(received.map((r) => JSON.parse(r.body).i).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i),
+    );
+  });
+
   it("logs the response code and body of a failure, honours Retry-After, and gives up on a silent receiver in time", async () => {
     const received: Received[] = [];
     const receiver = startReceiver(received);

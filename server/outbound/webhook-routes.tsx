@@ -11,7 +11,7 @@ import { type FormValues, readForm } from "../http/forms.ts";
 import { page, redirect } from "../http/render.tsx";
 import { audit } from "../org/audit.ts";
 import { DeliveryTable } from "./delivery-views.tsx";
-import { listDeliveries } from "./outbox.ts";
+import { enqueueDelivery, listDeliveries } from "./outbox.ts";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -188,6 +188,7 @@ async function endpointPage(
         <a href="/admin/webhooks">← Webhooks</a>
       </p>
       <PageHeader title={endpoint.description || "Webhook endpoint"}>
+        <ActionButton action={`/admin/webhooks/${endpoint.id}/test`} label="Send a test event" />
         <ActionButton
           action={`/admin/webhooks/${endpoint.id}/enabled`}
           label={endpoint.enabled ? "Disable" : "Enable"}
@@ -335,6 +336,26 @@ export function webhookRoutes(r: Routes): void {
     });
     if (!replaced) throw new HttpError(404, "There is no webhook endpoint with that id.");
     return endpointPage(c, endpoint, { secret });
+  });
+
+  r.post("/admin/webhooks/:id/test", "admin", async (c) => {
+    const ctx = c.get("app");
+    const endpoint = await requireEndpoint(c);
+    const now = ctx.clock.now();
+    await enqueueDelivery(
+      ctx.db,
+      {
+        kind: "webhook",
+        dedupeKey: `webhook:${endpoint.id}:test:${now.getTime()}`,
+        targetId: endpoint.id,
+        eventType: "webhook.test",
+        url: endpoint.url,
+        body: { type: "webhook.test", timestamp: now.toISOString(), data: { endpointId: endpoint.id } },
+      },
+      now,
+    );
+    setFlash(c, "success", "Test event queued: it is sent within a minute and shows under Recent deliveries.");
+    return redirect(c, `/admin/webhooks/${endpoint.id}`);
   });
 
   r.post("/admin/webhooks/:id/delete", "admin", async (c) => {

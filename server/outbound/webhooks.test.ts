@@ -186,9 +186,14 @@ describe("outgoing webhooks", () => {
 
     expect((await admin.post(`/admin/deliveries/${delivery?.id}/replay`)).status).toBe(303);
     await flush();
-    receiver.stop(true);
     expect(received.map((r) => r.headers["webhook-id"])).toEqual([delivery?.id ?? "", delivery?.id ?? ""]);
     expect(received[0]?.body).toBe(received[1]?.body);
+
+    // "Send a test event" reaches the endpoint, signed like any other.
+    expect((await admin.post(`/admin/webhooks/${endpoint.id}/test`)).status).toBe(303);
+    await flush();
+    receiver.stop(true);
+    expect((verify(endpoint.secret, received[2]) as { type: string }).type).toBe("webhook.test");
   });
 
   it("refuses a bad endpoint with field errors and stores nothing", async () => {
