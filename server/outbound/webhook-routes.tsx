@@ -11,6 +11,7 @@ import { type FormValues, readForm } from "../http/forms.ts";
 import { page, redirect } from "../http/render.tsx";
 import { audit } from "../org/audit.ts";
 import { DeliveryTable } from "./delivery-views.tsx";
+import { webhookUrl } from "./fields.ts";
 import { enqueueDelivery, listDeliveries } from "./outbox.ts";
 import {
   createEndpoint,
@@ -27,21 +28,6 @@ import {
 
 const asList = (v: unknown): unknown => (v === undefined || v === "" ? [] : Array.isArray(v) ? v : [v]);
 
-/** An endpoint URL: absolute http(s), no credentials in it (they would show in the log). */
-export const endpointUrl = z
-  .string({ error: "The URL is required." })
-  .trim()
-  .min(1, "The URL is required.")
-  .max(2000, "Keep the URL under 2,000 characters.")
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password;
-    } catch {
-      return false;
-    }
-  }, "Enter an http:// or https:// URL without a user name or password in it.");
-
 /** Errors on one chosen event (`events.2`) belong to the events fieldset. */
 function groupEventErrors(errors: FieldErrors): FieldErrors {
   const grouped: FieldErrors = {};
@@ -50,7 +36,7 @@ function groupEventErrors(errors: FieldErrors): FieldErrors {
 }
 
 const endpointForm = z.object({
-  url: endpointUrl,
+  url: webhookUrl,
   description: z.string().trim().max(200, "Keep the description under 200 characters.").default(""),
   events: z.preprocess(
     asList,
