@@ -180,6 +180,16 @@ describe("outgoing webhooks", () => {
     const log = await admin.get("/admin/deliveries?status=delivered&kind=webhook");
     expect(log.status).toBe(200);
     expect(await log.text()).toContain(`/admin/deliveries/${delivery?.id}`);
+    const detail = await admin.get(`/admin/deliveries/${delivery?.id}`);
+    expect(detail.status).toBe(200);
+    const detailHtml = await detail.text();
+    expect(detailHtml).toContain(`webhook:${endpoint.id}:`);
+    expect(detailHtml).toContain("HTTP 204");
+    expect(detailHtml).not.toContain(endpoint.secret);
+    expect((await admin.get("/admin/deliveries/not-an-id")).status).toBe(404);
+    // Nothing failed, so "replay every failed delivery" requeues nothing.
+    expect((await admin.post("/admin/deliveries/replay-failed", { kind: "webhook" })).status).toBe(303);
+    expect((await admin.post("/admin/deliveries/replay-failed", { kind: "fax" })).status).toBe(422);
     expect((await member.get("/admin/deliveries")).status).toBe(403);
     expect((await member.post(`/admin/deliveries/${delivery?.id}/replay`)).status).toBe(403);
     expect((await admin.get("/admin/deliveries?status=nope")).status).toBe(400);
