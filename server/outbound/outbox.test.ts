@@ -217,4 +217,47 @@ describe("the outbound delivery queue", () => {
     expect(gone?.status).toBe("dropped");
     expect(gone?.lastError).toBe("The connection was removed.");
   });
+
+  it("lets the kind's judge read a 200 that reports failure: retried, or held at once when waiting cannot help", async () => {
+    const receiver = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      fetch: (req) =>
+        Response.json(
+          req.url.endsWith("/revoked")
+            ? { ok: false, error: "token_revoked" }
+            : req.url.endsWith("/busy")
+              ? { ok: false, error: "ratelimited" }
+              : { ok: true },
+        ),
+    });
+    registerSigner(signers, {
+      kind: "slack",
+      sign: async () => ({ send: true }),
+      judge({ body }) {
+        const answer = JSON.parse(body) as { ok: boolean; error?: string };
+        return answer.ok
+          ? { delivered: true }
+          : { delivered: false, reason: `Slack: ${answer.error}`, retry: answer.error === "ratelimited" };
+      },
+    });
+    const now = t.clock.now();
+    const base = `http://127.0.0.1:${receiver.port}`;
+    for (const path of ["ok", "busy", "revoked"])
+      await enqueueDelivery(
+        t.ctx.db,
+        { kind: "slack", dedupeKey: `slack-${path}`, url: `${base}/${path}`, body: {} },
+        now,
+      );
+    const report = await deliver();
+    receiver.stop(true);
+    expect(report).toEqual({ delivered: 1, retried: 1, held: 1, dropped: 0 });
+    const [revoked] = await t.ctx.db
+      .select()
+      .from(outboundDeliveries)
+      .where(eq(outboundDeliveries.dedupeKey, "slack-revoked"));
+    expect(revoked?.status).toBe("held");
+    expect(revoked?.lastError).toBe("Slack: token_revoked");
+    expect(revoked?.responseStatus).toBe(200);
+  });
 });

@@ -7,6 +7,7 @@ import type {
   DeliveryKind,
   DeliverySigner,
   DeliveryStatus,
+  DeliveryVerdict,
   NewDelivery,
   OutgoingRequest,
   SignedRequest,
@@ -144,9 +145,10 @@ async function attempt(
   let responseStatus: number | null = null;
   let excerpt: string | null = null;
   let retryAfterMs = 0;
+  let giveUp = false;
   let failure: string;
+  const signer = options.signers.get(delivery.kind);
   try {
-    const signer = options.signers.get(delivery.kind);
     const signed: SignedRequest = signer ? await signer.sign(request) : { send: true };
     if (!signed.send) {
       await finish(db, delivery.id, { status: "dropped", lastError: signed.reason.slice(0, 500), lastAttemptAt: now });
@@ -161,8 +163,18 @@ async function attempt(
       signal: AbortSignal.timeout(timeoutMs),
     });
     responseStatus = response.status;
-    excerpt = await bodyExcerpt(response);
-    if (response.ok) {
+    const text = await bodyStart(response);
+    excerpt = text ? text.slice(0, EXCERPT_CHARS) : null;
+    const verdict: DeliveryVerdict = signer?.judge
+      ? signer.judge({ status: response.status, body: text })
+      : response.ok
+        ? { delivered: true }
+        : {
+            delivered: false,
+            reason: `HTTP ${response.status}${excerpt ? `: ${excerpt.slice(0, 200)}` : ""}`,
+            retry: true,
+          };
+    if (verdict.delivered) {
       await finish(db, delivery.id, {
         status: "delivered",
         deliveredAt: now,
@@ -175,11 +187,12 @@ async function attempt(
       return "delivered";
     }
     retryAfterMs = retryAfter(response.headers.get("retry-after"), now);
-    failure = `HTTP ${response.status}${excerpt ? `: ${excerpt.slice(0, 200)}` : ""}`;
+    failure = verdict.reason;
+    giveUp = !verdict.retry;
   } catch (error) {
     failure = describeFetchError(error, timeoutMs);
   }
-  const held = now >= delivery.retryUntil;
+  const held = giveUp || now >= delivery.retryUntil;
   await finish(db, delivery.id, {
     status: held ? "held" : "queued",
     lastError: failure.slice(0, 500),
@@ -201,8 +214,8 @@ async function finish(db: Db, id: string, values: Partial<Delivery>): Promise<vo
 }
 
 /** Reads at most a few kilobytes of a response body, so a huge or endless answer cannot stall delivery. */
-async function bodyExcerpt(response: Response): Promise<string | null> {
-  if (!response.body) return null;
+async function bodyStart(response: Response): Promise<string> {
+  if (!response.body) return "";
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -216,8 +229,7 @@ async function bodyExcerpt(response: Response): Promise<string | null> {
   } finally {
     await reader.cancel().catch(() => {});
   }
-  const text = new TextDecoder().decode(Buffer.concat(chunks)).trim();
-  return text ? text.slice(0, EXCERPT_CHARS) : null;
+  return new TextDecoder().decode(Buffer.concat(chunks)).trim();
 }
 
 /** `Retry-After` (seconds or an HTTP date, RFC 9110 §10.2.3) in ms from now; 0 when absent. Capped at one hour. */

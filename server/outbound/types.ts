@@ -77,4 +77,13 @@ export type SignedRequest =
 export interface DeliverySigner {
   kind: DeliveryKind;
   sign(request: OutgoingRequest): Promise<SignedRequest>;
+  /**
+   * Decides from the answer whether the request was delivered, for services that report
+   * failure in a 200 (Slack's Web API answers `{"ok": false, "error": …}`). Without it, any 2xx
+   * is delivered and anything else is retried.
+   */
+  judge?(response: { status: number; body: string }): DeliveryVerdict;
 }
+
+/** `retry: false` holds the delivery for an admin at once (a revoked token will not heal by waiting). */
+export type DeliveryVerdict = { delivered: true } | { delivered: false; reason: string; retry: boolean };
