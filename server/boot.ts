@@ -19,6 +19,7 @@ import { outboxDepth } from "./mail/outbox.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
+import { OutboundKicker, runOutboundDelivery } from "./outbound/delivery-run.ts";
 import { outboundDepth } from "./outbound/outbox.ts";
 import { registerOutbound } from "./outbound/register.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
@@ -101,7 +102,16 @@ export async function boot(options: BootOptions): Promise<Booted> {
     tasks: new TaskRunner(database.db, clock, logger, instance),
     plugins: undefined as unknown as PluginRuntime,
     outboundSigners: new Map(),
+    outboundKick: undefined as unknown as OutboundKicker,
   };
+  ctx.outboundKick = new OutboundKicker(
+    () =>
+      runOutboundDelivery(
+        { db: database.db, signers: ctx.outboundSigners, logger, baseUrl: config.baseUrl },
+        clock.now(),
+      ),
+    logger,
+  );
   runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
   ctx.plugins = runtime;
   for (const job of coreJobs(ctx)) scheduler.add(job);
@@ -123,6 +133,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       background = true;
       scheduler.start();
       events.start();
+      ctx.outboundKick.start();
       // Tasks that were running when a previous process stopped will not finish.
       void ctx.tasks
         .recoverAbandoned(database.driver === "pglite")
@@ -130,7 +141,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     },
     async close() {
       await ctx.tasks.stop(TASK_GRACE_MS);
-      if (background) await Promise.all([scheduler.stop(), events.stop()]);
+      if (background) await Promise.all([scheduler.stop(), events.stop(), ctx.outboundKick.stop()]);
       mailer?.close();
       await database.close();
     },

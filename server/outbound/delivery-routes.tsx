@@ -200,6 +200,7 @@ export function deliveryRoutes(r: Routes): void {
         });
       return count;
     });
+    if (count) ctx.outboundKick.kick();
     setFlash(c, count ? "success" : "info", count ? `${count} failed deliveries queued again.` : "Nothing had failed.");
     return redirect(c, kind ? `/admin/deliveries?kind=${kind}` : "/admin/deliveries");
   });
@@ -216,7 +217,8 @@ export function deliveryRoutes(r: Routes): void {
       return true;
     });
     if (!replayed) throw new HttpError(409, "This delivery is being sent right now; try again in a moment.");
-    setFlash(c, "success", "Queued again: it is sent on the next delivery run, within a minute.");
+    ctx.outboundKick.kick();
+    setFlash(c, "success", "Queued again: it goes out now.");
     return redirect(c, `/admin/deliveries/${id}`);
   });
 }

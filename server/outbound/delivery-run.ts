@@ -16,6 +16,42 @@ export function registerSigner(registry: SignerRegistry, signer: DeliverySigner)
 }
 
 /**
+ * Delivers soon after something is queued, between the delivery job's minutes: `kick()` asks
+ * for one run (coalesced). Only once started (the server starts it with the other background
+ * work; tests deliver explicitly), and `stop()` waits for a run in progress.
+ */
+export class OutboundKicker {
+  private running: Promise<unknown> = Promise.resolve();
+  private pending = false;
+  private started = false;
+
+  constructor(
+    private readonly run: () => Promise<unknown>,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.started = true;
+  }
+
+  kick(): void {
+    if (!this.started || this.pending) return;
+    this.pending = true;
+    this.running = this.running
+      .then(() => {
+        this.pending = false;
+        return this.started ? this.run() : undefined;
+      })
+      .catch((error: unknown) => this.logger.warn("outbound delivery run failed", { error }));
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await this.running;
+  }
+}
+
+/**
  * One run of the outbound delivery job: sends everything due (in rounds of 50), then tells
  * every admin in the portal when deliveries were held.
  */

@@ -7,5 +7,5 @@ import { webhookHandlers, webhookSigner } from "./webhooks.ts";
 export function registerOutbound(ctx: AppContext): void {
   registerSigner(ctx.outboundSigners, webhookSigner(ctx));
   for (const signer of chatSigners(ctx)) registerSigner(ctx.outboundSigners, signer);
-  for (const handler of webhookHandlers()) ctx.events.on(handler);
+  for (const handler of webhookHandlers(() => ctx.outboundKick.kick())) ctx.events.on(handler);
 }

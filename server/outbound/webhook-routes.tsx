@@ -340,7 +340,8 @@ export function webhookRoutes(r: Routes): void {
       },
       now,
     );
-    setFlash(c, "success", "Test event queued: it is sent within a minute and shows under Recent deliveries.");
+    ctx.outboundKick.kick();
+    setFlash(c, "success", "Test event queued: it goes out now and shows under Recent deliveries.");
     return redirect(c, `/admin/webhooks/${endpoint.id}`);
   });
 

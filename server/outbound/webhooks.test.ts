@@ -206,6 +206,24 @@ describe("outgoing webhooks", () => {
     expect((verify(endpoint.secret, received[2]) as { type: string }).type).toBe("webhook.test");
   });
 
+  it("delivers right after the event when background work runs, not at the delivery job's next minute", async () => {
+    const received: Received[] = [];
+    const receiver = startReceiver(received);
+    const admin = await t.signedIn("admin");
+    await t.ctx.db.delete(webhookEndpoints);
+    const endpoint = await addEndpoint(admin, `http://127.0.0.1:${receiver.port}/soon`, ["ask.answered"]);
+    t.ctx.outboundKick.start();
+    await t.ctx.db.transaction(async (tx) => {
+      await t.ctx.events.emit(tx, "ask.answered", { askId: "a7", responderId: "p7", answeredAt: "z" }, "test");
+    });
+    await t.ctx.events.dispatch();
+    // Waits for the run the handler asked for; no delivery job ran.
+    await t.ctx.outboundKick.stop();
+    receiver.stop(true);
+    expect(received.length).toBe(1);
+    expect((verify(endpoint.secret, received[0]) as { type: string }).type).toBe("ask.answered");
+  });
+
   it("refuses a bad endpoint with field errors and stores nothing", async () => {
     const admin = await t.signedIn("admin");
     const before = (await t.ctx.db.select().from(webhookEndpoints)).length;

@@ -119,7 +119,7 @@ export async function findEndpoint(db: Db, id: string): Promise<WebhookEndpoint 
  * subscribes to it. The dedupe key (endpoint, event) makes a retried handler queue nothing new.
  * The body follows the Standard Webhooks payload shape: `{ type, timestamp, data }`.
  */
-export function webhookHandlers(): EventHandler[] {
+export function webhookHandlers(kick: () => void): EventHandler[] {
   return webhookEventTypes.map((type) => ({
     id: `core.webhooks.${type}`,
     type,
@@ -129,8 +129,9 @@ export function webhookHandlers(): EventHandler[] {
         .from(webhookEndpoints)
         .where(and(eq(webhookEndpoints.enabled, true), sql`${type} = any(${webhookEndpoints.events})`));
       const now = clock.now();
+      let queued = 0;
       for (const endpoint of endpoints) {
-        await enqueueDelivery(
+        const isNew = await enqueueDelivery(
           db,
           {
             kind: "webhook",
@@ -146,7 +147,10 @@ export function webhookHandlers(): EventHandler[] {
           },
           now,
         );
+        if (isNew) queued++;
       }
+      // Deliver now rather than at the delivery job's next minute.
+      if (queued) kick();
     },
   }));
 }

@@ -200,7 +200,8 @@ export function chatRoutes(r: Routes): void {
       },
       now,
     );
-    setFlash(c, "success", "Test post queued: it goes out within a minute. Its result shows under Recent posts.");
+    ctx.outboundKick.kick();
+    setFlash(c, "success", "Test post queued: it goes out now. Its result shows under Recent posts.");
     return redirect(c, `/teams/${team.id}/chat`);
   });
 
