@@ -52,6 +52,7 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
         "Queues each team's chat channel posts: the update reminder on the due day and last period's bottom lines.",
       async run({ clock }) {
         const report = await queueChatPosts(ctx, clock.now());
+        if (report.reminders + report.bottomLines > 0) ctx.outboundKick.kick();
         return `${report.reminders} reminders, ${report.bottomLines} bottom-line posts queued`;
       },
     },
