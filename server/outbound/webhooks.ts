@@ -6,7 +6,7 @@ import { seal, unseal } from "../org/sealed.ts";
 import { isUuid } from "../people/people.ts";
 import { enqueueDelivery } from "./outbox.ts";
 import { webhookEndpoints } from "./schema.ts";
-import type { DeliverySigner } from "./types.ts";
+import type { DeliverySigner, JsonValue } from "./types.ts";
 import { newWebhookSecret, signatureHeaders } from "./webhook-signature.ts";
 
 export type WebhookEndpoint = Omit<typeof webhookEndpoints.$inferSelect, "secretSealed">;
@@ -142,7 +142,7 @@ export function webhookHandlers(kick: () => void): EventHandler[] {
             body: {
               type,
               timestamp: event.createdAt.toISOString(),
-              data: { eventId: event.id, ...(event.payload as Record<string, never>) },
+              data: { eventId: event.id, ...(event.payload as { [key: string]: JsonValue }) },
             },
           },
           now,
@@ -175,7 +175,12 @@ export function webhookSigner(ctx: AppContext): DeliverySigner {
       if (!endpoint.enabled) return { send: false, reason: "The endpoint is disabled; enable it and replay." };
       const secret = await unseal(ctx, endpoint.secretSealed);
       if (!secret) return { send: false, reason: "The endpoint's secret cannot be read: was SECRET_KEY changed?" };
-      return { send: true, headers: { ...signatureHeaders(secret, request.id, request.at, request.body) } };
+      // The endpoint's current URL: an admin's correction reaches deliveries already queued.
+      return {
+        send: true,
+        url: endpoint.url,
+        headers: { ...signatureHeaders(secret, request.id, request.at, request.body) },
+      };
     },
   };
 }
