@@ -30,6 +30,10 @@ import { opsRoutes } from "./ops/routes.ts";
 import { auditRoutes } from "./org/audit-routes.tsx";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
+import { mattermostCommandRoutes } from "./outbound/chat/mattermost-command.ts";
+import { chatRoutes } from "./outbound/chat/routes.tsx";
+import { deliveryRoutes } from "./outbound/delivery-routes.tsx";
+import { webhookRoutes } from "./outbound/webhook-routes.tsx";
 import { profileRoutes } from "./people/profile.tsx";
 import { peopleRoutes } from "./people/routes.tsx";
 import { teamRoutes } from "./people/team-routes.tsx";
@@ -43,9 +47,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Paths exempt from the Origin check. One-click unsubscribe (RFC 8058) is posted by mail
- * providers with no Origin and no session: its signed token is the credential.
+ * providers with no Origin and no session: its signed token is the credential. Chat services
+ * post slash commands to `/integrations/…` the same way, with their own verified token.
  */
-export const CSRF_EXEMPT = /^\/unsubscribe\//;
+export const CSRF_EXEMPT = /^\/(unsubscribe|integrations)\//;
 
 // Paths that work before the organization exists.
 const beforeSetup = /^\/(setup|assets\/|healthz|metrics|tasks\/)/;
@@ -138,6 +143,10 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   peopleRoutes(core);
   teamRoutes(core);
   mailRoutes(core);
+  webhookRoutes(core);
+  deliveryRoutes(core);
+  chatRoutes(core);
+  mattermostCommandRoutes(core);
   digestRoutes(core);
   notificationRoutes(core);
   apiTokenRoutes(core);

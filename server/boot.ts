@@ -19,6 +19,9 @@ import { outboxDepth } from "./mail/outbox.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
+import { OutboundKicker, runOutboundDelivery } from "./outbound/delivery-run.ts";
+import { outboundDepth } from "./outbound/outbox.ts";
+import { registerOutbound } from "./outbound/register.ts";
 import { importPlugins } from "./plugins/loader.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
 import { TaskRunner } from "./tasks/tasks.ts";
@@ -95,11 +98,25 @@ export async function boot(options: BootOptions): Promise<Booted> {
     events,
     tasks: new TaskRunner(database.db, clock, logger, instance),
     plugins: undefined as unknown as PluginRuntime,
+    outboundSigners: new Map(),
+    outboundKick: undefined as unknown as OutboundKicker,
   };
+  ctx.outboundKick = new OutboundKicker(
+    () =>
+      runOutboundDelivery(
+        { db: database.db, signers: ctx.outboundSigners, logger, baseUrl: config.baseUrl },
+        clock.now(),
+      ),
+    logger,
+  );
   runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
   ctx.plugins = runtime;
   for (const job of coreJobs(ctx)) scheduler.add(job);
+  registerOutbound(ctx);
   await runtime.load(source);
+  metrics.gauge("desktrust_outbound_depth", "Outgoing webhook and chat requests queued or being sent.", () =>
+    outboundDepth(database.db),
+  );
   metrics.gauge("desktrust_mail_outbox_depth", "Messages queued or being sent.", () =>
     outboxDepth(database.db, clock.now()),
   );
@@ -113,6 +130,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       background = true;
       scheduler.start();
       events.start();
+      ctx.outboundKick.start();
       // Tasks that were running when a previous process stopped will not finish.
       void ctx.tasks
         .recoverAbandoned(database.driver === "pglite")
@@ -120,7 +138,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     },
     async close() {
       await ctx.tasks.stop(TASK_GRACE_MS);
-      if (background) await Promise.all([scheduler.stop(), events.stop()]);
+      if (background) await Promise.all([scheduler.stop(), events.stop(), ctx.outboundKick.stop()]);
       mailer?.close();
       await database.close();
     },

@@ -6,6 +6,7 @@ import { periodAt } from "./period.ts";
 import { remindMissing } from "./reminders.ts";
 import { statusApi, statusPages } from "./routes.tsx";
 import { type StatusSettings, statusSettings } from "./settings.ts";
+import { teamUpdatesProvider } from "./team-updates.ts";
 import { updateFor } from "./updates.ts";
 
 /**
@@ -73,6 +74,7 @@ export default definePlugin<StatusSettings>({
       },
     });
     api.digest(statusDigest);
+    api.provide("status.team-updates", (s) => teamUpdatesProvider(s.db));
     api.demo(seedDemoUpdates);
   },
 });

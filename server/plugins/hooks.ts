@@ -26,8 +26,52 @@ export interface BusinessCalendarProvider {
   forTeam(teamId: string): Promise<BusinessCalendar | null>;
 }
 
+/** A team's check-in period as chat posts and commands show it. */
+export interface TeamUpdatePeriod {
+  /** Stable name of the period (`2026-W10`), for dedupe keys. */
+  key: string;
+  /** "Week of 2 Mar 2026". */
+  label: string;
+  start: Date;
+  end: Date;
+  dueAt: Date;
+  /** Members asked for an update, and how many of them have posted one. */
+  expected: number;
+  written: number;
+  /** Portal path where a member writes this period's update. */
+  writeLink: string;
+  /** Portal path of the team's updates. */
+  feedLink: string;
+}
+
+/** One posted update's bottom line. */
+export interface TeamBottomLine {
+  updateId: string;
+  authorName: string;
+  bottomLine: string;
+  /** Portal path of the update. */
+  link: string;
+}
+
+/**
+ * Written updates, for core's chat posts and commands (status-updates provides it):
+ * a team's period at an instant, its bottom lines, and one person's state.
+ */
+export interface TeamUpdatesProvider {
+  periodAt(teamId: string, at: Date): Promise<TeamUpdatePeriod | null>;
+  /** The bottom lines posted for a period, by author name. */
+  bottomLines(teamId: string, periodKey: string): Promise<TeamBottomLine[]>;
+  /** Whether the person has posted for the team's period at `at`, and the path to write or read it. */
+  personStatus(
+    teamId: string,
+    personId: string,
+    at: Date,
+  ): Promise<{ period: TeamUpdatePeriod; state: "posted" | "draft" | "missing"; link: string } | null>;
+}
+
 /** The hook points a plugin can provide for everyone else. */
 export interface Provides {
   "writing.linter": WritingLinter;
   "calendar.business": BusinessCalendarProvider;
+  "status.team-updates": TeamUpdatesProvider;
 }

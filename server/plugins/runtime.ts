@@ -153,6 +153,12 @@ export class PluginRuntime {
     return this.provided.get(hook) as Provides[K] | undefined;
   }
 
+  /** A hook's implementation while the plugin providing it is enabled; undefined otherwise. */
+  activeProvider<K extends keyof Provides>(hook: K): Provides[K] | undefined {
+    const owner = this.providers.get(hook);
+    return owner && this.isEnabled(owner) ? this.provider(hook) : undefined;
+  }
+
   /** The services a plugin's callbacks receive. */
   services<S>(id: string): PluginServices<S> {
     const { ctx, bus } = this;
