@@ -25,6 +25,7 @@ import { originCheck, secureHeaders } from "./http/security.ts";
 import { wellFormedText } from "./http/well-formed-text.ts";
 import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
 import { mailRoutes } from "./mail/routes.tsx";
+import { notificationPreferenceRoutes } from "./notifications/preference-routes.tsx";
 import { notificationRoutes } from "./notifications/routes.tsx";
 import { opsRoutes } from "./ops/routes.ts";
 import { auditRoutes } from "./org/audit-routes.tsx";
@@ -139,6 +140,7 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   teamRoutes(core);
   mailRoutes(core);
   digestRoutes(core);
+  notificationPreferenceRoutes(core);
   notificationRoutes(core);
   apiTokenRoutes(core);
   auditRoutes(core);

@@ -235,6 +235,7 @@ async function createAsk(tx: Tx, s: PluginServices, update: Update, askText: str
       body: markdownToText(askText).slice(0, 1000),
       link: `/status-updates/updates/${update.id}`,
       dedupeKey: `status-updates:ask:${ask.id}:${p.id}`,
+      action: { type: "answer-ask" as const, askId: ask.id },
     })),
   );
   await s.emit(tx, "ask.created", {

@@ -2,7 +2,7 @@ import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db, DbOrTx } from "../db/index.ts";
 import { queueMails } from "../mail/outbox.ts";
 import { people } from "../people/schema.ts";
-import { type Channels, channelsFor, type NotificationKind } from "./preferences.ts";
+import { channelsFor, type Delivery, type NotificationKind } from "./preferences.ts";
 import { notifications } from "./schema.ts";
 
 export type Notification = typeof notifications.$inferSelect;
@@ -22,19 +22,27 @@ export interface NewNotification {
   kind?: NotificationKind;
   /** Also email the person (queued in the outbox with the same dedupe key); ignored with `kind`. */
   email?: boolean;
+  /**
+   * What the person can do about it from chat: a button beside the message. `write-update`
+   * opens the update form for a team; `answer-ask` answers an ask (and stops its SLA clock).
+   */
+  action?: NotificationAction;
 }
 
-/** The channels of each notification in a batch, one preference look-up per kind. */
-async function channelsOf(db: DbOrTx, list: NewNotification[]): Promise<Channels[]> {
-  const byKind = new Map<NotificationKind, Map<string, Channels>>();
+/** A chat button's meaning; the plugin that owns the thing provides what the button does. */
+export type NotificationAction = { type: "write-update"; teamId: string } | { type: "answer-ask"; askId: string };
+
+/** How each notification in a batch is delivered, one preference look-up per kind. */
+async function deliveriesOf(db: DbOrTx, list: NewNotification[], at: Date): Promise<Delivery[]> {
+  const byKind = new Map<NotificationKind, Map<string, Delivery>>();
   for (const kind of new Set(list.flatMap((n) => (n.kind ? [n.kind] : [])))) {
     const ids = [...new Set(list.filter((n) => n.kind === kind).map((n) => n.personId))];
-    byKind.set(kind, await channelsFor(db, ids, kind));
+    byKind.set(kind, await channelsFor(db, ids, kind, at));
   }
   return list.map((n) =>
     n.kind
-      ? (byKind.get(n.kind)?.get(n.personId) ?? { portal: true, email: false })
-      : { portal: true, email: n.email === true },
+      ? (byKind.get(n.kind)?.get(n.personId) ?? { portal: true, email: false, chat: false, holdUntil: null })
+      : { portal: true, email: n.email === true, chat: false, holdUntil: null },
   );
 }
 
@@ -61,8 +69,8 @@ export async function notifyMany(
   for (let i = 0; i < list.length; i += 500) {
     // Ids are chosen here so each inserted row can be matched back to what asked for email.
     const slice = list.slice(i, i + 500);
-    const channels = await channelsOf(db, slice);
-    const chunk = slice.map((n, j) => ({ ...n, id: crypto.randomUUID(), channels: channels[j] as Channels }));
+    const deliveries = await deliveriesOf(db, slice, context.at);
+    const chunk = slice.map((n, j) => ({ ...n, id: crypto.randomUUID(), channels: deliveries[j] as Delivery }));
     const inserted = await db
       .insert(notifications)
       .values(
@@ -98,6 +106,7 @@ export async function notifyMany(
           dedupeKey: `notify:${n.dedupeKey ?? n.id}`,
           to,
           subject: n.title,
+          notBefore: n.channels.holdUntil,
           text: [n.body ?? "", n.link ? `${context.baseUrl}${n.link}` : ""].filter(Boolean).join("\n\n"),
         },
       ];
