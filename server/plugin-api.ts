@@ -138,6 +138,11 @@ export { API_VERSION } from "./plugins/definition.ts";
 export type {
   BusinessCalendar,
   BusinessCalendarProvider,
+  ChatAsks,
+  ChatForm,
+  ChatFormField,
+  ChatOutcome,
+  ChatUpdates,
   Provides,
   WritingHint,
   WritingLinter,
