@@ -19,6 +19,7 @@ import { outboxDepth } from "./mail/outbox.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
+import { outboundDepth } from "./outbound/outbox.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
 import { TaskRunner } from "./tasks/tasks.ts";
 
@@ -98,11 +99,15 @@ export async function boot(options: BootOptions): Promise<Booted> {
     events,
     tasks: new TaskRunner(database.db, clock, logger, instance),
     plugins: undefined as unknown as PluginRuntime,
+    outboundSigners: new Map(),
   };
   runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
   ctx.plugins = runtime;
   for (const job of coreJobs(ctx)) scheduler.add(job);
   await runtime.load({ dir: pluginsDir, enabled: config.plugins, ...options.plugins });
+  metrics.gauge("desktrust_outbound_depth", "Outgoing webhook and chat requests queued or being sent.", () =>
+    outboundDepth(database.db),
+  );
   metrics.gauge("desktrust_mail_outbox_depth", "Messages queued or being sent.", () =>
     outboxDepth(database.db, clock.now()),
   );

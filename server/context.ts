@@ -11,6 +11,7 @@ import type { Mailer } from "./mail/mailer.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import type { DemoContributor } from "./org/demo.ts";
 import type { OrgState } from "./org/org.ts";
+import type { SignerRegistry } from "./outbound/delivery-run.ts";
 import type { PluginRuntime } from "./plugins/runtime.ts";
 import type { TaskRunner } from "./tasks/tasks.ts";
 
@@ -34,4 +35,6 @@ export interface AppContext {
   events: EventBus;
   /** Long work started from a page, run in the background with visible progress. */
   tasks: TaskRunner;
+  /** Finishes outbound HTTP deliveries of each kind at send time (webhook signatures, secret URLs). */
+  outboundSigners: SignerRegistry;
 }

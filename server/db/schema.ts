@@ -10,6 +10,7 @@ export * from "../jobs/schema.ts";
 export * from "../mail/schema.ts";
 export * from "../notifications/schema.ts";
 export * from "../org/schema.ts";
+export * from "../outbound/schema.ts";
 export * from "../people/schema.ts";
 export * from "../plugins/schema.ts";
 export * from "../scim/schema.ts";

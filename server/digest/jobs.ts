@@ -6,9 +6,10 @@ import { eventDeliveries } from "../events/schema.ts";
 import type { JobDefinition } from "../jobs/job.ts";
 import { pruneClaims } from "../jobs/scheduler.ts";
 import { runMailDelivery } from "../mail/delivery-run.ts";
+import { runOutboundDelivery } from "../outbound/delivery-run.ts";
 import { sendDueDigests } from "./digest.tsx";
 
-/** Core's scheduled work: mail delivery, digests, housekeeping, backups. */
+/** Core's scheduled work: mail and outbound delivery, digests, housekeeping, backups. */
 export function coreJobs(ctx: AppContext): JobDefinition[] {
   return [
     {
@@ -24,6 +25,21 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
           clock.now(),
         );
         return `sent ${report.sent}, retrying ${report.retried}, held ${report.held}, dropped ${report.dropped}`;
+      },
+    },
+    {
+      id: "core.outbound-delivery",
+      schedule: "* * * * *",
+      // Deliveries are claimed row by row, so every instance may deliver.
+      scope: "local",
+      description:
+        "Sends outgoing webhooks and chat posts, retrying with backoff for 72 hours before holding them for an admin.",
+      async run({ db, clock, logger }) {
+        const report = await runOutboundDelivery(
+          { db, signers: ctx.outboundSigners, logger, baseUrl: ctx.config.baseUrl },
+          clock.now(),
+        );
+        return `delivered ${report.delivered}, retrying ${report.retried}, held ${report.held}, dropped ${report.dropped}`;
       },
     },
     {
