@@ -37,6 +37,8 @@ import { teamRoutes } from "./people/team-routes.tsx";
 import { pluginAdminRoutes } from "./plugins/admin-routes.tsx";
 import { scimAdminRoutes } from "./scim/admin-routes.tsx";
 import { scimRoutes } from "./scim/routes.ts";
+import { slackAdminRoutes } from "./slack/admin-routes.tsx";
+import { slackRoutes } from "./slack/routes.ts";
 import { taskRoutes } from "./tasks/routes.tsx";
 
 /** Largest request body core accepts (forms are small; uploads set their own limit). */
@@ -44,9 +46,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Paths exempt from the Origin check. One-click unsubscribe (RFC 8058) is posted by mail
- * providers with no Origin and no session: its signed token is the credential.
+ * providers with no Origin and no session: its signed token is the credential. Slack's requests
+ * carry no Origin either: their signature is checked against the app's signing secret.
  */
-export const CSRF_EXEMPT = /^\/unsubscribe\//;
+export const CSRF_EXEMPT = /^\/(unsubscribe|integrations\/slack)\//;
 
 // Paths that work before the organization exists.
 const beforeSetup = /^\/(setup|assets\/|healthz|metrics|tasks\/)/;
@@ -148,6 +151,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   jobAdminRoutes(core);
   taskRoutes(core);
   backupRoutes(core);
+  slackRoutes(core);
+  slackAdminRoutes(core);
   registerBackupMetrics(ctx);
   extend?.(app);
 

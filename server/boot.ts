@@ -19,8 +19,10 @@ import { outboxDepth } from "./mail/outbox.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
+import { registerSigner } from "./outbound/delivery-run.ts";
 import { outboundDepth } from "./outbound/outbox.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
+import { slackSigner } from "./slack/api.ts";
 import { TaskRunner } from "./tasks/tasks.ts";
 
 export const projectRoot = join(import.meta.dir, "..");
@@ -103,6 +105,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   };
   runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
   ctx.plugins = runtime;
+  if (config.slack) registerSigner(ctx.outboundSigners, slackSigner(config.slack));
   for (const job of coreJobs(ctx)) scheduler.add(job);
   await runtime.load({ dir: pluginsDir, enabled: config.plugins, ...options.plugins });
   metrics.gauge("desktrust_outbound_depth", "Outgoing webhook and chat requests queued or being sent.", () =>

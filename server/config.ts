@@ -57,8 +57,14 @@ const schema = z.object({
     .string()
     .regex(/(^|\s)openid(\s|$)/, "a space-separated scope list containing openid")
     .optional(),
-  SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, "a Slack bot token starting with xoxb-").optional(),
-  SLACK_SIGNING_SECRET: z.string().min(16, "the Slack app's signing secret (Basic Information → App Credentials)").optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xox[a-z]-/, "a Slack bot token starting with xoxb-")
+    .optional(),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .min(16, "the Slack app's signing secret (Basic Information → App Credentials)")
+    .optional(),
   SLACK_API_URL: z
     .url({ protocol: /^https?$/, error: "an http:// or https:// URL, e.g. https://slack.com/api" })
     .default("https://slack.com/api"),
@@ -162,7 +168,10 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   const e = parsed.data;
   if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET)) {
     const missing = e.SLACK_BOT_TOKEN ? "SLACK_SIGNING_SECRET" : "SLACK_BOT_TOKEN";
-    return { ok: false, error: `Invalid ${missing}: expected it to be set too: the Slack app needs both its bot token and its signing secret` };
+    return {
+      ok: false,
+      error: `Invalid ${missing}: expected it to be set too: the Slack app needs both its bot token and its signing secret`,
+    };
   }
   if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
     return {

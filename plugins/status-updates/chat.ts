@@ -61,7 +61,10 @@ export function chatUpdates(s: PluginServices<StatusSettings>): ChatUpdates {
     },
 
     async post(personId, teamId, raw): Promise<ChatOutcome> {
-      const [team] = await s.db.select({ id: teams.id, timeZone: teams.timeZone }).from(teams).where(eq(teams.id, teamId));
+      const [team] = await s.db
+        .select({ id: teams.id, timeZone: teams.timeZone })
+        .from(teams)
+        .where(eq(teams.id, teamId));
       if (!team || !(await isTeamMember(s.db, teamId, personId)))
         return { ok: false, errors: { form: "You can only post updates to teams you are on." } };
       const checkin = await checkinOf(s.db, team);
@@ -86,7 +89,10 @@ export function chatUpdates(s: PluginServices<StatusSettings>): ChatUpdates {
       if (!posted)
         return {
           ok: false,
-          errors: fieldErrors({ form: "You already posted your update for this period; edit it in the portal." }, checkin.questions),
+          errors: fieldErrors(
+            { form: "You already posted your update for this period; edit it in the portal." },
+            checkin.questions,
+          ),
         };
       const suggestions = checkin.questions.flatMap((q) => {
         const text = answers[q.key];
@@ -177,7 +183,12 @@ export function chatAsks(s: PluginServices<StatusSettings>): ChatAsks {
       const update = await findUpdate(s.db, ask.updateId);
       const [author] = await s.db.select({ name: people.name }).from(people).where(eq(people.id, personId));
       if (!update || !author) return { ok: false, errors: { answer: "The update of this ask is gone." } };
-      const comment = await addComment(s, update, { authorId: personId, authorName: author.name, body, at: s.clock.now() });
+      const comment = await addComment(s, update, {
+        authorId: personId,
+        authorName: author.name,
+        body,
+        at: s.clock.now(),
+      });
       return {
         ok: true,
         message: "Answered: your comment is on the update and the ask's response clock has stopped.",

@@ -7,6 +7,7 @@ import type { JobDefinition } from "../jobs/job.ts";
 import { pruneClaims } from "../jobs/scheduler.ts";
 import { runMailDelivery } from "../mail/delivery-run.ts";
 import { runOutboundDelivery } from "../outbound/delivery-run.ts";
+import { slackJobs } from "../slack/jobs.ts";
 import { sendDueDigests } from "./digest.tsx";
 
 /** Core's scheduled work: mail and outbound delivery, digests, housekeeping, backups. */
@@ -69,5 +70,6 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
       },
     },
     ...backupJobs(ctx),
+    ...slackJobs(ctx),
   ];
 }

@@ -1,4 +1,5 @@
 import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
+import type { ChatTransport } from "../chat/transport.ts";
 import type { Db, DbOrTx } from "../db/index.ts";
 import { queueMails } from "../mail/outbox.ts";
 import { people } from "../people/schema.ts";
@@ -47,12 +48,17 @@ async function deliveriesOf(db: DbOrTx, list: NewNotification[], at: Date): Prom
 }
 
 /** Notifies a person in the portal, and by email when asked. Returns false for a duplicate key. */
-export async function notify(
-  db: DbOrTx,
-  input: NewNotification & { source: string; at: Date; baseUrl: string },
-): Promise<boolean> {
-  const { source, at, baseUrl, ...notification } = input;
-  return (await notifyMany(db, [notification], { source, at, baseUrl })) > 0;
+export async function notify(db: DbOrTx, input: NewNotification & NotifyContext): Promise<boolean> {
+  const { source, at, baseUrl, chat, ...notification } = input;
+  return (await notifyMany(db, [notification], { source, at, baseUrl, chat })) > 0;
+}
+
+/** Who notifies and when; `chat` sends to linked chat accounts (absent when no chat service is connected). */
+export interface NotifyContext {
+  source: string;
+  at: Date;
+  baseUrl: string;
+  chat?: ChatTransport | undefined;
 }
 
 /**
@@ -60,11 +66,7 @@ export async function notify(
  * instead of two statements per person. Duplicate dedupe keys are skipped (a retried event
  * handler notifies once). Returns how many were new.
  */
-export async function notifyMany(
-  db: DbOrTx,
-  list: NewNotification[],
-  context: { source: string; at: Date; baseUrl: string },
-): Promise<number> {
+export async function notifyMany(db: DbOrTx, list: NewNotification[], context: NotifyContext): Promise<number> {
   let created = 0;
   for (let i = 0; i < list.length; i += 500) {
     // Ids are chosen here so each inserted row can be matched back to what asked for email.
@@ -91,6 +93,13 @@ export async function notifyMany(
       .returning({ id: notifications.id });
     created += inserted.length;
     const isNew = new Set(inserted.map((row) => row.id));
+    const toChat = chunk.filter((n) => n.channels.chat && isNew.has(n.id));
+    if (toChat.length && context.chat)
+      await context.chat.queue(
+        db,
+        toChat.map((n) => ({ ...n, holdUntil: n.channels.holdUntil })),
+        context.at,
+      );
     const toEmail = chunk.filter((n) => n.channels.email && isNew.has(n.id));
     if (!toEmail.length) continue;
     const recipients = await db

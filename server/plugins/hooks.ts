@@ -54,7 +54,9 @@ export interface ChatUpdates {
   /** Posts the update exactly as the portal's composer would. */
   post(personId: string, teamId: string, answers: Record<string, string>): Promise<ChatOutcome>;
   /** The bottom lines of a team's most recently closed period, or null when nobody wrote. */
-  bottomLines(teamId: string): Promise<{ periodKey: string; title: string; lines: { author: string; text: string; link: string }[] } | null>;
+  bottomLines(
+    teamId: string,
+  ): Promise<{ periodKey: string; title: string; lines: { author: string; text: string; link: string }[] } | null>;
 }
 
 /** Answer an ask from chat (provided by the plugin that owns asks); answering stops its SLA clock. */

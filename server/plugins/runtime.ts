@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import { type Asset, versioned } from "../../views/assets.ts";
 import { raw } from "../../views/html/escape.ts";
+import { chatTransport } from "../chat/transport.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/index.ts";
 import { type MigrationReport, migrate } from "../db/migrate.ts";
@@ -151,10 +152,17 @@ export class PluginRuntime {
     return this.provided.get(hook) as Provides[K] | undefined;
   }
 
+  /** The hook's implementation while the plugin that provides it is enabled (chat apps use this). */
+  enabledProvider<K extends keyof Provides>(hook: K): Provides[K] | undefined {
+    const owner = this.providers.get(hook);
+    return owner && this.isEnabled(owner) ? this.provider(hook) : undefined;
+  }
+
   /** The services a plugin's callbacks receive. */
   services<S>(id: string): PluginServices<S> {
     const { ctx, bus } = this;
     const plugin = this.get(id);
+    const chat = chatTransport(ctx.config);
     return {
       plugin: { id, name: plugin?.name ?? id },
       db: ctx.db,
@@ -178,8 +186,9 @@ export class PluginRuntime {
       },
       teamsOf: (personId) => teamsOf(ctx.db, personId),
       notify: (tx, notification) =>
-        notify(tx, { ...notification, source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
-      notifyMany: (tx, list) => notifyMany(tx, list, { source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
+        notify(tx, { ...notification, source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl, chat }),
+      notifyMany: (tx, list) =>
+        notifyMany(tx, list, { source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl, chat }),
       seal: (plaintext) => seal(ctx, plaintext),
       background: (name, work) => ctx.tasks.detach(`${id}: ${name}`, work),
       unseal: (sealed) => unseal(ctx, sealed),
