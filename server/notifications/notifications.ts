@@ -2,6 +2,7 @@ import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { ChatTransport } from "../chat/transport.ts";
 import type { Db, DbOrTx } from "../db/index.ts";
 import { queueMails } from "../mail/outbox.ts";
+import type { MailAttachment } from "../mail/schema.ts";
 import { people } from "../people/schema.ts";
 import { channelsFor, type Delivery, type NotificationKind } from "./preferences.ts";
 import { notifications } from "./schema.ts";
@@ -28,6 +29,11 @@ export interface NewNotification {
    * opens the update form for a team; `answer-ask` answers an ask (and stops its SLA clock).
    */
   action?: NotificationAction;
+  /**
+   * How the email reads, when the person gets one: a subject and text other than the title and
+   * body, and attachments (a calendar invitation). The person's channels still decide whether it goes.
+   */
+  mail?: { subject?: string; text?: string; attachments?: MailAttachment[] };
 }
 
 /** A chat button's meaning; the plugin that owns the thing provides what the button does. */
@@ -114,9 +120,12 @@ export async function notifyMany(db: DbOrTx, list: NewNotification[], context: N
         {
           dedupeKey: `notify:${n.dedupeKey ?? n.id}`,
           to,
-          subject: n.title,
+          subject: n.mail?.subject ?? n.title,
           notBefore: n.channels.holdUntil,
-          text: [n.body ?? "", n.link ? `${context.baseUrl}${n.link}` : ""].filter(Boolean).join("\n\n"),
+          text: [n.mail?.text ?? n.body ?? "", n.link ? `${context.baseUrl}${n.link}` : ""]
+            .filter(Boolean)
+            .join("\n\n"),
+          attachments: n.mail?.attachments ?? [],
         },
       ];
     });
