@@ -17,6 +17,7 @@ export const notificationKinds = [
   "review-request",
   "debrief-due",
   "invitation",
+  "kudos",
   "digest",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
@@ -33,6 +34,7 @@ export const kindLabels: Readonly<Record<NotificationKind, string>> = {
   "review-request": "A review request",
   "debrief-due": "A debrief note is due",
   invitation: "Invitations (writing pairs, workshops, meeting polls)",
+  kudos: "Kudos for you",
   digest: "The digest",
 };
 
