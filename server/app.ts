@@ -31,6 +31,10 @@ import { opsRoutes } from "./ops/routes.ts";
 import { auditRoutes } from "./org/audit-routes.tsx";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
+import { mattermostCommandRoutes } from "./outbound/chat/mattermost-command.ts";
+import { chatRoutes } from "./outbound/chat/routes.tsx";
+import { deliveryRoutes } from "./outbound/delivery-routes.tsx";
+import { webhookRoutes } from "./outbound/webhook-routes.tsx";
 import { profileRoutes } from "./people/profile.tsx";
 import { peopleRoutes } from "./people/routes.tsx";
 import { teamRoutes } from "./people/team-routes.tsx";
@@ -46,10 +50,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Paths exempt from the Origin check. One-click unsubscribe (RFC 8058) is posted by mail
- * providers with no Origin and no session: its signed token is the credential. Slack's requests
- * carry no Origin either: their signature is checked against the app's signing secret.
+ * providers with no Origin and no session: its signed token is the credential. Chat services
+ * post to `/integrations/…` the same way: Mattermost with its verified command token, Slack
+ * with a request signature checked against the app's signing secret.
  */
-export const CSRF_EXEMPT = /^\/(unsubscribe|integrations\/slack)\//;
+export const CSRF_EXEMPT = /^\/(unsubscribe|integrations)\//;
 
 // Paths that work before the organization exists.
 const beforeSetup = /^\/(setup|assets\/|healthz|metrics|tasks\/)/;
@@ -142,6 +147,10 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   peopleRoutes(core);
   teamRoutes(core);
   mailRoutes(core);
+  webhookRoutes(core);
+  deliveryRoutes(core);
+  chatRoutes(core);
+  mattermostCommandRoutes(core);
   digestRoutes(core);
   notificationPreferenceRoutes(core);
   notificationRoutes(core);

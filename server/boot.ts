@@ -21,6 +21,7 @@ import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
 import { registerSigner } from "./outbound/delivery-run.ts";
 import { outboundDepth } from "./outbound/outbox.ts";
+import { registerOutbound } from "./outbound/register.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
 import { slackSigner } from "./slack/api.ts";
 import { TaskRunner } from "./tasks/tasks.ts";
@@ -107,6 +108,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   ctx.plugins = runtime;
   if (config.slack) registerSigner(ctx.outboundSigners, slackSigner(config.slack));
   for (const job of coreJobs(ctx)) scheduler.add(job);
+  registerOutbound(ctx);
   await runtime.load({ dir: pluginsDir, enabled: config.plugins, ...options.plugins });
   metrics.gauge("desktrust_outbound_depth", "Outgoing webhook and chat requests queued or being sent.", () =>
     outboundDepth(database.db),

@@ -129,7 +129,8 @@ export type {
 export { API_VERSION } from "./plugins/definition.ts";
 /**
  * Hook points a plugin can provide for everyone (`api.provide`) and use (`s.writing`,
- * `s.calendar`): the writing linter and the business calendar.
+ * `s.calendar`): the writing linter and the business calendar; and "status.team-updates",
+ * which core's chat posts read (a team's period, its bottom lines, one person's state).
  *
  * @example
  * api.provide("calendar.business", { forTeam: async (teamId) => loadCalendar(teamId) });
@@ -144,6 +145,9 @@ export type {
   ChatOutcome,
   ChatUpdates,
   Provides,
+  TeamBottomLine,
+  TeamUpdatePeriod,
+  TeamUpdatesProvider,
   WritingHint,
   WritingLinter,
 } from "./plugins/hooks.ts";

@@ -32,7 +32,7 @@ import {
   reviewersOf,
   saveDraft,
 } from "./briefs.ts";
-import { decisionForBrief, recordDecision } from "./decisions.ts";
+import { decisionForBrief, decisionRecorded, recordDecision } from "./decisions.ts";
 import { owedNotes } from "./interviews.ts";
 import { instantFromLocal, isUuid, localDate } from "./local-time.ts";
 import type { BriefState } from "./schema.ts";
@@ -750,8 +750,17 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
         ...(to === "abandoned" ? { closedAt: now } : {}),
       });
       if (!moved) throw new HttpError(409, "Someone changed this brief meanwhile; reload and try again.");
+      if (to === "synthesis") {
+        await s.emit(tx, "brief.synthesized", {
+          briefId: brief.id,
+          teamId: brief.teamId,
+          authorId: brief.authorId,
+          title: brief.title,
+          link: `/briefs/${brief.id}`,
+        });
+      }
       if (to === "decided") {
-        await recordDecision(tx, {
+        const decision = await recordDecision(tx, {
           kind: "brief",
           briefId: brief.id,
           title: brief.title,
@@ -762,6 +771,7 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
           recordedById: viewer.id,
           at: now,
         });
+        await s.emit(tx, "decision.recorded", decisionRecorded(decision, brief.teamId));
       }
     });
     s.flash(

@@ -1,6 +1,7 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../server/plugin-api.ts";
 import { decisionVisibleTo } from "./access.ts";
+import type { DecisionRecordedEvent } from "./events.ts";
 import { type DecisionKind, decisions } from "./schema.ts";
 
 export type Decision = Omit<typeof decisions.$inferSelect, "search">;
@@ -40,6 +41,22 @@ export async function recordDecision(
     .values({ ...values, links: values.links ?? "", createdAt: at })
     .returning(columns);
   return row as Decision;
+}
+
+/**
+ * The `decision.recorded` event for subscribers outside the plugin. A hiring decision's title
+ * names the role and the outcome, so it carries only ids and its link (readable by its panel).
+ */
+export function decisionRecorded(decision: Decision, teamId: string): DecisionRecordedEvent {
+  return {
+    decisionId: decision.id,
+    kind: decision.kind,
+    teamId,
+    title: decision.kind === "hiring" ? null : decision.title,
+    decidedOn: decision.decidedOn,
+    recordedById: decision.recordedById,
+    link: `/briefs/decisions/${decision.id}`,
+  };
 }
 
 /**

@@ -59,6 +59,9 @@ async function notifyClaimed(
       teamId: clocks.teamId,
       title: asks.title,
       link: asks.link,
+      source: asks.source,
+      sourceRef: asks.sourceRef,
+      dueAt: clocks.dueAt,
     })
     .from(clocks)
     .innerJoin(asks, eq(asks.id, clocks.askId))
@@ -79,6 +82,17 @@ async function notifyClaimed(
   }
   const notifications: NewNotification[] = [];
   for (const r of rows) {
+    // For subscribers outside the plugin (outgoing webhooks, chat): stored with the claim.
+    await s.emit(tx, kind === "warning" ? "sla.warning" : "sla.breached", {
+      clockId: r.id,
+      askId: r.sourceRef,
+      source: r.source,
+      teamId: r.teamId,
+      responderId: r.responderId,
+      title: r.title,
+      link: r.link,
+      dueAt: r.dueAt?.toISOString() ?? null,
+    });
     notifications.push({
       personId: r.responderId,
       title: kind === "warning" ? `Due soon: ${r.title}` : `Response time passed: ${r.title}`,

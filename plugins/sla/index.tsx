@@ -10,6 +10,27 @@ import { slaPages } from "./routes.tsx";
 import { type SlaSettings, slaSettings } from "./settings.ts";
 import { WaitingList } from "./views.tsx";
 
+/** What an SLA warning or breach carries: the clock, the ask it runs on (`askId` as in `ask.created`), and its responder. */
+export interface SlaAlertEvent {
+  clockId: string;
+  askId: string;
+  source: string;
+  teamId: string;
+  responderId: string;
+  title: string;
+  link: string;
+  dueAt: string | null;
+}
+
+declare module "../../server/plugin-api.ts" {
+  interface EventMap {
+    /** Most of an ask's response time has passed (the charter's warning fraction). */
+    "sla.warning": SlaAlertEvent;
+    /** An ask's response time has passed without a response from this responder. */
+    "sla.breached": SlaAlertEvent;
+  }
+}
+
 /**
  * Published response-time norms (a charter per team), business calendars, and SLA clocks on asks
  * from the portal and from webhooks, with warnings, breaches, reports and a digest section.

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const updates = () => {
-  const hook = t.ctx.plugins.enabledProvider("chat.updates");
+  const hook = t.ctx.plugins.activeProvider("chat.updates");
   if (!hook) throw new Error("status-updates provides no chat.updates hook");
   return hook;
 };
@@ -60,7 +60,7 @@ describe("writing an update from chat", () => {
 
 describe("answering an ask from chat", () => {
   it("offers no form to someone the ask is not addressed to, and refuses their answer", async () => {
-    const hook = t.ctx.plugins.enabledProvider("chat.asks");
+    const hook = t.ctx.plugins.activeProvider("chat.asks");
     const stranger = await t.person();
     const askId = crypto.randomUUID();
     expect(await hook?.form(askId, stranger.id)).toBeNull();

@@ -111,30 +111,6 @@ export function chatUpdates(s: PluginServices<StatusSettings>): ChatUpdates {
           : "Posted. Clear writing: bottom line first.",
       };
     },
-
-    async bottomLines(teamId) {
-      const [team] = await s.db
-        .select({ id: teams.id, name: teams.name, timeZone: teams.timeZone })
-        .from(teams)
-        .where(eq(teams.id, teamId));
-      if (!team) return null;
-      const checkin = await checkinOf(s.db, team);
-      const current = periodAt(checkin, s.clock.now());
-      const closed = periodAt(checkin, new Date(current.start.getTime() - 1));
-      const rows = await s.db
-        .select({ id: updates.id, author: people.name, bottomLine: updates.bottomLine })
-        .from(updates)
-        .innerJoin(people, eq(people.id, updates.authorId))
-        .where(and(eq(updates.teamId, teamId), eq(updates.period, closed.key), eq(updates.status, "posted")))
-        .orderBy(asc(people.name))
-        .limit(100);
-      if (!rows.length) return null;
-      return {
-        periodKey: closed.key,
-        title: `${team.name}: bottom lines for ${periodLabel(closed.key)}`,
-        lines: rows.map((r) => ({ author: r.author, text: r.bottomLine, link: `/status-updates/updates/${r.id}` })),
-      };
-    },
   };
 }
 

@@ -7,6 +7,7 @@ import { periodAt } from "./period.ts";
 import { remindMissing } from "./reminders.ts";
 import { statusApi, statusPages } from "./routes.tsx";
 import { type StatusSettings, statusSettings } from "./settings.ts";
+import { teamUpdatesProvider } from "./team-updates.ts";
 import { updateFor } from "./updates.ts";
 
 /**
@@ -77,6 +78,7 @@ export default definePlugin<StatusSettings>({
     // What the chat apps (Slack) need: write an update, answer an ask, a team's bottom lines.
     api.provide("chat.updates", chatUpdates);
     api.provide("chat.asks", chatAsks);
+    api.provide("status.team-updates", (s) => teamUpdatesProvider(s.db));
     api.demo(seedDemoUpdates);
   },
 });

@@ -6,7 +6,9 @@ import { eventDeliveries } from "../events/schema.ts";
 import type { JobDefinition } from "../jobs/job.ts";
 import { pruneClaims } from "../jobs/scheduler.ts";
 import { runMailDelivery } from "../mail/delivery-run.ts";
+import { queueChatPosts } from "../outbound/chat/posts.ts";
 import { runOutboundDelivery } from "../outbound/delivery-run.ts";
+import { pruneDeliveries } from "../outbound/outbox.ts";
 import { slackJobs } from "../slack/jobs.ts";
 import { sendDueDigests } from "./digest.tsx";
 
@@ -44,6 +46,17 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
       },
     },
     {
+      id: "core.chat-posts",
+      schedule: "*/15 * * * *",
+      scope: "global",
+      description:
+        "Queues each team's chat channel posts: the update reminder on the due day and last period's bottom lines.",
+      async run({ clock }) {
+        const report = await queueChatPosts(ctx, clock.now());
+        return `${report.reminders} reminders, ${report.bottomLines} bottom-line posts queued`;
+      },
+    },
+    {
       id: "core.digest",
       schedule: "*/15 * * * *",
       scope: "global",
@@ -57,7 +70,8 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
       id: "core.housekeeping",
       schedule: "17 3 * * *",
       scope: "global",
-      description: "Removes expired sessions, old job claims and delivered events older than 30 days.",
+      description:
+        "Removes expired sessions, old job claims, and delivered events and outbound deliveries older than 30 days.",
       async run({ db, clock }) {
         const now = clock.now();
         const monthAgo = new Date(now.getTime() - 30 * 86_400_000);
@@ -66,6 +80,7 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
         await db
           .delete(eventDeliveries)
           .where(and(sql`${eventDeliveries.status} = 'done'`, lt(eventDeliveries.doneAt, monthAgo)));
+        await pruneDeliveries(db, monthAgo);
         return "done";
       },
     },

@@ -8,6 +8,7 @@ import {
   findDelivery,
   OUTBOUND_RETRY_WINDOW_MS,
   outboundRetryDelayMs,
+  pruneDeliveries,
   replayDelivery,
   replayFailed,
 } from "./outbox.ts";
@@ -160,6 +161,9 @@ describe("the outbound delivery queue", () => {
     receiver.stop(true);
     expect(received.length).toBe(2);
     expect((await findDelivery(t.ctx.db, row?.id ?? ""))?.status).toBe("delivered");
+    // Housekeeping forgets delivered requests after 30 days.
+    expect(await pruneDeliveries(t.ctx.db, start)).toBe(0);
+    expect(await pruneDeliveries(t.ctx.db, new Date(t.clock.now().getTime() + 30 * 86_400_000))).toBe(1);
   });
 
   it("lets the kind's signer add headers and the real URL at send time, or drop a request whose target is gone", async () => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "../db/index.ts";
 import { instant, rowsOf } from "../db/rows.ts";
 import type { Logger } from "../log.ts";
@@ -252,14 +252,14 @@ export async function replayDelivery(db: DbOrTx, id: string, now: Date): Promise
 }
 
 /** Every held delivery (and any still retrying) back in the queue for an immediate attempt. Returns how many. */
-export async function replayFailed(db: DbOrTx, now: Date, where?: SQL): Promise<number> {
+export async function replayFailed(db: DbOrTx, now: Date, kind?: DeliveryKind): Promise<number> {
   const rows = await db
     .update(outboundDeliveries)
     .set(requeued(now))
     .where(
       and(
         sql`(${outboundDeliveries.status} = 'held' or (${outboundDeliveries.status} = 'queued' and ${outboundDeliveries.attempts} > 0))`,
-        where,
+        kind ? eq(outboundDeliveries.kind, kind) : undefined,
       ),
     )
     .returning({ id: outboundDeliveries.id });
@@ -300,6 +300,20 @@ export async function listDeliveries(db: Db, filter: DeliveryFilter = {}, limit 
 export async function findDelivery(db: Db, id: string): Promise<Delivery | null> {
   const [delivery] = await db.select().from(outboundDeliveries).where(eq(outboundDeliveries.id, id));
   return delivery ?? null;
+}
+
+/** Forgets delivered and dropped requests created before `before` (held ones stay for an admin). */
+export async function pruneDeliveries(db: Db, before: Date): Promise<number> {
+  const rows = await db
+    .delete(outboundDeliveries)
+    .where(
+      and(
+        sql`${outboundDeliveries.status} in ('delivered', 'dropped')`,
+        sql`${outboundDeliveries.createdAt} < ${instant(before)}`,
+      ),
+    )
+    .returning({ id: outboundDeliveries.id });
+  return rows.length;
 }
 
 /** Requests queued or in flight, for `/metrics`. */

@@ -53,10 +53,6 @@ export interface ChatUpdates {
   form(personId: string, teamId?: string): Promise<(ChatForm & { teamId: string }) | null>;
   /** Posts the update exactly as the portal's composer would. */
   post(personId: string, teamId: string, answers: Record<string, string>): Promise<ChatOutcome>;
-  /** The bottom lines of a team's most recently closed period, or null when nobody wrote. */
-  bottomLines(
-    teamId: string,
-  ): Promise<{ periodKey: string; title: string; lines: { author: string; text: string; link: string }[] } | null>;
 }
 
 /** Answer an ask from chat (provided by the plugin that owns asks); answering stops its SLA clock. */
@@ -66,10 +62,54 @@ export interface ChatAsks {
   answer(askId: string, personId: string, text: string): Promise<ChatOutcome>;
 }
 
+/** A team's check-in period as chat posts and commands show it. */
+export interface TeamUpdatePeriod {
+  /** Stable name of the period (`2026-W10`), for dedupe keys. */
+  key: string;
+  /** "Week of 2 Mar 2026". */
+  label: string;
+  start: Date;
+  end: Date;
+  dueAt: Date;
+  /** Members asked for an update, and how many of them have posted one. */
+  expected: number;
+  written: number;
+  /** Portal path where a member writes this period's update. */
+  writeLink: string;
+  /** Portal path of the team's updates. */
+  feedLink: string;
+}
+
+/** One posted update's bottom line. */
+export interface TeamBottomLine {
+  updateId: string;
+  authorName: string;
+  bottomLine: string;
+  /** Portal path of the update. */
+  link: string;
+}
+
+/**
+ * Written updates, for core's chat posts and commands (status-updates provides it):
+ * a team's period at an instant, its bottom lines, and one person's state.
+ */
+export interface TeamUpdatesProvider {
+  periodAt(teamId: string, at: Date): Promise<TeamUpdatePeriod | null>;
+  /** The bottom lines posted for a period, by author name. */
+  bottomLines(teamId: string, periodKey: string): Promise<TeamBottomLine[]>;
+  /** Whether the person has posted for the team's period at `at`, and the path to write or read it. */
+  personStatus(
+    teamId: string,
+    personId: string,
+    at: Date,
+  ): Promise<{ period: TeamUpdatePeriod; state: "posted" | "draft" | "missing"; link: string } | null>;
+}
+
 /** The hook points a plugin can provide for everyone else. */
 export interface Provides {
   "writing.linter": WritingLinter;
   "calendar.business": BusinessCalendarProvider;
   "chat.updates": ChatUpdates;
   "chat.asks": ChatAsks;
+  "status.team-updates": TeamUpdatesProvider;
 }

@@ -152,8 +152,8 @@ export class PluginRuntime {
     return this.provided.get(hook) as Provides[K] | undefined;
   }
 
-  /** The hook's implementation while the plugin that provides it is enabled (chat apps use this). */
-  enabledProvider<K extends keyof Provides>(hook: K): Provides[K] | undefined {
+  /** A hook's implementation while the plugin providing it is enabled; undefined otherwise. */
+  activeProvider<K extends keyof Provides>(hook: K): Provides[K] | undefined {
     const owner = this.providers.get(hook);
     return owner && this.isEnabled(owner) ? this.provider(hook) : undefined;
   }

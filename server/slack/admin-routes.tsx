@@ -185,7 +185,7 @@ export function slackAdminRoutes(r: Routes): void {
   r.post("/admin/slack/post-now", "admin", async (c) => {
     const ctx = c.get("app");
     if (!ctx.config.slack) throw new HttpError(409, "Slack is not connected.");
-    const queued = await postBottomLines(ctx, ctx.clock.now());
+    const queued = await postBottomLines(ctx, ctx.clock.now(), { anyTime: true });
     setFlash(c, "success", `Queued ${queued} channel ${queued === 1 ? "post" : "posts"} (each period posts once).`);
     return redirect(c, "/admin/slack");
   });

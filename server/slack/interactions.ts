@@ -30,7 +30,7 @@ export async function openUpdateModal(
   input: { slackUserId: string; triggerId: string; teamId?: string | undefined; teamName?: string | undefined },
 ): Promise<void> {
   const person = await personForSlackUser(ctx.db, config, input.slackUserId, ctx.clock.now());
-  const updates = ctx.plugins.enabledProvider("chat.updates");
+  const updates = ctx.plugins.activeProvider("chat.updates");
   if (!person) return openModal(ctx, config, input.triggerId, noticeModal("Not linked", notLinked));
   if (!updates)
     return openModal(ctx, config, input.triggerId, noticeModal("Not available", "Status updates are switched off."));
@@ -65,7 +65,7 @@ async function openAnswerModal(
   person: LinkedPerson,
   input: { triggerId: string; askId: string },
 ): Promise<void> {
-  const asks = ctx.plugins.enabledProvider("chat.asks");
+  const asks = ctx.plugins.activeProvider("chat.asks");
   const form = asks ? await asks.form(input.askId, person.id) : null;
   if (!form)
     return openModal(
@@ -117,10 +117,10 @@ export async function handleInteraction(
     const values = submittedValues(payload.view.state);
     let outcome: ChatOutcome | null = null;
     if (payload.view.callback_id === callbackIds.writeUpdate && metadata.teamId) {
-      const updates = ctx.plugins.enabledProvider("chat.updates");
+      const updates = ctx.plugins.activeProvider("chat.updates");
       outcome = updates ? await updates.post(person.id, metadata.teamId, values) : null;
     } else if (payload.view.callback_id === callbackIds.answerAsk && metadata.askId) {
-      const asks = ctx.plugins.enabledProvider("chat.asks");
+      const asks = ctx.plugins.activeProvider("chat.asks");
       outcome = asks ? await asks.answer(metadata.askId, person.id, values.answer ?? "") : null;
     }
     if (!outcome)
