@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import {
   type ChatAsks,
   type ChatFormField,
@@ -13,7 +13,7 @@ import {
 } from "../../server/plugin-api.ts";
 import { checkinOf } from "./checkins.ts";
 import { periodAt, periodLabel } from "./period.ts";
-import { askAddressees, asks, type Question, updates } from "./schema.ts";
+import { askAddressees, asks, type Question } from "./schema.ts";
 import { cleanText } from "./search.ts";
 import type { StatusSettings } from "./settings.ts";
 import { addComment, answerErrors, findUpdate, MAX_COMMENT_BYTES, postUpdate } from "./updates.ts";
