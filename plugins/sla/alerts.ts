@@ -103,6 +103,8 @@ async function notifyClaimed(
       link: r.link.startsWith("/") ? r.link : "/sla",
       dedupeKey: `sla:${kind}:${r.id}`,
       kind: kind === "warning" ? "sla-warning" : "sla-breach",
+      // An ask from a status update can be answered straight from chat.
+      ...(r.source === "status-updates" ? { action: { type: "answer-ask" as const, askId: r.sourceRef } } : {}),
     });
     for (const managerId of exempt.has(r.responderId) ? [] : (managersByTeam.get(r.teamId) ?? [])) {
       if (managerId === r.responderId) continue;
