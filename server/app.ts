@@ -25,6 +25,7 @@ import { originCheck, secureHeaders } from "./http/security.ts";
 import { wellFormedText } from "./http/well-formed-text.ts";
 import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
 import { mailRoutes } from "./mail/routes.tsx";
+import { notificationPreferenceRoutes } from "./notifications/preference-routes.tsx";
 import { notificationRoutes } from "./notifications/routes.tsx";
 import { opsRoutes } from "./ops/routes.ts";
 import { auditRoutes } from "./org/audit-routes.tsx";
@@ -40,6 +41,8 @@ import { teamRoutes } from "./people/team-routes.tsx";
 import { pluginAdminRoutes } from "./plugins/admin-routes.tsx";
 import { scimAdminRoutes } from "./scim/admin-routes.tsx";
 import { scimRoutes } from "./scim/routes.ts";
+import { slackAdminRoutes } from "./slack/admin-routes.tsx";
+import { slackRoutes } from "./slack/routes.ts";
 import { taskRoutes } from "./tasks/routes.tsx";
 
 /** Largest request body core accepts (forms are small; uploads set their own limit). */
@@ -48,7 +51,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /**
  * Paths exempt from the Origin check. One-click unsubscribe (RFC 8058) is posted by mail
  * providers with no Origin and no session: its signed token is the credential. Chat services
- * post slash commands to `/integrations/…` the same way, with their own verified token.
+ * post to `/integrations/…` the same way: Mattermost with its verified command token, Slack
+ * with a request signature checked against the app's signing secret.
  */
 export const CSRF_EXEMPT = /^\/(unsubscribe|integrations)\//;
 
@@ -148,6 +152,7 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   chatRoutes(core);
   mattermostCommandRoutes(core);
   digestRoutes(core);
+  notificationPreferenceRoutes(core);
   notificationRoutes(core);
   apiTokenRoutes(core);
   auditRoutes(core);
@@ -155,6 +160,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   jobAdminRoutes(core);
   taskRoutes(core);
   backupRoutes(core);
+  slackRoutes(core);
+  slackAdminRoutes(core);
   registerBackupMetrics(ctx);
   extend?.(app);
 

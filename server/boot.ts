@@ -19,11 +19,12 @@ import { outboxDepth } from "./mail/outbox.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
-import { OutboundKicker, runOutboundDelivery } from "./outbound/delivery-run.ts";
+import { OutboundKicker, registerSigner, runOutboundDelivery } from "./outbound/delivery-run.ts";
 import { outboundDepth } from "./outbound/outbox.ts";
 import { registerOutbound } from "./outbound/register.ts";
 import { importPlugins } from "./plugins/loader.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
+import { slackSigner } from "./slack/api.ts";
 import { TaskRunner } from "./tasks/tasks.ts";
 
 export const projectRoot = join(import.meta.dir, "..");
@@ -111,6 +112,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   );
   runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
   ctx.plugins = runtime;
+  if (config.slack) registerSigner(ctx.outboundSigners, slackSigner(config.slack));
   for (const job of coreJobs(ctx)) scheduler.add(job);
   registerOutbound(ctx);
   await runtime.load(source);

@@ -139,6 +139,11 @@ export { API_VERSION } from "./plugins/definition.ts";
 export type {
   BusinessCalendar,
   BusinessCalendarProvider,
+  ChatAsks,
+  ChatForm,
+  ChatFormField,
+  ChatOutcome,
+  ChatUpdates,
   Provides,
   TeamBottomLine,
   TeamUpdatePeriod,

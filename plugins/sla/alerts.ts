@@ -102,7 +102,9 @@ async function notifyClaimed(
           : "The published response time for this ask has passed. Answer it, or tell the asker when you will.",
       link: r.link.startsWith("/") ? r.link : "/sla",
       dedupeKey: `sla:${kind}:${r.id}`,
-      kind: "alert",
+      kind: kind === "warning" ? "sla-warning" : "sla-breach",
+      // An ask from a status update can be answered straight from chat.
+      ...(r.source === "status-updates" ? { action: { type: "answer-ask" as const, askId: r.sourceRef } } : {}),
     });
     for (const managerId of exempt.has(r.responderId) ? [] : (managersByTeam.get(r.teamId) ?? [])) {
       if (managerId === r.responderId) continue;
@@ -112,7 +114,7 @@ async function notifyClaimed(
         body: "See the team's SLA board for what is waiting and on whom.",
         link: `/sla/teams/${r.teamId}/board`,
         dedupeKey: `sla:breach:${r.id}:manager:${managerId}`,
-        kind: "alert",
+        kind: "sla-breach",
       });
     }
   }

@@ -1,4 +1,5 @@
 import { definePlugin } from "../../server/plugin-api.ts";
+import { chatAsks, chatUpdates } from "./chat.ts";
 import { checkinOf } from "./checkins.ts";
 import { seedDemoUpdates } from "./demo.ts";
 import { statusDigest } from "./digest.tsx";
@@ -74,6 +75,9 @@ export default definePlugin<StatusSettings>({
       },
     });
     api.digest(statusDigest);
+    // What the chat apps (Slack) need: write an update, answer an ask, a team's bottom lines.
+    api.provide("chat.updates", chatUpdates);
+    api.provide("chat.asks", chatAsks);
     api.provide("status.team-updates", (s) => teamUpdatesProvider(s.db));
     api.demo(seedDemoUpdates);
   },

@@ -30,6 +30,7 @@ import type { StatusSettings } from "./settings.ts";
 import {
   acknowledge,
   addComment,
+  answerErrors,
   askOf,
   byteLength,
   commentsOf,
@@ -96,15 +97,6 @@ function answersFrom(values: Record<string, string | string[]>, questions: Quest
     if (text.trim()) answers[q.key] = text;
   }
   return answers;
-}
-
-function answerErrors(answers: Record<string, string>, questions: Question[]): FieldErrors {
-  if (!Object.keys(answers).length) return { form: "Your update is empty: write at least the bottom line." };
-  if (byteLength(answers) > MAX_UPDATE_BYTES)
-    return { form: `Your update is over ${MAX_UPDATE_BYTES / 1024} KB. Shorten it, or link to a document.` };
-  const bottom = questions.find((q) => q.kind === "bottom-line");
-  if (bottom && !answers[bottom.key]) return { [`q-${bottom.key}`]: "Start with the bottom line." };
-  return {};
 }
 
 const teamForm = z.object({ teamId: z.uuid("Choose a team.") });

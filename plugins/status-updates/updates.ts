@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, exists, inArray, isNull, or, sql } from "drizzle-orm";
 import {
   type DbOrTx,
+  type FieldErrors,
   handleOf,
   markdownToText,
   mentionedHandles,
@@ -72,6 +73,16 @@ export function storedColumns(
 
 export function byteLength(answers: Record<string, string>): number {
   return Object.values(answers).reduce((n, a) => n + Buffer.byteLength(a, "utf8"), 0);
+}
+
+/** What stops an update from being posted, keyed `form` or `q-<question key>`; empty when it can be posted. */
+export function answerErrors(answers: Record<string, string>, questions: Question[]): FieldErrors {
+  if (!Object.keys(answers).length) return { form: "Your update is empty: write at least the bottom line." };
+  if (byteLength(answers) > MAX_UPDATE_BYTES)
+    return { form: `Your update is over ${MAX_UPDATE_BYTES / 1024} KB. Shorten it, or link to a document.` };
+  const bottom = questions.find((q) => q.kind === "bottom-line");
+  if (bottom && !answers[bottom.key]) return { [`q-${bottom.key}`]: "Start with the bottom line." };
+  return {};
 }
 
 export async function findUpdate(db: DbOrTx, id: string): Promise<Update | null> {
@@ -235,6 +246,7 @@ async function createAsk(tx: Tx, s: PluginServices, update: Update, askText: str
       body: markdownToText(askText).slice(0, 1000),
       link: `/status-updates/updates/${update.id}`,
       dedupeKey: `status-updates:ask:${ask.id}:${p.id}`,
+      action: { type: "answer-ask" as const, askId: ask.id },
     })),
   );
   await s.emit(tx, "ask.created", {

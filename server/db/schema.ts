@@ -3,6 +3,7 @@ export * from "../auth/oidc/schema.ts";
 export * from "../auth/schema.ts";
 export * from "../auth/totp/schema.ts";
 export * from "../backup/schema.ts";
+export * from "../chat/schema.ts";
 export * from "../digest/schema.ts";
 export * from "../events/schema.ts";
 export * from "../jobs/schema.ts";

@@ -9,6 +9,7 @@ import { runMailDelivery } from "../mail/delivery-run.ts";
 import { queueChatPosts } from "../outbound/chat/posts.ts";
 import { runOutboundDelivery } from "../outbound/delivery-run.ts";
 import { pruneDeliveries } from "../outbound/outbox.ts";
+import { slackJobs } from "../slack/jobs.ts";
 import { sendDueDigests } from "./digest.tsx";
 
 /** Core's scheduled work: mail and outbound delivery, digests, housekeeping, backups. */
@@ -85,5 +86,6 @@ export function coreJobs(ctx: AppContext): JobDefinition[] {
       },
     },
     ...backupJobs(ctx),
+    ...slackJobs(ctx),
   ];
 }

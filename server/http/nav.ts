@@ -30,6 +30,7 @@ export const coreNav: NavItem[] = [
   { href: "/admin/audit", label: "Audit log", access: "admin", order: 960, section: "admin" },
   { href: "/teams/:teamId/chat", label: "Chat channels", access: "member", order: 95, section: "team" },
   { href: "/admin/sso", label: "Single sign-on", access: "admin", order: 970, section: "admin" },
+  { href: "/admin/slack", label: "Slack", access: "admin", order: 975, section: "admin" },
 ];
 
 /** The "team" section's links for one team, with the team's id in place of ":teamId". */

@@ -54,8 +54,8 @@ export async function enqueueDelivery(db: DbOrTx, delivery: NewDelivery, now: Da
       headers: delivery.headers ?? {},
       body: delivery.body,
       createdAt: now,
-      nextAttemptAt: now,
-      retryUntil: new Date(now.getTime() + OUTBOUND_RETRY_WINDOW_MS),
+      nextAttemptAt: delivery.notBefore ?? now,
+      retryUntil: new Date((delivery.notBefore ?? now).getTime() + OUTBOUND_RETRY_WINDOW_MS),
     })
     .onConflictDoNothing({ target: outboundDeliveries.dedupeKey })
     .returning({ id: outboundDeliveries.id });

@@ -37,6 +37,8 @@ export interface NewDelivery {
   headers?: Record<string, string>;
   /** The JSON body, serialized once at send time; signers sign exactly those bytes. */
   body: JsonValue;
+  /** Hold the request until this instant (a recipient's quiet hours) instead of sending at once. */
+  notBefore?: Date | null;
 }
 
 /** The request about to go out, as a signer sees it. */

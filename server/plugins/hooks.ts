@@ -26,6 +26,42 @@ export interface BusinessCalendarProvider {
   forTeam(teamId: string): Promise<BusinessCalendar | null>;
 }
 
+/** One question of a form shown in chat (a Slack modal's input). */
+export interface ChatFormField {
+  key: string;
+  label: string;
+  /** Guidance shown under the input, e.g. "The conclusion first, in a sentence or two." */
+  hint: string;
+  multiline: boolean;
+  optional: boolean;
+}
+
+/** A form a person fills in from chat. */
+export interface ChatForm {
+  title: string;
+  /** One line above the fields. */
+  intro: string;
+  fields: ChatFormField[];
+}
+
+/** What happened to a form submitted from chat: a portal link, or errors keyed by field. */
+export type ChatOutcome = { ok: true; message: string; link: string } | { ok: false; errors: Record<string, string> };
+
+/** Write an update from chat (provided by the plugin that owns updates). */
+export interface ChatUpdates {
+  /** The update form for a person on a team (their first team when omitted), or null when they have none. */
+  form(personId: string, teamId?: string): Promise<(ChatForm & { teamId: string }) | null>;
+  /** Posts the update exactly as the portal's composer would. */
+  post(personId: string, teamId: string, answers: Record<string, string>): Promise<ChatOutcome>;
+}
+
+/** Answer an ask from chat (provided by the plugin that owns asks); answering stops its SLA clock. */
+export interface ChatAsks {
+  /** The answer form for a person the ask is addressed to, or null when it is not theirs to answer. */
+  form(askId: string, personId: string): Promise<ChatForm | null>;
+  answer(askId: string, personId: string, text: string): Promise<ChatOutcome>;
+}
+
 /** A team's check-in period as chat posts and commands show it. */
 export interface TeamUpdatePeriod {
   /** Stable name of the period (`2026-W10`), for dedupe keys. */
@@ -73,5 +109,7 @@ export interface TeamUpdatesProvider {
 export interface Provides {
   "writing.linter": WritingLinter;
   "calendar.business": BusinessCalendarProvider;
+  "chat.updates": ChatUpdates;
+  "chat.asks": ChatAsks;
   "status.team-updates": TeamUpdatesProvider;
 }

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import { type Asset, versioned } from "../../views/assets.ts";
 import { raw } from "../../views/html/escape.ts";
+import { chatTransport } from "../chat/transport.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/index.ts";
 import { type MigrationReport, migrate } from "../db/migrate.ts";
@@ -163,6 +164,7 @@ export class PluginRuntime {
   services<S>(id: string): PluginServices<S> {
     const { ctx, bus } = this;
     const plugin = this.get(id);
+    const chat = chatTransport(ctx.config);
     return {
       plugin: { id, name: plugin?.name ?? id },
       db: ctx.db,
@@ -186,8 +188,9 @@ export class PluginRuntime {
       },
       teamsOf: (personId) => teamsOf(ctx.db, personId),
       notify: (tx, notification) =>
-        notify(tx, { ...notification, source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
-      notifyMany: (tx, list) => notifyMany(tx, list, { source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
+        notify(tx, { ...notification, source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl, chat }),
+      notifyMany: (tx, list) =>
+        notifyMany(tx, list, { source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl, chat }),
       seal: (plaintext) => seal(ctx, plaintext),
       background: (name, work) => ctx.tasks.detach(`${id}: ${name}`, work),
       unseal: (sealed) => unseal(ctx, sealed),
