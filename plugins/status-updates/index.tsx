@@ -1,10 +1,11 @@
 import { definePlugin } from "../../server/plugin-api.ts";
+import { statusApi, statusEndpoints } from "./api.ts";
 import { checkinOf } from "./checkins.ts";
 import { seedDemoUpdates } from "./demo.ts";
 import { statusDigest } from "./digest.tsx";
 import { periodAt } from "./period.ts";
 import { remindMissing } from "./reminders.ts";
-import { statusApi, statusPages } from "./routes.tsx";
+import { statusPages } from "./routes.tsx";
 import { type StatusSettings, statusSettings } from "./settings.ts";
 import { updateFor } from "./updates.ts";
 
@@ -25,6 +26,7 @@ export default definePlugin<StatusSettings>({
   setup(api) {
     api.pages(statusPages);
     api.api(statusApi);
+    statusEndpoints(api);
     api.nav({ href: "/status-updates", label: "Updates", access: "member", order: 20 });
     api.nav({ href: "/status-updates?team=:teamId", label: "Updates", access: "member", order: 20, section: "team" });
     api.card({
