@@ -218,7 +218,25 @@ export interface PluginSetup<S> {
    * A documented JSON endpoint under `/api/<id>`: its access rule, the API-token scope it needs,
    * zod schemas for the body, query and response, and a summary. Requests are validated before
    * the handler runs, and the OpenAPI document at `/api/openapi.json` is generated from the same
-   * schemas.
+   * schemas. Reads take the `"read"` scope; changes a `"<resource>:write"` scope of their own.
+   *
+   * @example
+   * api.endpoint(
+   *   {
+   *     method: "post",
+   *     path: "/kudos",
+   *     scope: "kudos:write",
+   *     access: "member",
+   *     status: 201,
+   *     summary: "Thank a teammate",
+   *     body: z.object({ toId: z.uuid(), message: z.string().trim().min(3).max(500) }),
+   *     response: z.object({ id: z.uuid(), createdAt: z.iso.datetime() }),
+   *   },
+   *   async ({ body }, s) => {
+   *     const given = await giveKudos(s.db, { fromId: s.viewer!.id, ...body, at: s.clock.now() });
+   *     return { id: given.id, createdAt: given.createdAt.toISOString() };
+   *   },
+   * );
    */
   endpoint<
     B extends z.ZodType | undefined = undefined,
