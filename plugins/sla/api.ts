@@ -36,24 +36,6 @@ function unauthorized(): Response {
 }
 
 export function slaApi(r: PluginRoutes<SlaSettings>): void {
-  r.get("/", "member", async (c, s) => {
-    const viewer = s.viewer;
-    if (!viewer) throw new HttpError(401, "Please sign in.");
-    const items = await openClocks(s.db, { responderId: viewer.id }, s.clock.now());
-    return c.json({
-      waiting: items.map((i) => ({
-        askId: i.askId,
-        title: i.title,
-        link: i.link,
-        workType: i.workType,
-        medium: i.medium,
-        status: i.status.status,
-        remainingBusinessSeconds: Math.round(i.status.remainingSeconds),
-        dueAt: i.dueAt?.toISOString() ?? null,
-      })),
-    });
-  });
-
   // A git host (or any tool) asks for a response: one clock per addressee per the team's charter.
   r.post("/asks", "token", async (c, s) => {
     const auth = await authenticateWebhook(s.db, c.req.header("Authorization"), s.clock.now());
@@ -167,8 +149,49 @@ function charterJson(teamId: string, charter: Charter): z.input<typeof charterOu
   };
 }
 
-/** Documented endpoints under /api/sla: a team's charter, read and published. */
+/** Documented endpoints under /api/sla: what waits on you, and a team's charter, read and published. */
 export function slaEndpoints(api: PluginSetup<SlaSettings>): void {
+  api.endpoint(
+    {
+      method: "get",
+      path: "/",
+      scope: "read",
+      access: "member",
+      summary: "List the asks waiting on your response, with their SLA clocks",
+      response: z.object({
+        waiting: z.array(
+          z.object({
+            askId: z.uuid(),
+            title: z.string(),
+            link: z.string(),
+            workType: z.string(),
+            medium: z.string(),
+            status: z.enum(["on track", "due soon", "breached", "paused", "answered"]),
+            remainingBusinessSeconds: z.number().int().describe("Negative once breached."),
+            dueAt: z.iso.datetime().nullable(),
+          }),
+        ),
+      }),
+    },
+    async (_input, s) => {
+      const viewer = s.viewer;
+      if (!viewer) throw new HttpError(401, "Please sign in.");
+      const items = await openClocks(s.db, { responderId: viewer.id }, s.clock.now());
+      return {
+        waiting: items.map((i) => ({
+          askId: i.askId,
+          title: i.title,
+          link: i.link,
+          workType: i.workType,
+          medium: i.medium,
+          status: i.status.status,
+          remainingBusinessSeconds: Math.round(i.status.remainingSeconds),
+          dueAt: i.dueAt?.toISOString() ?? null,
+        })),
+      };
+    },
+  );
+
   api.endpoint(
     {
       method: "get",

@@ -1,5 +1,5 @@
 import { definePlugin } from "../../server/plugin-api.ts";
-import { statusApi, statusEndpoints } from "./api.ts";
+import { statusEndpoints, statusReads } from "./api.ts";
 import { checkinOf } from "./checkins.ts";
 import { seedDemoUpdates } from "./demo.ts";
 import { statusDigest } from "./digest.tsx";
@@ -25,7 +25,7 @@ export default definePlugin<StatusSettings>({
   assets: { stylesheet: `${import.meta.dir}/status-updates.css` },
   setup(api) {
     api.pages(statusPages);
-    api.api(statusApi);
+    statusReads(api);
     statusEndpoints(api);
     api.nav({ href: "/status-updates", label: "Updates", access: "member", order: 20 });
     api.nav({ href: "/status-updates?team=:teamId", label: "Updates", access: "member", order: 20, section: "team" });

@@ -78,7 +78,7 @@ async function revoke(person: Person, token: string): Promise<void> {
   expect((await client.post(`/profile/tokens/${row?.id}/revoke`)).status).toBe(303);
 }
 
-function call(method: string, path: string, token: string, body?: unknown, raw?: string): Promise<Response> {
+async function call(method: string, path: string, token: string, body?: unknown, raw?: string): Promise<Response> {
   return t.app.request(`http://localhost:3000${path}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
