@@ -356,6 +356,34 @@ describe("write operations", () => {
   }
 });
 
+describe("read operations", () => {
+  const reads = Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => method === "get")
+      .map(([, op]) => ({ path, op })),
+  );
+
+  it("each answers a read-scoped token as the document says", async () => {
+    const token = await tokenFor(member, ["read", "decisions:write"]);
+    const created = await call("POST", "/api/briefs/decisions", token, {
+      title: "Ship the API",
+      decidedBy: "Max",
+      decidedOn: "2026-03-02",
+      rationale: "Scripts need it.",
+    });
+    const decisionId = (await json<{ decision: { id: string } }>(created)).decision.id;
+    const reader = await tokenFor(member, ["read"]);
+    expect(reads.length).toBeGreaterThanOrEqual(5);
+    for (const { path, op } of reads) {
+      const concrete = path.replace("{teamId}", teamId).replace("{id}", decisionId);
+      expect(concrete, `${op.operationId} has only known parameters`).not.toContain("{");
+      const res = await call("GET", concrete, reader);
+      expect(res.status, op.operationId).toBe(200);
+      expectDocumented(op, 200, await res.json());
+    }
+  });
+});
+
 describe("API tokens with per-resource scopes", () => {
   it("keep tokens made with the old write scope working for every write and every read", async () => {
     const legacy = await tokenFor(manager, ["write"]);
