@@ -137,19 +137,21 @@ function Operation(props: { op: ApiOperation }): SafeHtml {
         </>
       ) : null}
       {e.query ? (
-        <>
-          <h4>Query</h4>
+        <details>
+          <summary>Query parameters (JSON Schema)</summary>
           <pre class="api-schema">{json(jsonSchemaOf(e.query, "input"))}</pre>
-        </>
+        </details>
       ) : null}
       {e.body ? (
-        <>
-          <h4>Request body</h4>
+        <details>
+          <summary>Request body (JSON Schema)</summary>
           <pre class="api-schema">{json(jsonSchemaOf(e.body, "input"))}</pre>
-        </>
+        </details>
       ) : null}
-      <h4>Response</h4>
-      <pre class="api-schema">{json(jsonSchemaOf(e.response, "output"))}</pre>
+      <details>
+        <summary>Response {String(e.status ?? 200)} (JSON Schema)</summary>
+        <pre class="api-schema">{json(jsonSchemaOf(e.response, "output"))}</pre>
+      </details>
     </article>
   );
 }

@@ -106,9 +106,12 @@ function TokensPage(props: {
               <legend>Scopes</legend>
               {props.choices.map((choice) => (
                 <label class="checkbox">
-                  <input type="checkbox" name="scopes" value={choice.scope} checked={scopes.has(choice.scope)} />{" "}
-                  {choice.scope === choice.label ? <code>{choice.scope}</code> : choice.label}{" "}
-                  <span class="muted small">{choice.allows.join("; ")}</span>
+                  <input type="checkbox" name="scopes" value={choice.scope} checked={scopes.has(choice.scope)} />
+                  <span>
+                    {choice.scope === choice.label ? <code>{choice.scope}</code> : choice.label}
+                    <br />
+                    <span class="muted small">{choice.allows.join("; ")}</span>
+                  </span>
                 </label>
               ))}
               {props.errors.scopes ? <p class="field-error">{props.errors.scopes}</p> : null}
