@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { HttpError, type PluginRoutes, type PluginSetup } from "../../server/plugin-api.ts";
 import { mayReadConclusion, requirePanelSeat } from "./access.ts";
+import { commentForm, commentOnBrief, readableBrief } from "./brief-comments.ts";
 import { paragraphsOf } from "./brief-flow.ts";
 import { commentsOf, findBrief, listBriefs, reviewersOf } from "./briefs.ts";
 import {
@@ -154,6 +155,34 @@ export function briefsEndpoints(api: PluginSetup<BriefsSettings>): void {
         throw new HttpError(404, "There is no such decision.");
       }
       return { decision: decisionJson(d) };
+    },
+  );
+
+  api.endpoint(
+    {
+      method: "post",
+      path: "/briefs/:id/comments",
+      scope: "comments:write",
+      access: "member",
+      status: 201,
+      summary: "Comment on a paragraph of a brief in review",
+      description:
+        "Name the paragraph by its index and hash from GET /api/briefs/briefs/{id} (paragraphs); a paragraph edited since is a 422. A reviewer's first comment answers their review request (stops their SLA clock and tells the author). 409 when the brief is not in review.",
+      params: { id: "The brief's id." },
+      body: commentForm,
+      response: z.object({
+        comment: z.object({
+          id: z.uuid(),
+          briefId: z.uuid(),
+          paragraph: z.number().int(),
+          createdAt: z.iso.datetime(),
+        }),
+      }),
+    },
+    async ({ body, params }, s) => {
+      const brief = await readableBrief(s, params.id);
+      const comment = await commentOnBrief(s, brief, body);
+      return { comment: { ...comment, briefId: brief.id, createdAt: comment.createdAt.toISOString() } };
     },
   );
 

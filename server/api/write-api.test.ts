@@ -3,6 +3,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { eq, sql } from "drizzle-orm";
+import { addReviewers, createBrief, moveBrief } from "../../plugins/briefs/briefs.ts";
 import { apiTokens } from "../auth/schema.ts";
 import { hashToken } from "../auth/tokens.ts";
 import { rowsOf } from "../db/rows.ts";
@@ -223,6 +224,46 @@ const cases: Record<string, (op: Operation) => Promise<void>> = {
     expect((await call("POST", `/api/status-updates/asks/${askId}/answers`, token, { body: "Again." })).status).toBe(
       409,
     );
+  },
+
+  async postBriefsBriefsIdComments(op) {
+    const now = t.clock.now();
+    const brief = await createBrief(t.ctx.db, {
+      authorId: manager.id,
+      teamId,
+      title: "Move billing to the new queue",
+      body: "**Bottom line:** we move billing jobs to the new queue in April.\n\nThe old one drops jobs under load.",
+      at: now,
+    });
+    await moveBrief(t.ctx.db, brief.id, "draft", "review", {
+      sentAt: now,
+      commentDeadline: new Date(now.getTime() + 86_400_000),
+      at: now,
+    });
+    await addReviewers(t.ctx.db, brief.id, [member.id]);
+    const token = await tokenFor(member, ["comments:write", "read"]);
+    const read = await json<{ brief: { paragraphs: { index: number; hash: string }[] } }>(
+      await call("GET", `/api/briefs/briefs/${brief.id}`, token),
+    );
+    const second = read.brief.paragraphs[1] as { index: number; hash: string };
+    const res = await call("POST", `/api/briefs/briefs/${brief.id}/comments`, token, {
+      paragraph: second.index,
+      paragraphHash: second.hash,
+      body: "How do we drain the old queue?",
+    });
+    expect(res.status).toBe(201);
+    const body = await json<{ comment: { briefId: string; paragraph: number } }>(res);
+    expectDocumented(op, 201, body);
+    expect(body.comment).toMatchObject({ briefId: brief.id, paragraph: second.index });
+    // A paragraph that is not (or no longer) in the brief is named, and nothing is stored.
+    const before = await fingerprint();
+    const stale = await call("POST", `/api/briefs/briefs/${brief.id}/comments`, token, {
+      paragraph: second.index,
+      paragraphHash: "0000000000000000",
+      body: "Stale.",
+    });
+    expect(stale.status).toBe(422);
+    expect(await fingerprint()).toBe(before);
   },
 
   async postBriefsDecisions(op) {
