@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import packageJson from "../../package.json" with { type: "json" };
 import { PageHeader } from "../../views/components.tsx";
 import type { SafeHtml } from "../../views/html/escape.ts";
-import type { Routes } from "../http/access.ts";
+import type { RouteRegistry, Routes } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { page } from "../http/render.tsx";
 import { type ApiOperation, apiOperations, jsonSchemaOf, openApiDocument } from "./openapi.ts";
@@ -12,16 +12,39 @@ function operationsOf(c: Context<AppEnv>): ApiOperation[] {
   return apiOperations(ctx.routes.rules, (owner) => owner === "core" || ctx.plugins.isEnabled(owner));
 }
 
+// Schemas do not change after boot, so the document and the page body are built once per set
+// of enabled operations (an admin switching a plugin off or on gives another set).
+const built = new WeakMap<RouteRegistry, Map<string, { json: string; html: SafeHtml }>>();
+
+function docsFor(c: Context<AppEnv>): { json: string; html: SafeHtml } {
+  const ctx = c.get("app");
+  const operations = operationsOf(c);
+  const key = operations.map((op) => op.operationId).join(" ");
+  let cache = built.get(ctx.routes);
+  if (!cache) {
+    cache = new Map();
+    built.set(ctx.routes, cache);
+  }
+  let docs = cache.get(key);
+  if (!docs) {
+    const baseUrl = ctx.config.baseUrl;
+    docs = {
+      json: JSON.stringify(openApiDocument(operations, { version: packageJson.version, baseUrl })),
+      html: <ApiDocs operations={operations} baseUrl={baseUrl} />,
+    };
+    cache.set(key, docs);
+  }
+  return docs;
+}
+
 /** `/api/openapi.json` (the OpenAPI 3.1 document) and `/api/docs` (the same, to read). */
 export function apiDocRoutes(r: Routes): void {
   r.get("/api/openapi.json", "public", (c) => {
-    const ctx = c.get("app");
-    return c.json(openApiDocument(operationsOf(c), { version: packageJson.version, baseUrl: ctx.config.baseUrl }));
+    c.header("Content-Type", "application/json; charset=utf-8");
+    return c.body(docsFor(c).json);
   });
 
-  r.get("/api/docs", "public", (c) =>
-    page(c, <ApiDocs operations={operationsOf(c)} baseUrl={c.get("app").config.baseUrl} />, { title: "API" }),
-  );
+  r.get("/api/docs", "public", (c) => page(c, docsFor(c).html, { title: "API" }));
 }
 
 const json = (value: unknown): string => JSON.stringify(value, null, 2);
