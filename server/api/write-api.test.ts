@@ -470,3 +470,25 @@ describe("API tokens with per-resource scopes", () => {
     expect(res.status).toBe(422);
   });
 });
+
+describe("a disabled plugin's operations", () => {
+  it("leave the document, the docs page and the token page while it is off, and answer 404", async () => {
+    const admin = await t.person({ role: "admin" });
+    const token = await tokenFor(member, ["decisions:write"]);
+    await t.ctx.plugins.setEnabled("briefs", false, admin.id);
+    try {
+      const off = (await (await t.client().get("/api/openapi.json")).json()) as Doc;
+      expect(Object.keys(off.paths).some((p) => p.startsWith("/api/briefs/"))).toBe(false);
+      expect(await (await t.client().get("/api/docs")).text()).not.toContain("postBriefsDecisions");
+      const client = await t.signedIn(member);
+      expect(await (await client.get("/profile/tokens")).text()).not.toContain('value="decisions:write"');
+      const res = await call("POST", "/api/briefs/decisions", token, { title: "x" });
+      expect(res.status).toBe(404);
+    } finally {
+      await t.ctx.plugins.setEnabled("briefs", true, admin.id);
+    }
+    expect(Object.keys(((await (await t.client().get("/api/openapi.json")).json()) as Doc).paths)).toContain(
+      "/api/briefs/decisions",
+    );
+  });
+});
