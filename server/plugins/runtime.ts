@@ -363,6 +363,9 @@ export class PluginRuntime {
           );
         record.api ??= guarded();
         const prefix = `/api/${id}`;
+        const full = prefix + (endpoint.path === "/" ? "" : endpoint.path);
+        if (ctx.routes.rules.some((r) => r.method === endpoint.method.toUpperCase() && r.path === full))
+          throw new Error(`endpoint ${endpoint.method.toUpperCase()} ${full} is declared twice`);
         declareRoute(
           record.api,
           ctx.routes,
@@ -372,7 +375,7 @@ export class PluginRuntime {
             path: endpoint.path,
             access: endpoint.access,
             scope: endpoint.scope,
-            endpoint: { ...endpoint, path: prefix + (endpoint.path === "/" ? "" : endpoint.path) },
+            endpoint: { ...endpoint, path: full },
           },
           endpointHandler(endpoint, (input, c) =>
             (handler as (i: typeof input, s: RequestServices<unknown>, c: unknown) => Promise<unknown>)(
