@@ -1,5 +1,6 @@
 import { definePlugin } from "../../server/plugin-api.ts";
-import { statusEndpoints, statusReads } from "./api.ts";
+import { statusEndpoints } from "./api.ts";
+import { statusReads } from "./api-reads.ts";
 import { checkinOf } from "./checkins.ts";
 import { seedDemoUpdates } from "./demo.ts";
 import { statusDigest } from "./digest.tsx";
