@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { assetList } from "../views/assets.ts";
+import { apiDocRoutes } from "./api/routes.tsx";
 import { apiTokenRoutes } from "./auth/api-token-routes.tsx";
 import { inviteRoutes } from "./auth/invite-routes.tsx";
 import { loadViewer } from "./auth/middleware.ts";
@@ -155,6 +156,7 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   notificationPreferenceRoutes(core);
   notificationRoutes(core);
   apiTokenRoutes(core);
+  apiDocRoutes(core);
   auditRoutes(core);
   pluginAdminRoutes(core);
   jobAdminRoutes(core);

@@ -1,6 +1,6 @@
 import { definePlugin } from "../../server/plugin-api.ts";
 import { sendAlerts } from "./alerts.ts";
-import { slaApi } from "./api.ts";
+import { slaApi, slaEndpoints } from "./api.ts";
 import { businessCalendarProvider } from "./calendars.ts";
 import { openClocks, reconcileAbsences } from "./clocks.ts";
 import { demoClocks } from "./demo.ts";
@@ -47,6 +47,7 @@ export default definePlugin<SlaSettings>({
   setup(api) {
     api.pages(slaPages);
     api.api(slaApi);
+    slaEndpoints(api);
     api.nav({ href: "/sla", label: "Response times", access: "member", order: 40 });
     api.nav({
       href: "/sla/teams/:teamId",

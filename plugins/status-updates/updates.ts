@@ -514,6 +514,26 @@ export async function askOf(db: DbOrTx, updateId: string): Promise<AskView | nul
   };
 }
 
+/** One ask with the update it came with, and whether `personId` is addressed and has answered. */
+export async function findAsk(
+  db: DbOrTx,
+  askId: string,
+  personId: string,
+): Promise<{ id: string; updateId: string; addressed: boolean; answeredAt: Date | null } | null> {
+  const [row] = await db
+    .select({
+      id: asks.id,
+      updateId: asks.updateId,
+      addressee: askAddressees.personId,
+      answeredAt: askAddressees.answeredAt,
+    })
+    .from(asks)
+    .leftJoin(askAddressees, and(eq(askAddressees.askId, asks.id), eq(askAddressees.personId, personId)))
+    .where(eq(asks.id, askId));
+  if (!row) return null;
+  return { id: row.id, updateId: row.updateId, addressed: row.addressee !== null, answeredAt: row.answeredAt };
+}
+
 /** Asks addressed to a person that they have not answered, newest first. */
 export async function asksWaitingOn(
   db: DbOrTx,

@@ -19,6 +19,8 @@ const reservedIds = new Set([
   "metrics",
   "core",
   "public",
+  // /api/docs is the API docs page, so a plugin "docs" could not have its /api/docs.
+  "docs",
 ]);
 
 const manifestSchema = z.object({

@@ -3,11 +3,14 @@ import type { z } from "zod";
 import { type Asset, versioned } from "../../views/assets.ts";
 import { raw } from "../../views/html/escape.ts";
 import { chatTransport } from "../chat/transport.ts";
+import { endpointHandler } from "../api/endpoint.ts";
+import type { EndpointSpec } from "../api/spec.ts";
+import { writeScopePattern } from "../auth/api-scopes.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/index.ts";
 import { type MigrationReport, migrate } from "../db/migrate.ts";
 import type { EventBus } from "../events/bus.ts";
-import { declareRoutes, mayOpen } from "../http/access.ts";
+import { declareRoute, declareRoutes, mayOpen } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { HttpError } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
@@ -316,12 +319,15 @@ export class PluginRuntime {
     const { ctx } = this;
     const id = def.id;
     const enabled = (): boolean => this.isEnabled(id);
-    const routesFor = (prefix: string): { hono: Hono<AppEnv>; routes: PluginRoutes<unknown> } => {
+    const guarded = (): Hono<AppEnv> => {
       const hono = new Hono<AppEnv>();
       hono.use(async function pluginEnabled(c, next) {
         if (!enabled()) throw new HttpError(404, `There is no page at ${c.req.path}.`);
         await next();
       });
+      return hono;
+    };
+    const routesFor = (prefix: string, hono = guarded()): { hono: Hono<AppEnv>; routes: PluginRoutes<unknown> } => {
       const declared = declareRoutes(hono, ctx.routes, { prefix, owner: id });
       const routes = {} as PluginRoutes<unknown>;
       for (const method of ["get", "post", "put", "patch", "delete"] as const) {
@@ -343,10 +349,42 @@ export class PluginRuntime {
         build(routes);
         record.pages = hono;
       },
+      // `api` and `endpoint` share one sub-app under /api/<id>.
       api: (build) => {
-        const { hono, routes } = routesFor(`/api/${id}`);
-        build(routes);
-        record.api = hono;
+        record.api ??= guarded();
+        build(routesFor(`/api/${id}`, record.api).routes);
+      },
+      endpoint: (spec, handler) => {
+        const endpoint = spec as EndpointSpec;
+        const fits = endpoint.method === "get" ? endpoint.scope === "read" : writeScopePattern.test(endpoint.scope);
+        if (!fits)
+          throw new Error(
+            `endpoint ${endpoint.method.toUpperCase()} ${endpoint.path}: a read needs the "read" scope, a change a "<resource>:write" scope, not "${endpoint.scope}"`,
+          );
+        record.api ??= guarded();
+        const prefix = `/api/${id}`;
+        const full = prefix + (endpoint.path === "/" ? "" : endpoint.path);
+        if (ctx.routes.rules.some((r) => r.method === endpoint.method.toUpperCase() && r.path === full))
+          throw new Error(`endpoint ${endpoint.method.toUpperCase()} ${full} is declared twice`);
+        declareRoute(
+          record.api,
+          ctx.routes,
+          { prefix, owner: id },
+          {
+            method: endpoint.method,
+            path: endpoint.path,
+            access: endpoint.access,
+            scope: endpoint.scope,
+            endpoint: { ...endpoint, path: full },
+          },
+          endpointHandler(endpoint, (input, c) =>
+            (handler as (i: typeof input, s: RequestServices<unknown>, c: unknown) => Promise<unknown>)(
+              input,
+              this.requestServices(id, c),
+              c,
+            ),
+          ),
+        );
       },
       apiAt: (prefix, build) => {
         if (!/^\/api\/[a-z0-9][a-z0-9._-]*$/.test(prefix))
