@@ -1,7 +1,7 @@
 import { definePlugin } from "../../server/plugin-api.ts";
-import { chatAsks, chatUpdates } from "./chat.ts";
 import { statusEndpoints } from "./api.ts";
 import { statusReads } from "./api-reads.ts";
+import { chatAsks, chatUpdates } from "./chat.ts";
 import { checkinOf } from "./checkins.ts";
 import { seedDemoUpdates } from "./demo.ts";
 import { statusDigest } from "./digest.tsx";

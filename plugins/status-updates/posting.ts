@@ -3,18 +3,9 @@ import { type FieldErrors, HttpError, type RequestServices } from "../../server/
 import { readableTeam, type VisibleTeam } from "./access.ts";
 import type { Checkin } from "./checkins.ts";
 import { periodAt } from "./period.ts";
-import type { Question } from "./schema.ts";
 import { cleanText } from "./search.ts";
 import type { StatusSettings } from "./settings.ts";
-import {
-  byteLength,
-  editUpdate,
-  findUpdate,
-  MAX_COMMENT_BYTES,
-  MAX_UPDATE_BYTES,
-  postUpdate,
-  type Update,
-} from "./updates.ts";
+import { answerErrors, editUpdate, findUpdate, MAX_COMMENT_BYTES, postUpdate, type Update } from "./updates.ts";
 
 // The rules for posting and editing an update, shared by the composer pages and the JSON API.
 
@@ -39,16 +30,6 @@ export const commentBody = z
 export function viewerOf(s: S): NonNullable<S["viewer"]> {
   if (!s.viewer) throw new HttpError(401, "Please sign in.");
   return s.viewer;
-}
-
-/** What is wrong with a set of answers (keyed by field name, `q-<key>` for a question), or nothing. */
-export function answerErrors(answers: Record<string, string>, questions: Question[]): FieldErrors {
-  if (!Object.keys(answers).length) return { form: "Your update is empty: write at least the bottom line." };
-  if (byteLength(answers) > MAX_UPDATE_BYTES)
-    return { form: `Your update is over ${MAX_UPDATE_BYTES / 1024} KB. Shorten it, or link to a document.` };
-  const bottom = questions.find((q) => q.kind === "bottom-line");
-  if (bottom && !answers[bottom.key]) return { [`q-${bottom.key}`]: "Start with the bottom line." };
-  return {};
 }
 
 /** The team a write/lint/draft request is for, which the viewer must be a member of. */

@@ -40,7 +40,6 @@ import type { StatusSettings } from "./settings.ts";
 import {
   acknowledge,
   addComment,
-  answerErrors,
   askOf,
   byteLength,
   commentsOf,
