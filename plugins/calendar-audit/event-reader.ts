@@ -344,8 +344,9 @@ function plainTime(p: JcalProperty): (WallTime & { utc: boolean; params: Record<
   const type = p[2];
   if (p.length !== 4 || typeof raw !== "string") return null;
   const isDate = type === "date";
-  if (isDate ? raw.length !== 10 : type !== "date-time" || raw.length < 19 || raw.length > 20) return null;
-  if (raw[4] !== "-" || raw[7] !== "-") return null;
+  const length = raw.length;
+  if (isDate ? length !== 10 : type !== "date-time" || length < 19 || length > 20) return null;
+  if (raw.charCodeAt(4) !== DASH || raw.charCodeAt(7) !== DASH) return null;
   const year = digits(raw, 0, 4);
   const month = digits(raw, 5, 2);
   const day = digits(raw, 8, 2);
@@ -353,13 +354,20 @@ function plainTime(p: JcalProperty): (WallTime & { utc: boolean; params: Record<
   if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
   const params = p[1];
   if (isDate) return { year, month, day, hour: 0, minute: 0, second: 0, isDate, utc: false, params };
-  if (raw[10] !== "T" || raw[13] !== ":" || raw[16] !== ":" || (raw.length === 20 && raw[19] !== "Z")) return null;
+  const utc = length === 20;
+  if (raw.charCodeAt(10) !== T || raw.charCodeAt(13) !== COLON || raw.charCodeAt(16) !== COLON) return null;
+  if (utc && raw.charCodeAt(19) !== Z) return null;
   const hour = digits(raw, 11, 2);
   const minute = digits(raw, 14, 2);
   const second = digits(raw, 17, 2);
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
-  return { year, month, day, hour, minute, second, isDate, utc: raw.length === 20, params };
+  return { year, month, day, hour, minute, second, isDate, utc, params };
 }
+
+const DASH = 45;
+const COLON = 58;
+const T = 84;
+const Z = 90;
 
 /** The decimal number of `length` digits at `at`, or -1 when one is not a digit. */
 function digits(text: string, at: number, length: number): number {

@@ -40,7 +40,7 @@ describe("expand", () => {
       ics(
         [
           "DTSTAMP:not a date",
-          "LOCATION;X-NOTE=\"unterminated:Room 1",
+          'LOCATION;X-NOTE="unterminated:Room 1',
           "X-ALT-DESC;FMTTYPE=text/html:<html><body>",
           " <p>folded</p></body></html>",
         ],

@@ -165,7 +165,7 @@ export function expandSeries(input: SeriesInput): void {
     const start = readTimeOf(o, "dtstart", zones, zone);
     const atMs = start ? toMs(start, start.isDate) : ridMs;
     if (!inWindow(atMs) || isCancelled(o)) continue;
-    const occurrence = readOverride(o, base, index, atMs, ridMs, zones, input.maxAttendees, problems);
+    const occurrence = readOverride(o, base, index, atMs, ridMs, zones, input.maxAttendees, problems, start);
     if (occurrence) push(occurrence, atMs);
   }
 }
@@ -223,22 +223,23 @@ function readOverride(
   zones: ZoneResolver,
   maxAttendees: number,
   problems: string[],
+  /** The override's DTSTART, when the caller has read it already. */
+  own: ZonedTime | null = readTimeOf(o, "dtstart", zones, base.allDay ? null : base.start.zone),
 ): Occurrence | null {
   if (isCancelled(o)) return null;
-  const zone = base.allDay ? null : base.start.zone;
-  const own = readTimeOf(o, "dtstart", zones, zone);
   const allDay = own ? own.isDate : base.allDay;
   const length =
     o.hasProperty("dtend") || o.hasProperty("duration") ? lengthOf(o, own ?? base.start, zones) : base.length;
   const wall = own ?? base.start;
   const endMs = endOf(wall, toMs(wall, allDay), length, allDay, wall.zone) - toMs(wall, allDay) + startMs;
   if (endMs < startMs) problems.push(`An instance of ${base.uid} ends before it starts; its length was read as zero.`);
+  const start = new Date(startMs).toISOString();
   return {
     event: index,
     uid: base.uid,
-    recurrenceId: new Date(ridMs).toISOString(),
-    start: new Date(startMs).toISOString(),
-    end: new Date(Math.max(startMs, endMs)).toISOString(),
+    recurrenceId: ridMs === startMs ? start : new Date(ridMs).toISOString(),
+    start,
+    end: endMs > startMs ? new Date(endMs).toISOString() : start,
     allDay,
     summary: o.hasProperty("summary") ? summaryOf(o) : base.summary,
     attendees: o.hasProperty("attendee") ? readAttendees(o, maxAttendees).attendees : base.attendees,
