@@ -54,6 +54,15 @@ describe("expand", () => {
     expect(plain.problems).toEqual([]);
   });
 
+  it("refuses a file of 70,000 unclosed alarms at once (matching alarms is linear)", () => {
+    const alarms = Array.from({ length: 70_000 }, () => "BEGIN:VALARM").join("\r\n");
+    const ics = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${alarms}\r\nEND:VCALENDAR\r\n`;
+    const started = performance.now();
+    expect(() => expand(ics, window)).toThrow(NotACalendarError);
+    // Quadratic matching would take minutes; linear takes milliseconds (seconds on a busy machine).
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it("reads a VTIMEZONE defined in the file and follows its DST rule", async () => {
     const x = expand(await fixture("vtimezone-custom.ics"), window);
     expect(spans(x, "custom-zone-weekly")).toEqual([
