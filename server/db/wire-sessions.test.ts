@@ -116,6 +116,29 @@ describe("wire sessions over the embedded database", () => {
     }
   });
 
+  it("starts the next connection's transaction clean while a describe reply is out", async () => {
+    const other = client(1);
+    const slow = await rawClient(path);
+    try {
+      await other.unsafe("create table if not exists wire_iso (v int)");
+      await slow.send(parse("insert into wire_iso values ($1) returning v * 2 as v"), describeStatement(), flush());
+      // The Parse opened an implicit transaction (and took a snapshot): a transaction that sets
+      // its isolation level first must not find itself inside it.
+      const level = await other.begin(async (tx) => {
+        await tx.unsafe("set transaction isolation level repeatable read read only");
+        const [row] = await tx.unsafe("select current_setting('transaction_isolation') as level");
+        return row?.level;
+      });
+      expect(level).toBe("repeatable read");
+      const result = await slow.send(bind(["21"]), execute(), sync());
+      expect(result.map((m) => m.type)).toEqual(["2", "D", "C", "Z"]);
+      expect(result.find((m) => m.type === "D")?.body.toString("latin1")).toContain("42");
+    } finally {
+      slow.close();
+      await other.end();
+    }
+  });
+
   it("keeps the session for a client whose describe failed until it syncs", async () => {
     const other = client(1);
     const slow = await rawClient(path);

@@ -14,8 +14,10 @@ import type { Socket } from "node:net";
  * describe an unnamed statement before binding it (Parse, Describe, Flush — postgres.js does this
  * for every parameterized query it has not prepared) must wait for the reply before it can send
  * the Bind. Outside a transaction block nothing but that unnamed statement is pending, so the
- * session is lent to others meanwhile; if anyone else ran, the connection's Parse is sent again
- * ahead of its Bind (and its second ParseComplete dropped from the reply).
+ * session is lent to others meanwhile. Before anyone else runs, a Sync of our own (its reply
+ * kept from the client) ends the implicit transaction the Parse opened, so the next connection
+ * starts clean (its BEGIN, its snapshot, its SET TRANSACTION); if anyone else ran, the
+ * connection's Parse is sent again ahead of its Bind (and its second ParseComplete dropped).
  *
  * (`@electric-sql/pglite-socket` pins a connection only while a transaction block is open, so
  * extended-protocol batches from two connections interleave — electric-sql/pglite#1046.)
@@ -63,6 +65,8 @@ export class WireSessions {
   #closing = false;
   /** Batches run so far: tells a connection that lent the session whether anyone else ran. */
   #runs = 0;
+  /** The connection that lent the session with its Parse's implicit transaction still open. */
+  #lender: Connection | null = null;
 
   constructor(private readonly backend: Backend) {}
 
@@ -171,6 +175,16 @@ export class WireSessions {
       const batch = conn.pending.splice(0, end + 1);
       const last = batch[batch.length - 1] as Buffer;
       const endsBatch = last[0] === SYNC || last[0] === QUERY || last[0] === 0;
+      if (this.#lender && this.#lender !== conn) {
+        // Ends the lender's implicit transaction; the ReadyForQuery is ours, not the client's.
+        try {
+          await this.backend.exec(SYNC_MESSAGE);
+        } finally {
+          this.#lender = null;
+        }
+        this.#runs++;
+      }
+      this.#lender = null;
       const resend = conn.reparse !== null && conn.lentAt !== this.#runs ? conn.reparse : null;
       conn.reparse = null;
       if (resend) batch.unshift(resend);
@@ -194,6 +208,7 @@ export class WireSessions {
       } else if (!endsBatch && conn.pending.length === 0 && this.#canLend(batch, reply)) {
         conn.reparse = batch.find(isUnnamedParse) ?? null;
         conn.lentAt = this.#runs;
+        this.#lender = conn;
         conn.midBatch = false;
         this.#owner = null;
       }
