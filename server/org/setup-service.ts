@@ -6,7 +6,7 @@ import { rowsOf } from "../db/rows.ts";
 import { createPerson, type Person } from "../people/people.ts";
 import { audit } from "./audit.ts";
 import type { DemoOrg } from "./demo.ts";
-import { createDemoCore } from "./demo-core.ts";
+import { createDemoCore, DEMO_SIZE, type DemoSize } from "./demo-core.ts";
 import { organization } from "./schema.ts";
 
 export interface SetupInput {
@@ -60,12 +60,16 @@ export type DemoProgress = (step: string, done: number, total: number) => Promis
  * transaction, so the portal (and on the embedded database, every other query) keeps being
  * served while it loads; if a step fails, the install is emptied again so setup can start over.
  */
-export async function loadDemo(ctx: AppContext, progress: DemoProgress = () => {}): Promise<DemoResult> {
+export async function loadDemo(
+  ctx: AppContext,
+  progress: DemoProgress = () => {},
+  size: DemoSize = DEMO_SIZE,
+): Promise<DemoResult> {
   const total = ctx.demo.length + 1;
-  await progress("Creating the organization, people and teams", 0, total);
+  await progress(`Creating the organization, ${size.people} people and their teams`, 0, total);
   let demo: DemoOrg;
   try {
-    demo = await ctx.db.transaction((tx) => createDemoCore(tx, ctx.clock.now()));
+    demo = await ctx.db.transaction((tx) => createDemoCore(tx, ctx.clock.now(), size));
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "already-set-up" };
     throw error;
