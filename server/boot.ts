@@ -2,10 +2,11 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { buildApp } from "./app.ts";
+import { createChanges } from "./changes/changes.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
-import { type Database, openDatabase } from "./db/index.ts";
+import { type Database, openDatabase, openNotifier } from "./db/index.ts";
 import { type MigrationReport, migrate } from "./db/migrate.ts";
 import { coreJobs } from "./digest/jobs.ts";
 import { EventBus } from "./events/bus.ts";
@@ -98,6 +99,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     events,
     tasks: new TaskRunner(database.db, clock, logger, instance),
     plugins: undefined as unknown as PluginRuntime,
+    changes: createChanges(openNotifier(database, config.databaseUrl), logger),
   };
   runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
   ctx.plugins = runtime;
@@ -106,6 +108,9 @@ export async function boot(options: BootOptions): Promise<Booted> {
   metrics.gauge("desktrust_mail_outbox_depth", "Messages queued or being sent.", () =>
     outboxDepth(database.db, clock.now()),
   );
+  ctx.changes.on("plugins", () => (runtime as PluginRuntime).refreshState(true));
+  ctx.changes.on("org", () => ctx.org.refresh());
+  await ctx.changes.start();
   const app = buildApp(ctx, (app) => runtime.mount(app));
   let background = false;
   return {
@@ -125,6 +130,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       await ctx.tasks.stop(TASK_GRACE_MS);
       if (background) await Promise.all([scheduler.stop(), events.stop()]);
       mailer?.close();
+      await ctx.changes.close();
       await database.close();
     },
   };

@@ -1,3 +1,4 @@
+import type { Changes } from "./changes/changes.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Database, Db } from "./db/index.ts";
@@ -34,4 +35,6 @@ export interface AppContext {
   events: EventBus;
   /** Long work started from a page, run in the background with visible progress. */
   tasks: TaskRunner;
+  /** Announces rarely-changing state (plugins, organization) to every instance, which reloads it. */
+  changes: Changes;
 }

@@ -53,3 +53,5 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
 }
+
+export { type Notifier, openNotifier } from "./notify.ts";

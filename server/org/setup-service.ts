@@ -42,6 +42,7 @@ export async function setupOrganization(ctx: AppContext, input: SetupInput): Pro
       return person;
     });
     await ctx.org.refresh();
+    await ctx.changes.announce("org");
     return { ok: true, owner };
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "already-set-up" };
@@ -90,6 +91,7 @@ export async function loadDemo(
     throw error;
   }
   await ctx.org.refresh();
+  await ctx.changes.announce("org");
   await progress("Done", total, total);
   return { ok: true, demo };
 }

@@ -105,7 +105,10 @@ export class PluginRuntime {
     return plugin?.status === "active" && (this.state.get(id)?.enabled ?? true);
   }
 
-  /** Re-reads toggles and settings when older than a few seconds (another instance may have changed them). */
+  /**
+   * Re-reads toggles and settings when older than SETTINGS_CACHE_MS (0: on every read). Another
+   * instance's change arrives sooner: it announces "plugins" and every instance forces a re-read.
+   */
   async refreshState(force = false): Promise<void> {
     if (!force && Date.now() - this.stateLoadedAt < this.ctx.config.settingsCacheMs) return;
     const rows = await this.ctx.db.select().from(pluginState);
@@ -133,6 +136,7 @@ export class PluginRuntime {
       await audit(tx, { actorId, action: "plugin.settings-changed", target: id, details: settings, at: now });
     });
     await this.refreshState(true);
+    await this.ctx.changes.announce("plugins");
   }
 
   async setEnabled(id: string, enabled: boolean, actorId: string): Promise<void> {
@@ -145,6 +149,7 @@ export class PluginRuntime {
       await audit(tx, { actorId, action: enabled ? "plugin.enabled" : "plugin.disabled", target: id, at: now });
     });
     await this.refreshState(true);
+    await this.ctx.changes.announce("plugins");
   }
 
   provider<K extends keyof Provides>(hook: K): Provides[K] | undefined {
