@@ -1,7 +1,9 @@
 // Every main page against the floor, measured in the same run on the same database:
 //   npx bun bench/pages.ts            demo organization, then 1,000 people × 52 weeks
 //   npx bun bench/pages.ts --quick    demo organization only, short runs (about a minute)
+//   --scale                           the scaled organization only
 //   --people N --weeks W              the scaled organization's size (default 1000 × 52)
+//   --only NAME                       only the pages whose name contains NAME
 // PGlite always; Postgres too when BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL names a
 // server (a database is created on it and dropped after). The floor is raw Bun.serve plus
 // postgres.js doing one indexed session lookup and returning a 14 KB page (bench/floor.ts).
@@ -25,6 +27,7 @@ const { values: flags } = parseArgs({
     people: { type: "string", default: "1000" },
     weeks: { type: "string", default: "52" },
     only: { type: "string" },
+    scale: { type: "boolean", default: false },
   },
 });
 const quick = flags.quick === true;
@@ -255,8 +258,8 @@ async function measureTarget(target: Target, scaleLabel: string): Promise<void> 
 }
 
 const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-const scales: { label: string; seed: string[] }[] = [{ label: "demo organization", seed: ["demo"] }];
-if (!quick)
+const scales: { label: string; seed: string[] }[] = flags.scale ? [] : [{ label: "demo organization", seed: ["demo"] }];
+if (!quick || flags.scale)
   scales.push({
     label: `${flags.people} people × ${flags.weeks} weeks`,
     seed: ["seed", "--people", String(flags.people), "--weeks", String(flags.weeks)],

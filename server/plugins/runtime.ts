@@ -373,6 +373,7 @@ export class PluginRuntime {
           title: card.title,
           access: card.access,
           order: card.order ?? 100,
+          loading: card.loading ?? "lazy",
           enabled,
           render: (c) => card.render(c, this.requestServices(id, c)),
         });
