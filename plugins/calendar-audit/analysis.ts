@@ -200,12 +200,15 @@ async function timeFacts(
       .map((s) => s.id)
       .join(",")}}`;
     const upcoming = rowsOf<{ series_id: string; start: string | Date; end: string | Date }>(
+      // One index probe per series on the (series_id, start) key, not a sort of every future occurrence.
       await db.execute(sql`
-        select distinct on (o.series_id) o.series_id, o.start, o."end"
-        from calendar_audit.occurrences o
-        where o.series_id = any(${ids}::uuid[])
-          and o.start >= ${now.toISOString()}::timestamptz
-        order by o.series_id, o.start`),
+        select s.id as series_id, o.start, o."end"
+        from unnest(${ids}::uuid[]) as s(id)
+        cross join lateral (
+          select o.start, o."end" from calendar_audit.occurrences o
+          where o.series_id = s.id and o.start >= ${now.toISOString()}::timestamptz
+          order by o.start limit 1
+        ) o`),
     );
     for (const r of upcoming) next.set(r.series_id, { start: new Date(r.start), end: new Date(r.end) });
     // Timestamp equality joins defeat the planner's row estimates (millions for thousands), and

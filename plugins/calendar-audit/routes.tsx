@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import {
   EmptyState,
@@ -86,7 +86,11 @@ export function SeriesTable(props: { views: SeriesView[]; currency: string }): S
   );
 }
 
-function ImportStatus(props: { row: CalendarImport; link?: boolean }): SafeHtml {
+/** An import as its status shows it: everything but the uploaded file itself. */
+type ImportRow = Omit<CalendarImport, "payload">;
+const { payload: _payload, ...importColumns } = getTableColumns(calendarImports);
+
+function ImportStatus(props: { row: ImportRow; link?: boolean }): SafeHtml {
   const r = props.row;
   const live = r.status === "queued" || r.status === "running";
   return (
@@ -166,7 +170,7 @@ async function indexPage(
     .limit(50);
   const imports = sources.length
     ? await s.db
-        .select()
+        .select(importColumns)
         .from(calendarImports)
         .where(
           inArray(
