@@ -4,11 +4,13 @@
 //   --scale                           the scaled organization only
 //   --people N --weeks W              the scaled organization's size (default 1000 × 52)
 //   --only NAME                       only the pages whose name contains NAME
+//   --keep                            keep the scaled databases and reuse them next time (seeding
+//                                     1,000 × 52 takes minutes)
 // PGlite always; Postgres too when BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL names a
 // server (a database is created on it and dropped after). The floor is raw Bun.serve plus
 // postgres.js doing one indexed session lookup and returning a 14 KB page (bench/floor.ts).
 // Queries per request come from the app's own request log line (LOG_LEVEL=info, the default).
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -28,6 +30,7 @@ const { values: flags } = parseArgs({
     weeks: { type: "string", default: "52" },
     only: { type: "string" },
     scale: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
   },
 });
 const quick = flags.quick === true;
@@ -73,33 +76,49 @@ const pages: PageSpec[] = [
 
 interface Target {
   label: "PGlite" | "Postgres";
+  /** Already seeded by an earlier run with --keep. */
+  seeded: boolean;
   env: Record<string, string | undefined>;
   open(): Promise<Database>;
   drop(): Promise<void>;
 }
 
-function pgliteTarget(): Target {
-  const dataDir = mkdtempSync(join(tmpdir(), "desktrust-pages-"));
+/** `keepAs`: a name to keep the seeded database under and reuse (--keep). */
+function pgliteTarget(keepAs?: string): Target {
+  const dataDir = keepAs ? join(tmpdir(), keepAs) : mkdtempSync(join(tmpdir(), "desktrust-pages-"));
+  const marker = join(dataDir, ".seeded");
   return {
     label: "PGlite",
+    seeded: keepAs !== undefined && existsSync(marker),
     env: { DATA_DIR: dataDir, DATABASE_URL: undefined },
     open: () => openDatabase({ dataDir }),
-    drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+    drop: async () => {
+      if (keepAs) writeFileSync(marker, "");
+      else rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
-async function postgresTarget(serverUrl: string, tag: string): Promise<Target> {
-  const name = `desktrust_pages_${tag}_${Date.now().toString(36)}`;
+async function postgresTarget(serverUrl: string, tag: string, keepAs?: string): Promise<Target> {
+  const name = keepAs ?? `desktrust_pages_${tag}_${Date.now().toString(36)}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
+  const [existing] = await admin`select 1 from pg_database where datname = ${name}`;
+  if (!existing) await admin.unsafe(`create database "${name}"`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  let seeded = false;
+  if (existing) {
+    const probe = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    seeded = await probe`select 1 from organization`.then((rows) => rows.length > 0).catch(() => false);
+    await probe.end();
+  }
   return {
     label: "Postgres",
+    seeded,
     env: { DATABASE_URL: url.toString() },
     open: () => openDatabase({ url: url.toString() }),
     async drop() {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      if (!keepAs) await admin.unsafe(`drop database if exists "${name}" with (force)`);
       await admin.end();
     },
   };
@@ -163,6 +182,8 @@ interface Row {
 
 interface App {
   server: Server;
+  /** The last lines the app wrote to stderr. */
+  stderrTail(): string;
   /** Statements per request on `path`: a few sequential requests, read back from the request log. */
   queriesPerRequest(path: string, headers: Record<string, string>): Promise<number | undefined>;
 }
@@ -185,13 +206,20 @@ async function startApp(target: Target): Promise<App> {
       }
     }
   })();
-  void new Response(server.child.stderr).text();
+  let stderr = "";
+  void (async () => {
+    for await (const line of lines(server.child.stderr)) stderr = `${stderr}\n${line}`.slice(-4000);
+  })();
   return {
     server,
+    stderrTail: () => stderr,
     async queriesPerRequest(path, headers) {
       const tally = { path: path.split("?")[0] as string, total: 0, n: 0 };
       counting = tally;
-      for (let i = 0; i < 3; i++) await (await fetch(`${server.base}${path}`, { headers })).arrayBuffer();
+      for (let i = 0; i < 3; i++)
+        await fetch(`${server.base}${path}`, { headers })
+          .then((res) => res.arrayBuffer())
+          .catch(() => undefined);
       await Bun.sleep(200);
       counting = undefined;
       return tally.n ? tally.total / tally.n : undefined;
@@ -228,10 +256,16 @@ async function measureTarget(target: Target, scaleLabel: string): Promise<void> 
         console.log(`    (${page.name}: no link found to measure)`);
         continue;
       }
+      if (app.server.child.exitCode !== null) throw new Error(`the app exited: ${app.stderrTail()}`);
+      const probe = await fetch(`${base}${path}`, { headers });
+      await probe.arrayBuffer();
+      if (probe.status !== 200) console.log(`    (${page.name}: ${path} answered ${probe.status})`);
       await loadLatency(`${base}${path}`, headers, warmup);
       const result = await loadLatency(`${base}${path}`, headers, seconds);
       rows.push({ name: page.name, path, result, queries: await app.queriesPerRequest(path, headers) });
     }
+  } catch (error) {
+    console.log(`    stopped early: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     await app.server.stop();
   }
@@ -269,13 +303,17 @@ console.log(
   `Pages vs the floor: ${seconds} s per page at 50 concurrent clients${postgresUrl ? "" : " (set TEST_DATABASE_URL to add Postgres)"}`,
 );
 for (const scale of scales) {
-  const targets: (() => Promise<Target>)[] = [async () => pgliteTarget()];
-  if (postgresUrl) targets.push(() => postgresTarget(postgresUrl, scale.seed[0] as string));
+  const keepAs = flags.keep && scale.seed[0] === "seed" ? `desktrust_pages_${flags.people}x${flags.weeks}` : undefined;
+  const targets: (() => Promise<Target>)[] = [async () => pgliteTarget(keepAs)];
+  if (postgresUrl) targets.push(() => postgresTarget(postgresUrl, scale.seed[0] as string, keepAs));
   for (const make of targets) {
     const target = await make();
     try {
-      console.log(`\n  seeding ${target.label}: ${scale.label}`);
-      await cli(target, scale.seed);
+      if (target.seeded) console.log(`\n  reusing the seeded ${target.label} database: ${scale.label}`);
+      else {
+        console.log(`\n  seeding ${target.label}: ${scale.label}`);
+        await cli(target, scale.seed);
+      }
       await measureTarget(target, scale.label);
     } finally {
       await target.drop();
