@@ -21,7 +21,8 @@ export const coreCards: DashboardCard[] = [
     async render(c) {
       const viewer = c.get("viewer");
       if (!viewer) return null;
-      const unread = await unreadCount(c.get("app").db, viewer.id);
+      // Read with the session for the header's badge; counted here only for other sign-ins.
+      const unread = c.get("unread") ?? (await unreadCount(c.get("app").db, viewer.id));
       if (!unread) return null;
       return (
         <p>
