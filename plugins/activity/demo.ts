@@ -3,7 +3,7 @@ import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts
 import { secureNoise } from "./noise.ts";
 import { currentPolicy } from "./policy.ts";
 import { closedWeeks, releaseTeamWeek } from "./release.ts";
-import { ensurePartitions, markAfterHours, RAW_RETENTION_MS, refreshHours } from "./rollup.ts";
+import { ensurePartitions, outsideWorkingHours, RAW_RETENTION_MS, refreshHours } from "./rollup.ts";
 import { rollupState } from "./schema.ts";
 import { SLOT_MS, slotOf } from "./sql.ts";
 
@@ -77,13 +77,15 @@ export async function seedDemoActivity(
   });
   // Small statements: between them, other requests get their turn on the embedded database.
   for (let i = 0; i < rows.length; i += 1_000) {
+    // After-hours is marked as the rows go in (as markAfterHours would), not by rewriting them all after.
     await tx.execute(sql`
-      insert into activity.rollups (person_id, slot_start, category, seconds)
-      select x.p::uuid, x.s::timestamptz, x.c, x.n
+      insert into activity.rollups (person_id, slot_start, category, seconds, after_hours)
+      select x.p::uuid, x.s::timestamptz, x.c, x.n,
+             ${outsideWorkingHours(sql`x.s::timestamptz`, sql`p.time_zone`, sql`p.working_hours`)}
       from json_to_recordset(${JSON.stringify(rows.slice(i, i + 1_000))}::json) as x(p text, s text, c text, n int)
+      join people p on p.id = x.p::uuid
       on conflict do nothing`);
   }
-  await markAfterHours(tx, from);
   await refreshHours(tx, from);
   await tx
     .insert(rollupState)
