@@ -257,9 +257,13 @@ async function measureTarget(target: Target, scaleLabel: string): Promise<void> 
         continue;
       }
       if (app.server.child.exitCode !== null) throw new Error(`the app exited: ${app.stderrTail()}`);
-      const probe = await fetch(`${base}${path}`, { headers });
-      await probe.arrayBuffer();
-      if (probe.status !== 200) console.log(`    (${page.name}: ${path} answered ${probe.status})`);
+      const status = await fetch(`${base}${path}`, { headers })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          return res.status;
+        })
+        .catch((error: unknown) => String(error));
+      if (status !== 200) console.log(`    (${page.name}: ${path} answered ${status})`);
       await loadLatency(`${base}${path}`, headers, warmup);
       const result = await loadLatency(`${base}${path}`, headers, seconds);
       rows.push({ name: page.name, path, result, queries: await app.queriesPerRequest(path, headers) });
