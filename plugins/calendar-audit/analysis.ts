@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import { type DbOrTx, people } from "../../server/plugin-api.ts";
 import { type CategoryGroup, categoryGroups } from "./classify.ts";
 import { isInternal } from "./importer.ts";
@@ -52,7 +52,15 @@ export function sharedOr(own: SQL): SQL {
 export async function seriesViews(
   db: DbOrTx,
   settings: CalendarAuditSettings,
-  filter: { now: Date; teamIds?: string[]; viewerId?: string; seriesId?: string; recurringOnly?: boolean },
+  filter: {
+    now: Date;
+    teamIds?: string[];
+    viewerId?: string;
+    seriesId?: string;
+    recurringOnly?: boolean;
+    /** At most this many series, those with the most attendee-hours a week first. */
+    limit?: number;
+  },
 ): Promise<SeriesView[]> {
   const conditions = [];
   if (filter.recurringOnly ?? true) conditions.push(eq(meetingSeries.recurring, true));
@@ -62,11 +70,20 @@ export async function seriesViews(
   // One series by id: the caller decides access (canSee); lists never show another's private series.
   if (!filter.seriesId) conditions.push(sharedOr(own));
   if (filter.seriesId) conditions.push(eq(meetingSeries.id, filter.seriesId));
-  const list = await db
+  const query = db
     .select()
     .from(meetingSeries)
-    .where(and(...conditions))
-    .orderBy(meetingSeries.summary);
+    .where(and(...conditions));
+  // A page of the costliest series: ranked by the stored size (occurrences × minutes × invited),
+  // so the analysis below runs for the series shown, not for the whole organization's.
+  const list = filter.limit
+    ? await query
+        .orderBy(
+          desc(sql`${meetingSeries.perWeek} * ${meetingSeries.durationMinutes} * ${meetingSeries.attendeeTotal}`),
+          meetingSeries.summary,
+        )
+        .limit(filter.limit)
+    : await query.orderBy(meetingSeries.summary);
   if (!list.length) return [];
   const domains = await orgDomains(db, settings);
   const emails = [...new Set(list.flatMap((s) => s.attendees.map((a) => a.email)))];
