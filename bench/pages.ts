@@ -4,6 +4,8 @@
 //   --scale                           the scaled organization only
 //   --people N --weeks W              the scaled organization's size (default 1000 × 52)
 //   --only NAME                       only the pages whose name contains NAME
+//   --log-level L                     the app's LOG_LEVEL (default info: what the request log costs
+//                                     is part of the measurement; queries per request need info)
 //   --keep                            keep the scaled databases and reuse them next time (seeding
 //                                     1,000 × 52 takes minutes)
 // PGlite always; Postgres too when BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL names a
@@ -31,6 +33,7 @@ const { values: flags } = parseArgs({
     only: { type: "string" },
     scale: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
+    "log-level": { type: "string", default: "info" },
   },
 });
 const quick = flags.quick === true;
@@ -192,7 +195,7 @@ interface App {
 async function startApp(target: Target): Promise<App> {
   const server = await spawnServer([process.execPath, "server/main.ts"], {
     ...target.env,
-    LOG_LEVEL: "info",
+    LOG_LEVEL: flags["log-level"],
     SMTP_URL: undefined,
   });
   let counting: { path: string; total: number; n: number } | undefined;
