@@ -20,6 +20,7 @@ import { outboxDepth } from "./mail/outbox.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
+import { teamMemberships } from "./people/team-cache.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
 import { TaskRunner } from "./tasks/tasks.ts";
 
@@ -100,6 +101,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     tasks: new TaskRunner(database.db, clock, logger, instance),
     plugins: undefined as unknown as PluginRuntime,
     changes: createChanges(openNotifier(database, config.databaseUrl), logger),
+    memberships: teamMemberships(database.db, config.settingsCacheMs),
   };
   runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
   ctx.plugins = runtime;
@@ -110,6 +112,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   );
   ctx.changes.on("plugins", () => (runtime as PluginRuntime).refreshState(true));
   ctx.changes.on("org", () => ctx.org.refresh());
+  ctx.changes.on("teams", async () => ctx.memberships.clear());
   await ctx.changes.start();
   const app = buildApp(ctx, (app) => runtime.mount(app));
   let background = false;

@@ -12,6 +12,7 @@ import type { Mailer } from "./mail/mailer.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import type { DemoContributor } from "./org/demo.ts";
 import type { OrgState } from "./org/org.ts";
+import type { TeamMemberships } from "./people/team-cache.ts";
 import type { PluginRuntime } from "./plugins/runtime.ts";
 import type { TaskRunner } from "./tasks/tasks.ts";
 
@@ -35,6 +36,8 @@ export interface AppContext {
   events: EventBus;
   /** Long work started from a page, run in the background with visible progress. */
   tasks: TaskRunner;
-  /** Announces rarely-changing state (plugins, organization) to every instance, which reloads it. */
+  /** Announces rarely-changing state (plugins, organization, teams) to every instance, which reloads it. */
   changes: Changes;
+  /** The teams each person belongs to, kept between requests (see team-cache.ts). */
+  memberships: TeamMemberships;
 }

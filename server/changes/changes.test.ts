@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "bun:test";
 import { openDatabase } from "../db/index.ts";
+import { teams } from "../people/schema.ts";
 import { freshDatabase } from "../testing/database.ts";
 import { type TestApp, testApp } from "../testing/test-app.ts";
 
@@ -21,7 +22,7 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<number
 }
 
 describe("a change on one instance", () => {
-  it("holds on every instance within 2 s: disabling a plugin hides its nav, pages and jobs everywhere", async () => {
+  it("holds on every instance within 2 s: a disabled plugin's nav, pages and jobs, a team membership", async () => {
     // Two instances of the app on one database: on Postgres each with its own connections and
     // its own LISTEN connection; on the embedded database (one process) sharing the engine.
     const database = await freshDatabase();
@@ -57,5 +58,14 @@ describe("a change on one instance", () => {
     // And back on: the other instance follows the same way.
     await admin.post("/admin/plugins/kudos/toggle", { enabled: "true" });
     await within(2_000, async () => (await member.get("/kudos")).status === 200);
+
+    // Team memberships, kept in memory on each instance, follow a change made on another.
+    const [team] = await a.ctx.db.insert(teams).values({ name: "Platform", timeZone: "UTC" }).returning();
+    const teamId = (team as { id: string }).id;
+    await admin.post(`/admin/teams/${teamId}/members`, { personId: member.person.id });
+    await within(2_000, async () => (await (await member.get("/teams")).text()).includes("Platform"));
+    await admin.post(`/admin/teams/${teamId}/members/${member.person.id}/remove`, {});
+    const left = await within(2_000, async () => !(await (await member.get("/teams")).text()).includes("Platform"));
+    expect(left).toBeLessThan(2_000);
   });
 });

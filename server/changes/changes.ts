@@ -3,16 +3,16 @@ import type { Logger } from "../log.ts";
 
 /**
  * State every instance keeps in memory because it changes rarely: plugin on/off and settings,
- * the organization. Whoever changes it announces the topic after commit; every instance (this
+ * the organization, team memberships. Whoever changes it announces the topic after commit; every instance (this
  * one included) reloads it.
  */
-export type ChangeTopic = "plugins" | "org";
+export type ChangeTopic = "plugins" | "org" | "teams";
 
 const CHANNEL = "desktrust_changes";
-const topics: readonly ChangeTopic[] = ["plugins", "org"];
+const topics: readonly ChangeTopic[] = ["plugins", "org", "teams"];
 
 export interface Changes {
-  /** Tells every instance that `topic` changed. Call after the change has committed. */
+  /** Reloads `topic` here, then tells every other instance. Call after the change has committed. */
   announce(topic: ChangeTopic): Promise<void>;
   /** Reloads cached state for `topic`; also runs on every (re)connect, when messages may have been missed. */
   on(topic: ChangeTopic, reload: () => Promise<void>): void;
@@ -30,6 +30,12 @@ export function createChanges(notifier: Notifier, logger: Logger): Changes {
   let started = false;
   return {
     async announce(topic) {
+      // This instance first, so the request after this one (a redirect) already sees the change.
+      await Promise.all(
+        (reloaders.get(topic) ?? []).map((run) =>
+          run().catch((error: unknown) => logger.warn("could not reload changed state", { topic, error })),
+        ),
+      );
       try {
         await notifier.notify(CHANNEL, topic);
       } catch (error) {

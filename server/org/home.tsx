@@ -7,7 +7,6 @@ import type { AppEnv } from "../http/env.ts";
 import { HttpError } from "../http/errors.ts";
 import { page } from "../http/render.tsx";
 import { unreadCount } from "../notifications/notifications.ts";
-import { teamsOf } from "../people/teams.ts";
 import { gettingStartedCard } from "./getting-started.tsx";
 
 /** Core's own dashboard cards; plugins add theirs through the plugin API. */
@@ -41,7 +40,7 @@ export const coreCards: DashboardCard[] = [
     async render(c) {
       const viewer = c.get("viewer");
       if (!viewer) return null;
-      const teams = await teamsOf(c.get("app").db, viewer.id);
+      const teams = await c.get("app").memberships.of(viewer.id);
       if (!teams.length) {
         const canManageTeams = mayOpen(c.get("app").routes, viewer, "/admin/teams");
         return (

@@ -16,7 +16,7 @@ import { queueMail } from "../mail/outbox.ts";
 import { notify, notifyMany } from "../notifications/notifications.ts";
 import { audit } from "../org/audit.ts";
 import { seal, unseal } from "../org/sealed.ts";
-import { type TeamSummary, teamsOf } from "../people/teams.ts";
+import type { TeamSummary } from "../people/teams.ts";
 import { lintWriting } from "../writing/lint.ts";
 import { defaultBusinessCalendar } from "./default-calendar.ts";
 import type {
@@ -181,7 +181,7 @@ export class PluginRuntime {
       calendar: {
         forTeam: (teamId) => (this.provider("calendar.business") ?? defaultBusinessCalendar(ctx.db)).forTeam(teamId),
       },
-      teamsOf: (personId) => teamsOf(ctx.db, personId),
+      teamsOf: (personId) => ctx.memberships.of(personId),
       notify: (tx, notification) =>
         notify(tx, { ...notification, source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
       notifyMany: (tx, list) => notifyMany(tx, list, { source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
@@ -209,7 +209,7 @@ export class PluginRuntime {
       myTeams: () => {
         let teams = teamsPerRequest.get(c);
         if (!teams) {
-          teams = viewer ? teamsOf(this.ctx.db, viewer.id) : Promise.resolve([]);
+          teams = viewer ? this.ctx.memberships.of(viewer.id) : Promise.resolve([]);
           teamsPerRequest.set(c, teams);
         }
         return teams;
