@@ -1,26 +1,45 @@
-// Backup and restore of the demo organization on Postgres: the built-in logical export and
-// restore against pg_dump --format=custom / pg_restore of the same database, in the same run.
-// Also times the logical export on PGlite (no external baseline exists there).
+// Built-in logical backup and restore against pg_dump --format=custom / pg_restore of the same
+// data, in the same run (ratio column). The data is the demo organization, or whatever a database
+// holds already (say, after seeding a 1,000-person organization):
+//
+//   npx bun bench/backup.ts                              the demo, in a new Postgres database
+//   npx bun bench/backup.ts --from postgres://…/desktrust  that database as it is (only read)
+//   npx bun bench/backup.ts --from ./data                a PGlite data directory (server stopped)
+//
+// Restores and the baseline go into scratch databases on BENCH_DATABASE_URL's server (default
+// postgres://postgres@127.0.0.1:5432/postgres), created and dropped here. A PGlite source has no
+// pg_dump of its own: its backup is restored into Postgres and pg_dump times that copy of the
+// same rows; its restore into PGlite is printed too, without a baseline.
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { sql } from "drizzle-orm";
 import postgres from "postgres";
-import { makeBackup } from "../server/backup/backup.ts";
+import { appVersion } from "../server/backup/backup.ts";
+import { openLineFile } from "../server/backup/backup-file.ts";
+import { exportLogical } from "../server/backup/logical-export.ts";
 import { restoreBackup } from "../server/backup/restore.ts";
 import { boot } from "../server/boot.ts";
 import { fixedClock } from "../server/clock.ts";
 import { loadConfig } from "../server/config.ts";
-import { openDatabase } from "../server/db/index.ts";
+import { type Database, openDatabase } from "../server/db/index.ts";
+import { rowsOf } from "../server/db/rows.ts";
 import { createLogger } from "../server/log.ts";
 import { loadDemo } from "../server/org/setup-service.ts";
-import { table } from "./lib.ts";
+import { root, table } from "./lib.ts";
 
+const args = process.argv.slice(2);
+const from = args[0] === "--from" ? args[1] : undefined;
+if (args.length && (args[0] !== "--from" || !from || args.length > 2)) {
+  console.error("usage: bun bench/backup.ts [--from <postgres URL | PGlite data directory>]");
+  process.exit(2);
+}
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const work = mkdtempSync(join(tmpdir(), "desktrust-bench-backup-"));
 const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
 const created: string[] = [];
 
-async function newDatabase(): Promise<string> {
+async function scratchDatabase(): Promise<string> {
   const name = `desktrust_bench_${Date.now().toString(36)}_${created.length}`;
   await admin.unsafe(`create database "${name}"`);
   created.push(name);
@@ -35,8 +54,10 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - started];
 }
 
-async function demoApp(url: string | undefined) {
-  const config = loadConfig({ LOG_LEVEL: "silent", BACKUP_SCHEDULE: "off", ...(url ? { DATABASE_URL: url } : {}) });
+/** The demo organization in a new Postgres database; returns its URL. */
+async function demoDatabase(): Promise<string> {
+  const url = await scratchDatabase();
+  const config = loadConfig({ LOG_LEVEL: "silent", BACKUP_SCHEDULE: "off", DATABASE_URL: url });
   if (!config.ok) throw new Error(config.error);
   const booted = await boot({
     config: config.config,
@@ -46,59 +67,88 @@ async function demoApp(url: string | undefined) {
     clock: fixedClock(new Date()),
   });
   if (!(await loadDemo(booted.ctx)).ok) throw new Error("the demo did not load");
-  return booted;
+  await booted.close();
+  return url;
+}
+
+/** What `desktrust backup` writes with BACKUP_FORMAT=logical (without its bookkeeping row). */
+async function logicalBackup(source: Database, file: string): Promise<{ tables: number; rows: number }> {
+  const out = openLineFile(`${file}.partial`);
+  const summary = await exportLogical(
+    source.db,
+    {
+      sets: [{ owner: "core", folder: join(root, "migrations") }],
+      pluginsDir: join(root, "plugins"),
+      appVersion,
+      driver: source.driver,
+      now: new Date(),
+    },
+    out.writeLine,
+  );
+  await out.finish(file);
+  return summary;
+}
+
+async function people(db: Database["db"]): Promise<number> {
+  const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from public.people`));
+  return row?.n ?? 0;
 }
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 const ms = (n: number): string => `${n.toFixed(0)} ms`;
+const ratio = (ours: number, theirs: number): string => (ours / theirs).toFixed(2);
 
 try {
-  const rows: (string | number)[][] = [];
-  const sourceUrl = await newDatabase();
-  const source = await demoApp(sourceUrl);
-  const [logical, backupMs] = await timed(() =>
-    makeBackup(source.ctx, { trigger: "cli", directory: work, format: "logical" }),
-  );
-  const logicalFile = join(work, logical.fileName);
-  const target = await openDatabase({ url: await newDatabase() });
-  const [, restoreMs] = await timed(() => restoreBackup(target, logicalFile, { force: false }));
-  await target.close();
+  const pgliteDir = from && !/^postgres(ql)?:\/\//.test(from) ? resolve(from) : undefined;
+  const sourceUrl = pgliteDir ? undefined : (from ?? (await demoDatabase()));
+  const source = await openDatabase(pgliteDir ? { dataDir: pgliteDir } : { url: sourceUrl });
+  const what = from ? `${pgliteDir ? "PGlite" : "Postgres"} ${from}` : "the demo organization (Postgres)";
+  const headcount = await people(source.db);
 
+  const file = join(work, "backup.jsonl.gz");
+  const [summary, backupMs] = await timed(() => logicalBackup(source, file));
+  await source.close();
+  const size = statSync(file).size;
+
+  // Restore into Postgres: where pg_restore gives the baseline.
+  const restoredUrl = await scratchDatabase();
+  const restoredPg = await openDatabase({ url: restoredUrl });
+  const [restored, restoreMs] = await timed(() => restoreBackup(restoredPg, file, { force: false }));
+  await restoredPg.close();
+  if (!restored.ok) throw new Error(restored.message);
+
+  const rows: (string | number)[][] = [];
   const pgDump = Bun.which("pg_dump");
   const pgRestore = Bun.which("pg_restore");
   if (pgDump && pgRestore) {
+    // The same rows: the source itself, or (for PGlite) the Postgres copy just restored.
+    const dumpFrom = sourceUrl ?? restoredUrl;
     const dumpFile = join(work, "baseline.dump");
-    const [, dumpMs] = await timed(() => Bun.spawn([pgDump, "-Fc", `--file=${dumpFile}`, sourceUrl]).exited);
-    const restoreUrl = await newDatabase();
-    const [, pgRestoreMs] = await timed(
-      () => Bun.spawn([pgRestore, "--no-owner", "--single-transaction", `--dbname=${restoreUrl}`, dumpFile]).exited,
+    const [dumped, dumpMs] = await timed(() => Bun.spawn([pgDump, "-Fc", `--file=${dumpFile}`, dumpFrom]).exited);
+    const target = await scratchDatabase();
+    const [loaded, pgRestoreMs] = await timed(
+      () => Bun.spawn([pgRestore, "--no-owner", "--single-transaction", `--dbname=${target}`, dumpFile]).exited,
     );
+    if (dumped !== 0 || loaded !== 0) throw new Error("pg_dump or pg_restore failed");
     const dumpSize = statSync(dumpFile).size;
-    rows.push(["backup time", ms(backupMs), ms(dumpMs), (backupMs / dumpMs).toFixed(2)]);
-    rows.push(["backup size", kb(logical.sizeBytes), kb(dumpSize), (logical.sizeBytes / dumpSize).toFixed(2)]);
-    rows.push(["restore time", ms(restoreMs), ms(pgRestoreMs), (restoreMs / pgRestoreMs).toFixed(2)]);
+    rows.push(["backup time", ms(backupMs), ms(dumpMs), ratio(backupMs, dumpMs)]);
+    rows.push(["backup size", kb(size), kb(dumpSize), ratio(size, dumpSize)]);
+    rows.push(["restore time (Postgres)", ms(restoreMs), ms(pgRestoreMs), ratio(restoreMs, pgRestoreMs)]);
   } else {
-    console.log("pg_dump/pg_restore not on PATH: printing the logical export alone, without a ratio.");
-    rows.push(["backup time", ms(backupMs), "—", "—"], ["backup size", kb(logical.sizeBytes), "—", "—"]);
-    rows.push(["restore time", ms(restoreMs), "—", "—"]);
+    console.log("pg_dump/pg_restore not on PATH: printing the built-in backup alone, without a ratio.");
+    rows.push(["backup time", ms(backupMs), "—", "—"], ["backup size", kb(size), "—", "—"]);
+    rows.push(["restore time (Postgres)", ms(restoreMs), "—", "—"]);
   }
-  await source.close();
+  if (pgliteDir) {
+    const restoredPglite = await openDatabase({});
+    const [, pgliteRestoreMs] = await timed(() => restoreBackup(restoredPglite, file, { force: false }));
+    await restoredPglite.close();
+    rows.push(["restore time (PGlite)", ms(pgliteRestoreMs), "—", "—"]);
+  }
 
-  const embedded = await demoApp(undefined);
-  const [pgliteBackup, pgliteMs] = await timed(() =>
-    makeBackup(embedded.ctx, { trigger: "cli", directory: work, format: "logical" }),
+  console.log(
+    `Backup of ${what}: ${headcount} people, ${summary.tables} tables, ${summary.rows} rows; built-in logical backup vs pg_dump -Fc / pg_restore:`,
   );
-  await embedded.close();
-  const restoredPglite = await openDatabase({});
-  const [, pgliteRestoreMs] = await timed(() =>
-    restoreBackup(restoredPglite, join(work, pgliteBackup.fileName), { force: false }),
-  );
-  await restoredPglite.close();
-  rows.push(["PGlite backup time", ms(pgliteMs), "—", "—"]);
-  rows.push(["PGlite backup size", kb(pgliteBackup.sizeBytes), "—", "—"]);
-  rows.push(["PGlite restore time", ms(pgliteRestoreMs), "—", "—"]);
-
-  console.log("Demo organization, built-in logical backup vs pg_dump -Fc / pg_restore (Postgres):");
   console.log(table(["measure", "DeskTrust", "pg_dump/pg_restore", "ratio"], rows));
 } finally {
   for (const name of created) await admin.unsafe(`drop database if exists "${name}" with (force)`);

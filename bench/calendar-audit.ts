@@ -12,11 +12,11 @@
 
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { count } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import ICAL from "ical.js";
 import { defaultWindow, expand } from "../plugins/calendar-audit/expand.ts";
-import { runImport, startImport } from "../plugins/calendar-audit/importer.ts";
-import { calendarSources, meetingOccurrences } from "../plugins/calendar-audit/schema.ts";
+import { startImport } from "../plugins/calendar-audit/importer.ts";
+import { calendarImports, calendarSources, meetingOccurrences } from "../plugins/calendar-audit/schema.ts";
 import type { CalendarAuditSettings } from "../plugins/calendar-audit/settings.ts";
 import { testApp } from "../server/testing/test-app.ts";
 import { median } from "./lib.ts";
@@ -84,7 +84,9 @@ for (let r = 0; r < runs; r++) {
   expandMs.push(performance.now() - t0);
 }
 
+/** CPU time of `run`, from a collected heap: neither side pays for the other's garbage. */
 function cpuMs(run: () => void): number {
+  Bun.gc(true);
   const before = process.cpuUsage();
   run();
   const used = process.cpuUsage(before);
@@ -134,7 +136,7 @@ else {
       const ratios: number[] = [];
       const parse: number[] = [];
       let n = 0;
-      for (let r = 0; r < 9; r++) {
+      for (let r = 0; r < 15; r++) {
         const p = cpuMs(() => new ICAL.Component(ICAL.parse(text) as never).getAllSubcomponents("vevent"));
         const e = cpuMs(() => {
           n = expand(text, w).occurrences.length;
@@ -165,9 +167,11 @@ for (let r = 0; r < 3; r++) {
     text: ics,
     createdBy: owner.id,
   });
-  const done = await runImport(services, queued.id);
+  // The import runs as a background task of the app, as after an upload.
+  await app.ctx.tasks.settled();
   endToEnd.push(performance.now() - t0);
-  if (done.status !== "done") throw new Error(`import failed: ${done.message}`);
+  const [done] = await app.ctx.db.select().from(calendarImports).where(eq(calendarImports.id, queued.id));
+  if (done?.status !== "done") throw new Error(`import ${done?.status}: ${done?.message}`);
 }
 const [stored] = await app.ctx.db.select({ n: count() }).from(meetingOccurrences);
 await app.close();

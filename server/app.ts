@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { assetList } from "../views/assets.ts";
+import { apiDocRoutes } from "./api/routes.tsx";
 import { apiTokenRoutes } from "./auth/api-token-routes.tsx";
 import { inviteRoutes } from "./auth/invite-routes.tsx";
 import { loadViewer } from "./auth/middleware.ts";
@@ -25,18 +26,25 @@ import { originCheck, secureHeaders } from "./http/security.ts";
 import { wellFormedText } from "./http/well-formed-text.ts";
 import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
 import { mailRoutes } from "./mail/routes.tsx";
+import { notificationPreferenceRoutes } from "./notifications/preference-routes.tsx";
 import { notificationRoutes } from "./notifications/routes.tsx";
 import { countQueries, type QueryTally, withQueryTally } from "./ops/query-count.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { auditRoutes } from "./org/audit-routes.tsx";
 import { homeRoutes } from "./org/home.tsx";
 import { setupRoutes } from "./org/setup.tsx";
+import { mattermostCommandRoutes } from "./outbound/chat/mattermost-command.ts";
+import { chatRoutes } from "./outbound/chat/routes.tsx";
+import { deliveryRoutes } from "./outbound/delivery-routes.tsx";
+import { webhookRoutes } from "./outbound/webhook-routes.tsx";
 import { profileRoutes } from "./people/profile.tsx";
 import { peopleRoutes } from "./people/routes.tsx";
 import { teamRoutes } from "./people/team-routes.tsx";
 import { pluginAdminRoutes } from "./plugins/admin-routes.tsx";
 import { scimAdminRoutes } from "./scim/admin-routes.tsx";
 import { scimRoutes } from "./scim/routes.ts";
+import { slackAdminRoutes } from "./slack/admin-routes.tsx";
+import { slackRoutes } from "./slack/routes.ts";
 import { taskRoutes } from "./tasks/routes.tsx";
 
 /** Largest request body core accepts (forms are small; uploads set their own limit). */
@@ -44,9 +52,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Paths exempt from the Origin check. One-click unsubscribe (RFC 8058) is posted by mail
- * providers with no Origin and no session: its signed token is the credential.
+ * providers with no Origin and no session: its signed token is the credential. Chat services
+ * post to `/integrations/…` the same way: Mattermost with its verified command token, Slack
+ * with a request signature checked against the app's signing secret.
  */
-export const CSRF_EXEMPT = /^\/unsubscribe\//;
+export const CSRF_EXEMPT = /^\/(unsubscribe|integrations)\//;
 
 // Paths that work before the organization exists.
 const beforeSetup = /^\/(setup|assets\/|healthz|metrics|tasks\/)/;
@@ -145,14 +155,22 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   peopleRoutes(core);
   teamRoutes(core);
   mailRoutes(core);
+  webhookRoutes(core);
+  deliveryRoutes(core);
+  chatRoutes(core);
+  mattermostCommandRoutes(core);
   digestRoutes(core);
+  notificationPreferenceRoutes(core);
   notificationRoutes(core);
   apiTokenRoutes(core);
+  apiDocRoutes(core);
   auditRoutes(core);
   pluginAdminRoutes(core);
   jobAdminRoutes(core);
   taskRoutes(core);
   backupRoutes(core);
+  slackRoutes(core);
+  slackAdminRoutes(core);
   registerBackupMetrics(ctx);
   extend?.(app);
 

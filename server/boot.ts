@@ -6,7 +6,7 @@ import { createChanges } from "./changes/changes.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
-import { type Database, openDatabase, openNotifier } from "./db/index.ts";
+import { type Database, openConfiguredDatabase, openNotifier } from "./db/index.ts";
 import { type MigrationReport, migrate } from "./db/migrate.ts";
 import { coreJobs } from "./digest/jobs.ts";
 import { EventBus } from "./events/bus.ts";
@@ -20,8 +20,13 @@ import { outboxDepth } from "./mail/outbox.ts";
 import { Metrics } from "./ops/metrics.ts";
 import { coreCards } from "./org/home.tsx";
 import { orgState } from "./org/org.ts";
+import { OutboundKicker, registerSigner, runOutboundDelivery } from "./outbound/delivery-run.ts";
+import { outboundDepth } from "./outbound/outbox.ts";
+import { registerOutbound } from "./outbound/register.ts";
 import { teamMemberships } from "./people/team-cache.ts";
+import { importPlugins } from "./plugins/loader.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
+import { slackSigner } from "./slack/api.ts";
 import { TaskRunner } from "./tasks/tasks.ts";
 
 export const projectRoot = join(import.meta.dir, "..");
@@ -35,8 +40,8 @@ export interface BootOptions {
   config: Config;
   clock?: Clock;
   logger?: Logger;
-  /** An already-open database (tests); otherwise opened from the config. */
-  database?: Database;
+  /** An open (or opening) database; otherwise opened from the config. */
+  database?: Database | Promise<Database>;
   /** Overrides the SMTP mailer built from `SMTP_URL` (tests). `null` = outbox only. */
   mailer?: Mailer | null;
   /** Where plugins come from; default: every folder in `plugins/`, filtered by `PLUGINS`. */
@@ -63,15 +68,11 @@ export interface Booted {
 export async function boot(options: BootOptions): Promise<Booted> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database =
-    options.database ??
-    (await openDatabase({
-      url: config.databaseUrl,
-      dataDir: config.databaseUrl ? undefined : config.dataDir,
-      onRoutedQuery: (site) =>
-        logger.warn("a query through the outer database handle ran inside a transaction; routed into it", { site }),
-      onProgress: (step) => logger.info(step),
-    }));
+  const opening = options.database ?? openConfiguredDatabase(config, logger);
+  const source: PluginSource = { dir: pluginsDir, enabled: config.plugins, ...options.plugins };
+  // Plugin code is imported while the database opens: on a start, most of the wait is the database.
+  if (!source.modules && source.dir && !source.imported) source.imported = importPlugins(source.dir);
+  const database = await opening;
   const migrations: MigrationReport[] = [await migrate(database.db, { owner: "core", folder: coreMigrations })];
   const mailer =
     options.mailer !== undefined ? options.mailer : config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
@@ -102,11 +103,26 @@ export async function boot(options: BootOptions): Promise<Booted> {
     plugins: undefined as unknown as PluginRuntime,
     changes: createChanges(openNotifier(database, config.databaseUrl), logger),
     memberships: teamMemberships(database.db, config.settingsCacheMs),
+    outboundSigners: new Map(),
+    outboundKick: undefined as unknown as OutboundKicker,
   };
+  ctx.outboundKick = new OutboundKicker(
+    () =>
+      runOutboundDelivery(
+        { db: database.db, signers: ctx.outboundSigners, logger, baseUrl: config.baseUrl },
+        clock.now(),
+      ),
+    logger,
+  );
   runtime = new PluginRuntime(ctx, scheduler, events, (report) => migrations.push(report));
   ctx.plugins = runtime;
+  if (config.slack) registerSigner(ctx.outboundSigners, slackSigner(config.slack));
   for (const job of coreJobs(ctx)) scheduler.add(job);
-  await runtime.load({ dir: pluginsDir, enabled: config.plugins, ...options.plugins });
+  registerOutbound(ctx);
+  await runtime.load(source);
+  metrics.gauge("desktrust_outbound_depth", "Outgoing webhook and chat requests queued or being sent.", () =>
+    outboundDepth(database.db),
+  );
   metrics.gauge("desktrust_mail_outbox_depth", "Messages queued or being sent.", () =>
     outboxDepth(database.db, clock.now()),
   );
@@ -124,6 +140,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       background = true;
       scheduler.start();
       events.start();
+      ctx.outboundKick.start();
       // Tasks that were running when a previous process stopped will not finish.
       void ctx.tasks
         .recoverAbandoned(database.driver === "pglite")
@@ -131,7 +148,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
     },
     async close() {
       await ctx.tasks.stop(TASK_GRACE_MS);
-      if (background) await Promise.all([scheduler.stop(), events.stop()]);
+      if (background) await Promise.all([scheduler.stop(), events.stop(), ctx.outboundKick.stop()]);
       mailer?.close();
       await ctx.changes.close();
       await database.close();

@@ -131,4 +131,22 @@ describe("booting with a bad variable", () => {
       scopes: "openid email profile",
     });
   });
+
+  it("reads the Slack app from SLACK_*, needs both its token and secret, and never echoes them", () => {
+    expect(loadConfig({}).ok && (loadConfig({}) as { config: { slack?: unknown } }).config.slack).toBeUndefined();
+    const half = loadConfig({ SLACK_BOT_TOKEN: "xoxb-1-2-abc" });
+    expect(!half.ok && half.error).toStartWith("Invalid SLACK_SIGNING_SECRET: expected it to be set too");
+    const bad = loadConfig({ SLACK_BOT_TOKEN: "not-a-token", SLACK_SIGNING_SECRET: "0123456789abcdef0" });
+    expect(!bad.ok && bad.error).toBe("Invalid SLACK_BOT_TOKEN: expected a Slack bot token starting with xoxb-");
+    const ok = loadConfig({
+      SLACK_BOT_TOKEN: "xoxb-1-2-abc",
+      SLACK_SIGNING_SECRET: "0123456789abcdef0",
+      SLACK_API_URL: "http://127.0.0.1:9999/api/",
+    });
+    expect(ok.ok && ok.config.slack).toEqual({
+      botToken: "xoxb-1-2-abc",
+      signingSecret: "0123456789abcdef0",
+      apiUrl: "http://127.0.0.1:9999/api",
+    });
+  });
 });

@@ -57,6 +57,17 @@ const schema = z.object({
     .string()
     .regex(/(^|\s)openid(\s|$)/, "a space-separated scope list containing openid")
     .optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xox[a-z]-/, "a Slack bot token starting with xoxb-")
+    .optional(),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .min(16, "the Slack app's signing secret (Basic Information → App Credentials)")
+    .optional(),
+  SLACK_API_URL: z
+    .url({ protocol: /^https?$/, error: "an http:// or https:// URL, e.g. https://slack.com/api" })
+    .default("https://slack.com/api"),
 });
 
 function isCronPattern(value: string): boolean {
@@ -94,6 +105,15 @@ export interface Config {
   backup: BackupConfig;
   /** Single sign-on set by the environment; it wins over the admin page's connection settings. */
   oidc?: OidcEnvConfig | undefined;
+  /** The Slack app, when both its bot token and signing secret are set. */
+  slack?: SlackConfig | undefined;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  /** Where Web API calls go (`https://slack.com/api`); tests point it at a local receiver. */
+  apiUrl: string;
 }
 
 export interface BackupConfig {
@@ -146,6 +166,13 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     };
   }
   const e = parsed.data;
+  if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET)) {
+    const missing = e.SLACK_BOT_TOKEN ? "SLACK_SIGNING_SECRET" : "SLACK_BOT_TOKEN";
+    return {
+      ok: false,
+      error: `Invalid ${missing}: expected it to be set too: the Slack app needs both its bot token and its signing secret`,
+    };
+  }
   if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
     return {
       ok: false,
@@ -191,6 +218,14 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
               scopes: e.OIDC_SCOPES ?? "openid email profile",
             }
           : undefined,
+      slack:
+        e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+          ? {
+              botToken: e.SLACK_BOT_TOKEN,
+              signingSecret: e.SLACK_SIGNING_SECRET,
+              apiUrl: e.SLACK_API_URL.replace(/\/+$/, ""),
+            }
+          : undefined,
     },
   };
 }
@@ -214,7 +249,9 @@ function shown(name: string, value: string | undefined): string | undefined {
     name === "SECRET_KEY" ||
     name === "BACKUP_S3_SECRET_ACCESS_KEY" ||
     name === "METRICS_TOKEN" ||
-    name === "OIDC_CLIENT_SECRET"
+    name === "OIDC_CLIENT_SECRET" ||
+    name === "SLACK_BOT_TOKEN" ||
+    name === "SLACK_SIGNING_SECRET"
   )
     return undefined;
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, "$1***@");

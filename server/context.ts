@@ -12,6 +12,7 @@ import type { Mailer } from "./mail/mailer.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import type { DemoContributor } from "./org/demo.ts";
 import type { OrgState } from "./org/org.ts";
+import type { OutboundKicker, SignerRegistry } from "./outbound/delivery-run.ts";
 import type { TeamMemberships } from "./people/team-cache.ts";
 import type { PluginRuntime } from "./plugins/runtime.ts";
 import type { TaskRunner } from "./tasks/tasks.ts";
@@ -40,4 +41,8 @@ export interface AppContext {
   changes: Changes;
   /** The teams each person belongs to, kept between requests (see team-cache.ts). */
   memberships: TeamMemberships;
+  /** Finishes outbound HTTP deliveries of each kind at send time (webhook signatures, secret URLs). */
+  outboundSigners: SignerRegistry;
+  /** Asks for an outbound delivery run soon (after queuing), rather than at the job's next minute. */
+  outboundKick: OutboundKicker;
 }

@@ -1,10 +1,11 @@
-import { type Booted, boot } from "./boot.ts";
+import type { Booted } from "./boot.ts";
 import { loadConfig } from "./config.ts";
-import { afterResponseSettled } from "./http/after-response.ts";
+import { openConfiguredDatabase } from "./db/index.ts";
 import { createLogger } from "./log.ts";
-import { announceSetupCode } from "./org/setup-code.ts";
 
-// Boot: config → database → migrations → app → serve. `npm start` runs this file.
+// Boot: config → database → migrations → app → serve. `npm start` runs this file. Only what
+// opening the database needs is imported up front: the database starts opening (on its own
+// thread, for the embedded one) while the rest of the app is imported.
 const result = loadConfig(process.env);
 if (!result.ok) {
   console.error(`desktrust: ${result.error}`);
@@ -18,15 +19,21 @@ logger.info("starting", {
   database: config.databaseUrl ? "Postgres" : `PGlite in ${config.dataDir}`,
   port: config.port,
 });
+const database = openConfiguredDatabase(config, logger);
+// Failures are reported below, once boot awaits it.
+database.catch(() => {});
 let booted: Booted;
 try {
-  booted = await boot({ config, logger });
+  const { boot } = await import("./boot.ts");
+  booted = await boot({ config, logger, database });
 } catch (error) {
   // One line, no stack: a data directory in use, an unreachable database, a failed migration.
   console.error(`desktrust: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
 const { ctx, app, close, startBackground } = booted;
+const { afterResponseSettled } = await import("./http/after-response.ts");
+const { announceSetupCode } = await import("./org/setup-code.ts");
 
 const server = Bun.serve({
   port: config.port,

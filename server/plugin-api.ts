@@ -8,6 +8,60 @@ import { pgSchema } from "drizzle-orm/pg-core";
 import type { PluginDefinition } from "./plugins/definition.ts";
 import { pluginSchemaName } from "./plugins/loader.ts";
 
+/**
+ * The shapes of a plugin: its definition, what `setup` may register, and the services every
+ * callback receives. `RequestServices` adds the viewer and page helpers in route handlers.
+ *
+ * @example
+ * const section: DigestSection<MySettings> = {
+ *   id: "mine",
+ *   title: "My section",
+ *   async render(person, period, s) {
+ *     const n = await countFor(s.db, person.id, period.start, period.end);
+ *     return n ? { html: <p>{n} new things</p>, text: `${n} new things` } : null;
+ *   },
+ * };
+ * const handler: PluginHandler<MySettings> = async (c, s) => s.page(<p>Hi {s.viewer?.name}</p>, { title: "Hi" });
+ */
+/**
+ * Exemptions: a plugin says who is exempt from a kind of nudge (`api.exemption`), and a plugin
+ * about to remind or escalate asks first (`s.exempted`). Core's kinds are `"update-reminders"`
+ * and `"ask-escalations"`; any plugin may name more.
+ *
+ * @example
+ * api.exemption({
+ *   id: "onboarding",
+ *   kinds: ["update-reminders", "ask-escalations"] satisfies ExemptionKind[],
+ *   exempt: async (db, ids, at) => newHiresAmong(db, ids, at),
+ * });
+ * const skip: Set<string> = await s.exempted(s.db, "update-reminders", dueIds, s.clock.now());
+ * const rule: Exemption<MySettings> = { id: "parental-leave", kinds: ["update-reminders"], exempt: async () => [] };
+ */
+/**
+ * Editor panels: a plugin adds a panel beside another plugin's writing hints (`api.editorPanel`),
+ * and an editor renders every panel for its draft (`await s.editorPanels(draft)`), re-rendering
+ * as people type. The status-update composer passes `editor: "status-update"`.
+ *
+ * @example
+ * api.editorPanel({
+ *   id: "review",
+ *   editors: ["status-update", "brief"],
+ *   render: async (draft: EditorDraft, s) => <p>{draft.text.length} characters so far</p>,
+ * });
+ * // in an editor:
+ * const panels = await s.editorPanels({ editor: "brief", ref: brief.id, teamId, authorId, text, bottomLine, link });
+ * const panel: EditorPanel<MySettings> = { id: "x", editors: ["brief"], render: async () => null };
+ */
+/**
+ * Documented API endpoints (`api.endpoint`): the spec (method, path, scope, access, zod schemas
+ * for body, query and response, summary), the validated input a handler gets, and the handler.
+ * The OpenAPI document at `/api/openapi.json` and the page `/api/docs` are generated from them.
+ *
+ * @example
+ * const spec: EndpointSpec = { method: "get", path: "/kudos", scope: "read", access: "member", summary: "Recent kudos", response: z.object({ kudos: z.array(z.string()) }) };
+ * const handler: EndpointHandler<MySettings, undefined, typeof spec.response, undefined> = async (_input: EndpointInput<undefined, undefined>, s) => ({ kudos: [] });
+ */
+export type { EndpointInput, EndpointSpec } from "./api/spec.ts";
 export type { Clock } from "./clock.ts";
 /**
  * The database handles: `Db` for queries, `Tx` inside `s.transaction`, `DbOrTx` for helpers
@@ -58,54 +112,11 @@ export type { NewNotification } from "./notifications/notifications.ts";
 export type { NotificationKind } from "./notifications/preferences.ts";
 export type { DemoOrg } from "./org/demo.ts";
 export type { TeamMember, TeamSummary } from "./people/teams.ts";
-/**
- * The shapes of a plugin: its definition, what `setup` may register, and the services every
- * callback receives. `RequestServices` adds the viewer and page helpers in route handlers.
- *
- * @example
- * const section: DigestSection<MySettings> = {
- *   id: "mine",
- *   title: "My section",
- *   async render(person, period, s) {
- *     const n = await countFor(s.db, person.id, period.start, period.end);
- *     return n ? { html: <p>{n} new things</p>, text: `${n} new things` } : null;
- *   },
- * };
- * const handler: PluginHandler<MySettings> = async (c, s) => s.page(<p>Hi {s.viewer?.name}</p>, { title: "Hi" });
- */
-/**
- * Exemptions: a plugin says who is exempt from a kind of nudge (`api.exemption`), and a plugin
- * about to remind or escalate asks first (`s.exempted`). Core's kinds are `"update-reminders"`
- * and `"ask-escalations"`; any plugin may name more.
- *
- * @example
- * api.exemption({
- *   id: "onboarding",
- *   kinds: ["update-reminders", "ask-escalations"] satisfies ExemptionKind[],
- *   exempt: async (db, ids, at) => newHiresAmong(db, ids, at),
- * });
- * const skip: Set<string> = await s.exempted(s.db, "update-reminders", dueIds, s.clock.now());
- * const rule: Exemption<MySettings> = { id: "parental-leave", kinds: ["update-reminders"], exempt: async () => [] };
- */
-/**
- * Editor panels: a plugin adds a panel beside another plugin's writing hints (`api.editorPanel`),
- * and an editor renders every panel for its draft (`await s.editorPanels(draft)`), re-rendering
- * as people type. The status-update composer passes `editor: "status-update"`.
- *
- * @example
- * api.editorPanel({
- *   id: "review",
- *   editors: ["status-update", "brief"],
- *   render: async (draft: EditorDraft, s) => <p>{draft.text.length} characters so far</p>,
- * });
- * // in an editor:
- * const panels = await s.editorPanels({ editor: "brief", ref: brief.id, teamId, authorId, text, bottomLine, link });
- * const panel: EditorPanel<MySettings> = { id: "x", editors: ["brief"], render: async () => null };
- */
 export type {
   DigestSection,
   EditorDraft,
   EditorPanel,
+  EndpointHandler,
   Exemption,
   ExemptionKind,
   PluginCard,
@@ -129,7 +140,8 @@ export type {
 export { API_VERSION } from "./plugins/definition.ts";
 /**
  * Hook points a plugin can provide for everyone (`api.provide`) and use (`s.writing`,
- * `s.calendar`): the writing linter and the business calendar.
+ * `s.calendar`): the writing linter and the business calendar; and "status.team-updates",
+ * which core's chat posts read (a team's period, its bottom lines, one person's state).
  *
  * @example
  * api.provide("calendar.business", { forTeam: async (teamId) => loadCalendar(teamId) });
@@ -138,7 +150,15 @@ export { API_VERSION } from "./plugins/definition.ts";
 export type {
   BusinessCalendar,
   BusinessCalendarProvider,
+  ChatAsks,
+  ChatForm,
+  ChatFormField,
+  ChatOutcome,
+  ChatUpdates,
   Provides,
+  TeamBottomLine,
+  TeamUpdatePeriod,
+  TeamUpdatesProvider,
   WritingHint,
   WritingLinter,
 } from "./plugins/hooks.ts";

@@ -35,6 +35,9 @@ function pickCategory(r: number): string {
   return "Other";
 }
 
+/** Rows per insert statement: small enough that one statement holds the database briefly. */
+const DEMO_CHUNK = 300;
+
 /**
  * Four weeks of rollups for the demo teams, inserted in bulk, and the closed weeks released
  * (frozen, with noise) as the release job would. The last team gets data from only three
@@ -76,17 +79,19 @@ export async function seedDemoActivity(
     });
   });
   // Small statements: between them, other requests get their turn on the embedded database.
-  for (let i = 0; i < rows.length; i += 1_000) {
+  for (let i = 0; i < rows.length; i += DEMO_CHUNK) {
     // After-hours is marked as the rows go in (as markAfterHours would), not by rewriting them all after.
     await tx.execute(sql`
       insert into activity.rollups (person_id, slot_start, category, seconds, after_hours)
       select x.p::uuid, x.s::timestamptz, x.c, x.n,
              ${outsideWorkingHours(sql`x.s::timestamptz`, sql`p.time_zone`, sql`p.working_hours`)}
-      from json_to_recordset(${JSON.stringify(rows.slice(i, i + 1_000))}::json) as x(p text, s text, c text, n int)
+      from json_to_recordset(${JSON.stringify(rows.slice(i, i + DEMO_CHUNK))}::json) as x(p text, s text, c text, n int)
       join people p on p.id = x.p::uuid
       on conflict do nothing`);
   }
-  await refreshHours(tx, from);
+  // A day at a time, for the same reason.
+  for (let day = from.getTime(); day < horizon.getTime(); day += 86_400_000)
+    await refreshHours(tx, new Date(day), new Date(Math.min(day + 86_400_000, horizon.getTime())));
   await tx
     .insert(rollupState)
     .values({ id: 1, rolledUntil: horizon })

@@ -29,24 +29,28 @@ export function outsideWorkingHours(slot: SQL, zone: SQL, hours: SQL): SQL {
  * Sets `after_hours` on the rollups from `from` on, from each person's working hours and zone.
  * For writers that insert rollups in bulk (demo data); the rollup job sets it as it inserts.
  */
-export async function markAfterHours(db: DbOrTx, from: Date): Promise<void> {
+export async function markAfterHours(db: DbOrTx, from: Date, to?: Date): Promise<void> {
   await db.execute(sql`
     update activity.rollups r
     set after_hours = ${outsideWorkingHours(sql`r.slot_start`, sql`p.time_zone`, sql`p.working_hours`)}
     from people p
-    where p.id = r.person_id and r.slot_start >= ${at(from)}`);
+    where p.id = r.person_id and r.slot_start >= ${at(from)}${to ? sql` and r.slot_start < ${at(to)}` : sql``}`);
 }
 
-/** Rebuilds `rollup_hours` from `rollups` for every hour from the one holding `from` on. */
-export async function refreshHours(db: DbOrTx, from: Date): Promise<void> {
+/**
+ * Rebuilds `rollup_hours` from `rollups` for every hour from the one holding `from` on (up to
+ * the hour holding `to`, exclusive, when given: `to` should be on an hour boundary).
+ */
+export async function refreshHours(db: DbOrTx, from: Date, to?: Date): Promise<void> {
   const hour = sql`date_bin('1 hour', ${at(from)}, ${ORIGIN})`;
-  await db.execute(sql`delete from activity.rollup_hours where hour_start >= ${hour}`);
+  const until = to ? sql` and hour_start < ${at(to)}` : sql``;
+  await db.execute(sql`delete from activity.rollup_hours where hour_start >= ${hour}${until}`);
   await db.execute(sql`
     insert into activity.rollup_hours (person_id, hour_start, category, seconds, after_hours_seconds)
     select person_id, date_bin('1 hour', slot_start, ${ORIGIN}), category, sum(seconds)::int,
            coalesce(sum(seconds) filter (where after_hours), 0)::int
     from activity.rollups
-    where slot_start >= ${hour}
+    where slot_start >= ${hour}${to ? sql` and slot_start < ${at(to)}` : sql``}
     group by 1, 2, 3`);
 }
 

@@ -15,24 +15,23 @@ import {
   type SafeHtml,
   Select,
 } from "../../server/plugin-api.ts";
+import { commentForm, commentOnBrief, readableBrief } from "./brief-comments.ts";
 import { askIdFor, briefTemplate, canMove, type Paragraph, paragraphsOf, stateLabels } from "./brief-flow.ts";
 import {
   activePeople,
-  addComment,
   addReviewers,
   awaitingReviewBy,
   type Brief,
   type BriefComment,
   commentsOf,
   createBrief,
-  findBrief,
   listBriefs,
   moveBrief,
   type Reviewer,
   reviewersOf,
   saveDraft,
 } from "./briefs.ts";
-import { decisionForBrief, recordDecision } from "./decisions.ts";
+import { decisionForBrief, decisionRecorded, recordDecision } from "./decisions.ts";
 import { owedNotes } from "./interviews.ts";
 import { instantFromLocal, isUuid, localDate } from "./local-time.ts";
 import type { BriefState } from "./schema.ts";
@@ -72,12 +71,6 @@ const sendForm = z.object({
   commentDeadline: z.string().trim().min(1, "Set a comment deadline."),
 });
 
-const commentForm = z.object({
-  paragraph: z.coerce.number().int("Pick a paragraph.").min(0, "Pick a paragraph.").max(10_000),
-  paragraphHash: z.string().regex(/^[0-9a-f]{16}$/, "Pick a paragraph."),
-  body: z.string().trim().min(1, "Write a comment.").max(5000, "Keep the comment under 5,000 characters."),
-});
-
 const stateForm = z.object({
   to: z.enum(["synthesis", "decided", "abandoned"], "Choose what happens to the brief."),
   synthesis: z.string().trim().max(20_000, "Keep the synthesis under 20,000 characters.").optional(),
@@ -89,19 +82,9 @@ function viewerOf(s: S): NonNullable<S["viewer"]> {
   return s.viewer;
 }
 
-function briefIdOf(id: string | undefined): string {
+function _briefIdOf(id: string | undefined): string {
   if (!isUuid(id)) throw new HttpError(404, "There is no such brief.");
   return id;
-}
-
-/** The brief, if the viewer may read it: drafts only by their author. */
-async function readableBrief(s: S, id: string | undefined): Promise<Brief> {
-  const brief = await findBrief(s.db, briefIdOf(id));
-  if (!brief) throw new HttpError(404, "There is no such brief.");
-  if (brief.state === "draft" && brief.authorId !== viewerOf(s).id) {
-    throw new HttpError(403, "This brief is still a draft; only its author can see it.");
-  }
-  return brief;
 }
 
 async function authoredBrief(s: S, id: string | undefined): Promise<Brief> {
@@ -689,43 +672,13 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
   });
 
   r.post("/:id{[0-9a-f-]+}/comments", "member", async (c, s) => {
-    const viewer = viewerOf(s);
     const brief = await readableBrief(s, c.req.param("id"));
     if (brief.state !== "review") throw new HttpError(409, "Comments are closed: this brief is not in review.");
     const form = await readForm(c, commentForm);
     if (!form.ok) throw new HttpError(422, Object.values(form.errors)[0] ?? "Write a comment.");
-    const paragraph = paragraphsOf(brief.body)[form.data.paragraph];
-    if (!paragraph || paragraph.hash !== form.data.paragraphHash) {
-      throw new HttpError(422, "That paragraph is not in the brief; reload the page and try again.");
-    }
-    const now = s.clock.now();
-    await s.transaction(async (tx) => {
-      const { firstAnswer } = await addComment(tx, {
-        briefId: brief.id,
-        authorId: viewer.id,
-        paragraph: paragraph.index,
-        paragraphHash: paragraph.hash,
-        body: form.data.body,
-        at: now,
-      });
-      if (firstAnswer) {
-        await s.emit(tx, "ask.answered", {
-          askId: askIdFor("brief-review", brief.id, viewer.id),
-          responderId: viewer.id,
-          answeredAt: now.toISOString(),
-        });
-        await s.notify(tx, {
-          personId: brief.authorId,
-          kind: "answer",
-          title: `${viewer.name} reviewed your brief: ${brief.title}`.slice(0, 300),
-          body: form.data.body.slice(0, 1000),
-          link: `/briefs/${brief.id}#p${paragraph.index}`,
-          dedupeKey: `briefs:reviewed:${brief.id}:${viewer.id}`,
-        });
-      }
-    });
+    const comment = await commentOnBrief(s, brief, form.data);
     s.flash("success", "Comment added.");
-    return s.redirect(`/briefs/${brief.id}#p${paragraph.index}`);
+    return s.redirect(`/briefs/${brief.id}#p${comment.paragraph}`);
   });
 
   r.post("/:id{[0-9a-f-]+}/state", "member", async (c, s) => {
@@ -750,8 +703,17 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
         ...(to === "abandoned" ? { closedAt: now } : {}),
       });
       if (!moved) throw new HttpError(409, "Someone changed this brief meanwhile; reload and try again.");
+      if (to === "synthesis") {
+        await s.emit(tx, "brief.synthesized", {
+          briefId: brief.id,
+          teamId: brief.teamId,
+          authorId: brief.authorId,
+          title: brief.title,
+          link: `/briefs/${brief.id}`,
+        });
+      }
       if (to === "decided") {
-        await recordDecision(tx, {
+        const decision = await recordDecision(tx, {
           kind: "brief",
           briefId: brief.id,
           title: brief.title,
@@ -762,6 +724,7 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
           recordedById: viewer.id,
           at: now,
         });
+        await s.emit(tx, "decision.recorded", decisionRecorded(decision, brief.teamId));
       }
     });
     s.flash(

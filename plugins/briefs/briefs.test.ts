@@ -110,6 +110,11 @@ describe("kickoff briefs", () => {
 
     const [entry] = await t.ctx.db.select().from(decisions).where(eq(decisions.briefId, id));
     expect(entry?.title).toBe("Written kickoffs");
+    // Both steps are events for subscribers outside the plugin (outgoing webhooks).
+    const [synthesized] = await t.ctx.db.select().from(events).where(eq(events.type, "brief.synthesized"));
+    expect(synthesized?.payload).toMatchObject({ briefId: id, teamId, link: `/briefs/${id}` });
+    const [recorded] = await t.ctx.db.select().from(events).where(eq(events.type, "decision.recorded"));
+    expect(recorded?.payload).toMatchObject({ decisionId: entry?.id, kind: "brief", title: "Written kickoffs" });
     const log = await (await reviewer.get("/briefs/decisions?q=kickoffs")).text();
     expect(log).toContain("Written kickoffs");
     expect((await reviewer.get(`/briefs/decisions/${entry?.id}`)).status).toBe(200);

@@ -91,8 +91,11 @@ export async function reviewersOf(db: DbOrTx, briefId: string): Promise<Reviewer
 export async function addComment(
   db: DbOrTx,
   input: { briefId: string; authorId: string; paragraph: number; paragraphHash: string; body: string; at: Date },
-): Promise<{ firstAnswer: boolean }> {
-  await db.insert(briefComments).values({ ...input, createdAt: input.at });
+): Promise<{ comment: { id: string }; firstAnswer: boolean }> {
+  const [comment] = await db
+    .insert(briefComments)
+    .values({ ...input, createdAt: input.at })
+    .returning({ id: briefComments.id });
   const answered = await db
     .update(briefReviewers)
     .set({ answeredAt: input.at })
@@ -104,7 +107,7 @@ export async function addComment(
       ),
     )
     .returning({ personId: briefReviewers.personId });
-  return { firstAnswer: answered.length > 0 };
+  return { comment: comment as { id: string }, firstAnswer: answered.length > 0 };
 }
 
 export async function commentsOf(db: DbOrTx, briefId: string): Promise<BriefComment[]> {

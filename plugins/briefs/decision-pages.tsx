@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   EmptyState,
   Field,
@@ -13,29 +12,22 @@ import {
   renderMarkdown,
   type SafeHtml,
 } from "../../server/plugin-api.ts";
-import { type Decision, decisionExists, findDecision, linksOf, recordDecision, searchDecisions } from "./decisions.ts";
-import { isCalendarDate, isUuid, localDate } from "./local-time.ts";
+import {
+  type Decision,
+  decisionExists,
+  decisionForm,
+  findDecision,
+  linksOf,
+  recordManualDecision,
+  searchDecisions,
+} from "./decisions.ts";
+import { isUuid, localDate } from "./local-time.ts";
 import type { BriefsSettings } from "./settings.ts";
 import { BriefsNav, formValues, TextArea } from "./views.tsx";
 
 type S = RequestServices<BriefsSettings>;
 
 const kindLabels: Record<Decision["kind"], string> = { brief: "Kickoff brief", hiring: "Hiring", manual: "Recorded" };
-
-export const decisionForm = z.object({
-  title: z.string().trim().min(1, "Say what was decided.").max(300, "Keep it under 300 characters."),
-  decidedBy: z.string().trim().min(1, "Say who decided.").max(300, "Keep it under 300 characters."),
-  decidedOn: z.string().trim().refine(isCalendarDate, "Enter a date like 2026-03-02."),
-  rationale: z.string().trim().min(1, "Say why.").max(10_000, "Keep it under 10,000 characters."),
-  links: z
-    .string()
-    .max(3000, "Keep the links under 3,000 characters.")
-    .default("")
-    .refine(
-      (v) => v.split(/\s*\n\s*/).every((l) => !l.trim() || linksOf(l).length === 1),
-      "Give one link per line: a portal path like /briefs/… or an http(s) URL.",
-    ),
-});
 
 function viewerOf(s: S): NonNullable<S["viewer"]> {
   if (!s.viewer) throw new HttpError(401, "Please sign in to continue.");
@@ -158,13 +150,7 @@ export function decisionPages(r: PluginRoutes<BriefsSettings>): void {
     const viewer = viewerOf(s);
     const form = await readForm(c, decisionForm);
     if (!form.ok) return newDecisionPage(s, formValues(form.values), form.errors);
-    const entry = await recordDecision(s.db, {
-      kind: "manual",
-      ...form.data,
-      links: linksOf(form.data.links).join("\n"),
-      recordedById: viewer.id,
-      at: s.clock.now(),
-    });
+    const entry = await recordManualDecision(s.db, form.data, viewer.id, s.clock.now());
     s.flash("success", "Decision recorded.");
     return s.redirect(`/briefs/decisions/${entry.id}`);
   });

@@ -1,6 +1,9 @@
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { DbOrTx } from "../../server/plugin-api.ts";
 import { decisionVisibleTo } from "./access.ts";
+import type { DecisionRecordedEvent } from "./events.ts";
+import { isCalendarDate } from "./local-time.ts";
 import { type DecisionKind, decisions } from "./schema.ts";
 
 export type Decision = Omit<typeof decisions.$inferSelect, "search">;
@@ -40,6 +43,48 @@ export async function recordDecision(
     .values({ ...values, links: values.links ?? "", createdAt: at })
     .returning(columns);
   return row as Decision;
+}
+
+/** A decision someone records by hand (the decisions log's form, and the API). */
+export const decisionForm = z.object({
+  title: z.string().trim().min(1, "Say what was decided.").max(300, "Keep it under 300 characters."),
+  decidedBy: z.string().trim().min(1, "Say who decided.").max(300, "Keep it under 300 characters."),
+  decidedOn: z.string().trim().refine(isCalendarDate, "Enter a date like 2026-03-02."),
+  rationale: z.string().trim().min(1, "Say why.").max(10_000, "Keep it under 10,000 characters."),
+  links: z
+    .string()
+    .max(3000, "Keep the links under 3,000 characters.")
+    .default("")
+    .refine(
+      (v) => v.split(/\s*\n\s*/).every((l) => !l.trim() || linksOf(l).length === 1),
+      "Give one link per line: a portal path like /briefs/… or an http(s) URL.",
+    ),
+});
+
+/** Records a decision entered by hand; its links are kept one per line. */
+export async function recordManualDecision(
+  db: DbOrTx,
+  entry: z.output<typeof decisionForm>,
+  recordedById: string,
+  at: Date,
+): Promise<Decision> {
+  return recordDecision(db, { kind: "manual", ...entry, links: linksOf(entry.links).join("\n"), recordedById, at });
+}
+
+/**
+ * The `decision.recorded` event for subscribers outside the plugin. A hiring decision's title
+ * names the role and the outcome, so it carries only ids and its link (readable by its panel).
+ */
+export function decisionRecorded(decision: Decision, teamId: string): DecisionRecordedEvent {
+  return {
+    decisionId: decision.id,
+    kind: decision.kind,
+    teamId,
+    title: decision.kind === "hiring" ? null : decision.title,
+    decidedOn: decision.decidedOn,
+    recordedById: decision.recordedById,
+    link: `/briefs/decisions/${decision.id}`,
+  };
 }
 
 /**

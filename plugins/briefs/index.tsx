@@ -1,5 +1,5 @@
 import { definePlugin } from "../../server/plugin-api.ts";
-import { briefsApi } from "./api.ts";
+import { briefsApi, briefsEndpoints } from "./api.ts";
 import { briefPages } from "./brief-pages.tsx";
 import { awaitingReviewBy } from "./briefs.ts";
 import { decisionPages } from "./decision-pages.tsx";
@@ -31,6 +31,7 @@ export default definePlugin<BriefsSettings>({
       briefPages(r);
     });
     api.api(briefsApi);
+    briefsEndpoints(api);
     api.nav({ href: "/briefs", label: "Briefs", access: "member", order: 60 });
     api.card({
       id: "waiting",

@@ -16,7 +16,7 @@ import {
 import { mayReadConclusion, type Note, type PanelSeat, requirePanelSeat } from "./access.ts";
 import { askIdFor } from "./brief-flow.ts";
 import { activePeople } from "./briefs.ts";
-import { recordDecision } from "./decisions.ts";
+import { decisionRecorded, recordDecision } from "./decisions.ts";
 import {
   createInterview,
   findInterview,
@@ -652,7 +652,7 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
       if (!(await recordOutcome(tx, interview.id, form.data.outcome, now))) {
         throw new HttpError(409, "The decision was already recorded.");
       }
-      return recordDecision(tx, {
+      const decision = await recordDecision(tx, {
         kind: "hiring",
         interviewId: interview.id,
         title: `Hiring decision for ${interview.role}: ${outcomeLabel(form.data.outcome).toLowerCase()}`,
@@ -663,6 +663,8 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
         recordedById: viewer.id,
         at: now,
       });
+      await s.emit(tx, "decision.recorded", decisionRecorded(decision, interview.teamId));
+      return decision;
     });
     s.flash("success", "Decision recorded in the decisions log.");
     return s.redirect(`/briefs/decisions/${entry.id}`);

@@ -67,7 +67,7 @@ export async function runDebriefJob(s: PluginServices<BriefsSettings>): Promise<
         });
         await s.notify(tx, {
           personId: seat.personId,
-          kind: "ask",
+          kind: "debrief-due",
           title: `Write your debrief note: ${interview.role}`.slice(0, 300),
           body: `It is due ${formatInstant(dueAt, zoneOf.get(seat.personId) ?? "UTC")}. Your note stays private until you submit it.`,
           link: `/briefs/interviews/${interview.id}`,
@@ -98,7 +98,7 @@ export async function runDebriefJob(s: PluginServices<BriefsSettings>): Promise<
           body: `It was due ${at}. Write it while the interview is fresh; the hiring manager is waiting.`,
           link,
           dedupeKey: `briefs:note-due:${o.interviewId}:${o.personId}`,
-          kind: "reminder",
+          kind: "debrief-due",
         });
         if (sent) reminded++;
       } else if (settings.reminderHoursBefore > 0 && now >= remindAt) {
@@ -108,7 +108,7 @@ export async function runDebriefJob(s: PluginServices<BriefsSettings>): Promise<
           body: "Rate each competency, write the evidence, and say hire or no hire.",
           link,
           dedupeKey: `briefs:note-soon:${o.interviewId}:${o.personId}`,
-          kind: "reminder",
+          kind: "debrief-due",
         });
         if (sent) reminded++;
       }

@@ -4,7 +4,14 @@ import { mailOutbox } from "../../server/mail/schema.ts";
 import { teamMembers, teams } from "../../server/people/schema.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { checkFeedUrl, FEED_UNREACHABLE, fetchFeed, maskFeedUrl, retryDelayMs } from "./feeds.ts";
-import { calendarImports, calendarSources, meetingOccurrences, meetingSeries, pollAnswers } from "./schema.ts";
+import {
+  calendarImportParts,
+  calendarImports,
+  calendarSources,
+  meetingOccurrences,
+  meetingSeries,
+  pollAnswers,
+} from "./schema.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -189,6 +196,33 @@ describe("calendar-audit plugin", () => {
     const done = await (await member.get(location)).text();
     expect(done).toContain("Imported 3000 events");
     expect(done).not.toContain("hx-trigger");
+    // The file was stored in pieces while it waited; they are gone once it is imported.
+    expect(text.length).toBeGreaterThan(2 * 256 * 1024);
+    expect(await t.ctx.db.select().from(calendarImportParts)).toEqual([]);
+  });
+
+  it("never runs an upload whose pieces are still being written, and drops one a stopped server cut off", async () => {
+    const member = await t.signedIn("member");
+    const [source] = await t.ctx.db.select({ id: calendarSources.id }).from(calendarSources).limit(1);
+    const [cut] = await t.ctx.db
+      .insert(calendarImports)
+      .values({
+        sourceId: source?.id ?? "",
+        fileName: "cut.ics",
+        ready: false,
+        createdBy: member.person.id,
+        createdAt: t.clock.now(),
+      })
+      .returning({ id: calendarImports.id });
+    const id = cut?.id as string;
+    await t.ctx.db.insert(calendarImportParts).values({ importId: id, seq: 0, body: "BEGIN:VCALENDAR\r\n" });
+    await t.ctx.scheduler.runNow("calendar-audit.run-imports");
+    const [waiting] = await t.ctx.db.select().from(calendarImports).where(eq(calendarImports.id, id));
+    expect(waiting?.status).toBe("queued");
+    t.clock.advance(11 * 60_000);
+    await t.ctx.scheduler.runNow("calendar-audit.run-imports");
+    expect(await t.ctx.db.select().from(calendarImports).where(eq(calendarImports.id, id))).toEqual([]);
+    expect(await t.ctx.db.select().from(calendarImportParts).where(eq(calendarImportParts.importId, id))).toEqual([]);
   });
 
   it("shows a queued import's progress and the job imports what a stopped server left queued", async () => {

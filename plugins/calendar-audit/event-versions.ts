@@ -1,5 +1,5 @@
 import type ICAL from "ical.js";
-import { sequenceOf } from "./event-reader.ts";
+import { firstValue, type JcalProperty, jcalProperty, sequenceOf } from "./event-reader.ts";
 
 /**
  * Masters and overrides by UID; between two versions of the same event (or of the same
@@ -17,7 +17,7 @@ export function versionsByUid(
     // Detach from the VCALENDAR: ical.js otherwise scans every sibling for a VTIMEZONE on each
     // TZID it reads (quadratic in the file size); zones are resolved by ZoneResolver instead.
     (ve as unknown as { parent: ICAL.Component | null }).parent = null;
-    let uid = String(ve.getFirstPropertyValue("uid") ?? "").trim();
+    let uid = String(firstValue(ve, "uid") ?? "").trim();
     if (!uid) {
       uid = madeUpUid(ve);
       madeUp++;
@@ -51,8 +51,8 @@ export function versionsByUid(
 
 /** The raw RECURRENCE-ID text with its TZID: enough to tell two versions of one instance apart. */
 function ridKey(ve: ICAL.Component): number {
-  const p = ve.getFirstProperty("recurrence-id") as ICAL.Property;
-  return hash(`${p.getParameter("tzid") ?? ""}|${JSON.stringify(p.toJSON().slice(3))}`);
+  const p = jcalProperty(ve, "recurrence-id") as JcalProperty;
+  return hash(`${p[1].tzid ?? ""}|${JSON.stringify(p.slice(3))}`);
 }
 
 function madeUpUid(ve: ICAL.Component): string {

@@ -9,6 +9,60 @@ const spans = (x: Expansion, uid: string): string[] =>
   x.occurrences.filter((o) => o.uid === uid).map((o) => `${o.start}/${o.end}`);
 
 describe("expand", () => {
+  it("reads only the properties it uses: alarms and other properties, even unparseable, change nothing", () => {
+    const ics = (extra: string[], alarm: string[]): string =>
+      [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "BEGIN:VEVENT",
+        "UID:weekly-sync",
+        "DTSTART;TZID=Europe/Berlin:20260302T100000",
+        "DTEND;TZID=Europe/Berlin:20260302T103000",
+        "RRULE:FREQ=WEEKLY;COUNT=3",
+        "SUMMARY:Weekly sync",
+        "SEQUENCE:0",
+        "STATUS:CONFIRMED",
+        ...extra,
+        ...alarm,
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:weekly-sync",
+        "RECURRENCE-ID;TZID=Europe/Berlin:20260309T100000",
+        "DTSTART;TZID=Europe/Berlin:20260309T100000",
+        "DTEND;TZID=Europe/Berlin:20260309T103000",
+        "SEQUENCE:2",
+        "STATUS:CANCELLED",
+        "END:VEVENT",
+        "END:VCALENDAR",
+      ].join("\r\n");
+    const plain = expand(ics([], []), window);
+    const noisy = expand(
+      ics(
+        [
+          "DTSTAMP:not a date",
+          'LOCATION;X-NOTE="unterminated:Room 1',
+          "X-ALT-DESC;FMTTYPE=text/html:<html><body>",
+          " <p>folded</p></body></html>",
+        ],
+        ["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-PT15M", "DESCRIPTION:Reminder", "END:VALARM"],
+      ),
+      window,
+    );
+    expect(noisy).toEqual(plain);
+    // The cancelled instance (its STATUS and SEQUENCE are still read) is left out.
+    expect(starts(plain, "weekly-sync")).toEqual(["2026-03-02T09:00:00.000Z", "2026-03-16T09:00:00.000Z"]);
+    expect(plain.problems).toEqual([]);
+  });
+
+  it("refuses a file of 70,000 unclosed alarms at once (matching alarms is linear)", () => {
+    const alarms = Array.from({ length: 70_000 }, () => "BEGIN:VALARM").join("\r\n");
+    const ics = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${alarms}\r\nEND:VCALENDAR\r\n`;
+    const started = performance.now();
+    expect(() => expand(ics, window)).toThrow(NotACalendarError);
+    // Quadratic matching would take minutes; linear takes milliseconds (seconds on a busy machine).
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it("reads a VTIMEZONE defined in the file and follows its DST rule", async () => {
     const x = expand(await fixture("vtimezone-custom.ics"), window);
     expect(spans(x, "custom-zone-weekly")).toEqual([

@@ -6,11 +6,13 @@ import {
   instantMs,
   isCancelled,
   readEvent,
-  readTime,
+  readTimeOf,
+  startOf,
   toMs,
+  type ZonedTime,
 } from "./event-reader.ts";
 import { versionsByUid } from "./event-versions.ts";
-import { NotACalendarError, parseLeniently } from "./ics-parse.ts";
+import { NotACalendarError, parseLeniently, withReadPropertiesOnly } from "./ics-parse.ts";
 import { RSCALE_RULE, repairCalendar } from "./ics-repair.ts";
 import { dayOf, expandSeries, occurrenceOf, zoneOf } from "./series-expansion.ts";
 import { ZoneResolver } from "./zones.ts";
@@ -113,7 +115,7 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
   if (!/BEGIN:VCALENDAR/i.test(head.slice(0, 4096))) {
     throw new NotACalendarError("This is not an iCalendar file: it does not start with BEGIN:VCALENDAR.");
   }
-  const repaired = repairCalendar(head);
+  const repaired = repairCalendar(withReadPropertiesOnly(head));
   const problems: string[] = [...repaired.notes];
   const { calendars, vevents } = parseLeniently(repaired.text, problems);
   const zones = new ZoneResolver(calendars, options.defaultTimeZone, problems);
@@ -139,11 +141,12 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
       continue;
     }
     try {
-      if (!overrides.has(uid) && isOneOffOutside(master, zones, fromMs, toMs_)) {
+      const start = startOf(master, zones);
+      if (!overrides.has(uid) && isOneOffOutside(master, start, fromMs, toMs_)) {
         outside.push(uid);
         continue;
       }
-      const base = readEvent(master, uid, zones, maxAttendees, problems);
+      const base = readEvent(master, uid, zones, maxAttendees, problems, start);
       if (!base) continue;
       const index = events.length;
       events.push(eventOf(base, zones));
@@ -165,7 +168,7 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
         if (!base || isCancelled(o)) continue;
         const index = events.length;
         events.push({ ...eventOf(base, zones), recurring: base.rdates.length > 0 });
-        const rid = readTime(o.getFirstProperty("recurrence-id") as ICAL.Property, zones, null);
+        const rid = readTimeOf(o, "recurrence-id", zones, null);
         const first = toMs(base.start, base.allDay);
         const instances = [{ time: base.start, lengthMs: null as number | null }, ...base.rdates];
         const seen = new Set<number>();
@@ -198,10 +201,8 @@ export function expand(ics: string, window: ExpandWindow, options: ExpandOptions
 }
 
 /** A one-off event (no rule, no extra dates) whose start is outside the window: nothing to import. */
-function isOneOffOutside(ve: ICAL.Component, zones: ZoneResolver, fromMs: number, toMs_: number): boolean {
+function isOneOffOutside(ve: ICAL.Component, start: ZonedTime | null, fromMs: number, toMs_: number): boolean {
   if (ve.hasProperty("rrule") || ve.hasProperty("rdate") || ve.hasProperty(RSCALE_RULE.toLowerCase())) return false;
-  const prop = ve.getFirstProperty("dtstart");
-  const start = prop ? readTime(prop, zones, null) : null;
   if (!start) return false; // readEvent says why
   const startMs = toMs(start, start.isDate);
   return startMs < fromMs || startMs >= toMs_;

@@ -4,6 +4,26 @@ import ICAL from "ical.js";
 export class NotACalendarError extends Error {}
 
 /**
+ * An alarm (VALARM), or a content line (with its folded continuation lines) of a property the
+ * expansion does not read: exports carry more of those than of the rest (DTSTAMP, CREATED,
+ * LAST-MODIFIED, TRANSP, LOCATION, X-ALT-DESC with a whole HTML page…), and ical.js would parse
+ * and unescape each one. STATUS is read only when CANCELLED, SEQUENCE only when not 0 (its
+ * default). A line that is not a property at all stays, so the lenient parse can name it. An
+ * alarm is matched line by line up to its END (never past another BEGIN), so a file of unclosed
+ * alarms costs linear time, not quadratic.
+ */
+const unreadProperty =
+  /\r?\n(?:BEGIN:VALARM(?:\r?\n(?!END:VALARM|BEGIN:)[^\r\n]*)*\r?\nEND:VALARM(?=\r?\n)|(?!(?:BEGIN|END|UID|DTSTART|DTEND|DURATION|RRULE|RDATE|EXDATE|RECURRENCE-ID|SUMMARY|DESCRIPTION|ORGANIZER|ATTENDEE|STATUS(?=[^\r\n]*CANCELLED)|SEQUENCE(?!:0*\r?\n)|TZID|TZOFFSETFROM|TZOFFSETTO|X-WR-TIMEZONE)[;:])[A-Z0-9-]+[;:][^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/gi;
+
+/**
+ * The calendar with only what the expansion reads (components, dates, rules, people, titles,
+ * cancellations, versions, zones), so that parsing costs what the audit needs. One native pass.
+ */
+export function withReadPropertiesOnly(text: string): string {
+  return text.replace(unreadProperty, "");
+}
+
+/**
  * Parses the whole file; when that fails (truncated or garbled), parses each VEVENT block on its
  * own so the readable events still import, and within a block that fails, leaves out only the
  * lines ical.js cannot read.

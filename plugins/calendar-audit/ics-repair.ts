@@ -6,9 +6,13 @@
 /** The property an RSCALE rule (RFC 7529) is moved to: ical.js would read it as Gregorian. */
 export const RSCALE_RULE = "X-DESKTRUST-RSCALE-RRULE";
 
-/** A content line of the repaired properties, from its line break, with folded continuation lines. */
+/**
+ * A content line of the repaired properties, from its line break, with folded continuation lines;
+ * a date-time property that is already well-formed (unquoted parameters, date-times only, one line:
+ * most of them) is not even matched.
+ */
 const candidates =
-  /\n(?:DTSTART|DTEND|DUE|EXDATE|RDATE|RECURRENCE-ID|RRULE|EXRULE)[;:][^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gi;
+  /\n(?:(?:DTSTART|DTEND|DUE|EXDATE|RDATE|RECURRENCE-ID)(?!(?:;[A-Za-z-]+=[^:;",\r\n]*)*:\d{8}T\d{6}Z?(?:,\d{8}T\d{6}Z?)*\r?\n[^ \t])|RRULE|EXRULE)[;:][^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gi;
 const dateNames = new Set(["DTSTART", "DTEND", "DUE", "EXDATE", "RDATE", "RECURRENCE-ID"]);
 
 /** Where the value starts: the first colon outside a quoted parameter (`TZID="(UTC-05:00) …"`). */

@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, eq, lt, sql } from "drizzle-orm";
 import { type DbOrTx, type PluginServices, people, teamMembers } from "../../server/plugin-api.ts";
 import { cadenceOf } from "./cadence.ts";
 import { classify } from "./classify.ts";
@@ -6,13 +6,23 @@ import { type Attendee, defaultWindow, type ExpandWindow, type Expansion, NotACa
 import { ExpansionTimeoutError, expandOffThread } from "./expand-off-thread.ts";
 import { withoutNul } from "./ics-repair.ts";
 import { orgDomains, rowsOf } from "./org.ts";
-import { type CalendarImport, calendarImports, calendarSources } from "./schema.ts";
+import {
+  type CalendarImport,
+  calendarImportColumns,
+  calendarImportParts,
+  calendarImports,
+  calendarSources,
+} from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
 
-const SERIES_CHUNK = 1000;
+const SERIES_CHUNK = 100;
 // Small statements: on the embedded database each one holds every other query until it ends.
-const OCCURRENCE_CHUNK = 2000;
+const OCCURRENCE_CHUNK = 500;
 const DELETE_CHUNK = 200;
+/** Characters per stored piece of an uploaded file. */
+const PART_CHARS = 256 * 1024;
+/** An upload whose pieces were not all written by then was cut off (a stopped server). */
+const ABANDONED_UPLOAD_MS = 10 * 60_000;
 
 type Services = PluginServices<CalendarAuditSettings>;
 
@@ -32,24 +42,63 @@ export async function startImport(
     .values({
       sourceId: input.sourceId,
       fileName: input.fileName.replaceAll("\0", "").slice(0, 200),
-      payload: clean.text,
+      ready: false,
       problems: clean.notes,
       createdBy: input.createdBy,
       createdAt: s.clock.now(),
     })
-    .returning();
+    .returning(calendarImportColumns);
   const queued = row as CalendarImport;
+  try {
+    // One piece per statement: the portal keeps answering while a large file is stored.
+    for (let seq = 0; seq * PART_CHARS < clean.text.length || seq === 0; seq++)
+      await s.db
+        .insert(calendarImportParts)
+        .values({ importId: queued.id, seq, body: clean.text.slice(seq * PART_CHARS, (seq + 1) * PART_CHARS) });
+    await s.db.update(calendarImports).set({ ready: true }).where(eq(calendarImports.id, queued.id));
+  } catch (error) {
+    await s.db.delete(calendarImports).where(eq(calendarImports.id, queued.id));
+    throw error;
+  }
   s.background(`import ${queued.id}`, () => runImport(s, queued.id));
-  return queued;
+  return { ...queued, ready: true };
+}
+
+/** The uploaded text of an import: its stored pieces in order (or an older version's payload). */
+async function uploadedText(s: Services, importId: string): Promise<string> {
+  const [legacy] = await s.db
+    .select({ payload: calendarImports.payload })
+    .from(calendarImports)
+    .where(eq(calendarImports.id, importId));
+  if (legacy?.payload) return legacy.payload;
+  const pieces: string[] = [];
+  for (let seq = 0; ; seq++) {
+    const [part] = await s.db
+      .select({ body: calendarImportParts.body })
+      .from(calendarImportParts)
+      .where(and(eq(calendarImportParts.importId, importId), eq(calendarImportParts.seq, seq)));
+    if (!part) break;
+    pieces.push(part.body);
+  }
+  return pieces.join("");
 }
 
 /** Imports every queued file (the worker job). */
 export async function runQueuedImports(s: Services): Promise<number> {
+  // Uploads a stopped server cut off are removed (their pieces with them).
+  await s.db
+    .delete(calendarImports)
+    .where(
+      and(
+        eq(calendarImports.ready, false),
+        lt(calendarImports.createdAt, new Date(s.clock.now().getTime() - ABANDONED_UPLOAD_MS)),
+      ),
+    );
   const queued = await s.db
     .select({ id: calendarImports.id })
     .from(calendarImports)
-    .where(eq(calendarImports.status, "queued"))
-    .orderBy(calendarImports.createdAt)
+    .where(and(eq(calendarImports.status, "queued"), eq(calendarImports.ready, true)))
+    .orderBy(asc(calendarImports.createdAt))
     .limit(20);
   for (const q of queued) await runImport(s, q.id);
   return queued.length;
@@ -63,10 +112,13 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
   const [claimed] = await s.db
     .update(calendarImports)
     .set({ status: "running", progress: 5 })
-    .where(and(eq(calendarImports.id, importId), eq(calendarImports.status, "queued")))
-    .returning();
+    .where(and(eq(calendarImports.id, importId), eq(calendarImports.status, "queued"), eq(calendarImports.ready, true)))
+    .returning(calendarImportColumns);
   if (!claimed) {
-    const [current] = await s.db.select().from(calendarImports).where(eq(calendarImports.id, importId));
+    const [current] = await s.db
+      .select(calendarImportColumns)
+      .from(calendarImports)
+      .where(eq(calendarImports.id, importId));
     return current as CalendarImport;
   }
   const progress = async (value: number, message: string): Promise<void> => {
@@ -77,7 +129,8 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
       .update(calendarImports)
       .set({ ...set, payload: null, finishedAt: s.clock.now() })
       .where(eq(calendarImports.id, importId))
-      .returning();
+      .returning(calendarImportColumns);
+    await s.db.delete(calendarImportParts).where(eq(calendarImportParts.importId, importId));
     return row as CalendarImport;
   };
   try {
@@ -87,7 +140,9 @@ export async function runImport(s: Services, importId: string): Promise<Calendar
     const window = defaultWindow(s.clock.now());
     let expansion: Expansion;
     try {
-      expansion = await expandOffThread(claimed.payload ?? "", window, { maxAttendees: settings.maxAttendees });
+      expansion = await expandOffThread(await uploadedText(s, importId), window, {
+        maxAttendees: settings.maxAttendees,
+      });
     } catch (error) {
       if (error instanceof NotACalendarError || error instanceof ExpansionTimeoutError)
         return finish({ status: "failed", progress: 100, message: error.message });

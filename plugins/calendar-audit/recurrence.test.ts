@@ -55,6 +55,47 @@ describe("recurrence engines", () => {
     );
   });
 
+  it("walks MONTHLY rules on days or weekdays of the month in date arithmetic exactly as ical.js's iterator does", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.oneof(
+          fc.constant("DTSTART"),
+          fc
+            .subarray([1, 2, 15, 28, 29, 30, 31, -1, -2, -31], { minLength: 1 })
+            .map((d) => `BYMONTHDAY=${d.join(",")}`),
+          fc
+            .subarray(["1MO", "2TU", "-1TH", "3FR", "-2WE", "5SU", "-5SA", "MO", "FR"], { minLength: 1 })
+            .map((d) => `BYDAY=${d.join(",")}`),
+        ),
+        fc.option(fc.integer({ min: 1, max: 30 }), { nil: null }),
+        fc.integer({ min: 0, max: 3 * 365 }),
+        fc.boolean(),
+        (interval, by, count, offset, allDay) => {
+          const text = `FREQ=MONTHLY;INTERVAL=${interval}${by === "DTSTART" ? "" : `;${by}`}${count ? `;COUNT=${count}` : ""}`;
+          // DTSTART on the rule's first instance from a day in 2025 (ical.js starts there too).
+          const from = ICAL.Time.fromData({ year: 2025, month: 1, day: 1, hour: 9, minute: 30, isDate: allDay });
+          from.adjust(offset, 0, 0, 0);
+          const next = ICAL.Recur.fromString(text.replace(/;COUNT=\d+/, ""))
+            .iterator(from)
+            .next();
+          const start = by === "DTSTART" ? from : next;
+          if (!start) return;
+          const ours = plainInstances(ICAL.Recur.fromString(text), start, { ...limits, fromWallMs: 0 });
+          expect(ours?.starts.map(wall)).toEqual(icalStarts(text, start));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("counts only the instances a monthly rule gives when DTSTART is not one of them (as rrule-temporal does)", () => {
+    // Thursday 12 January 2023; the second Monday is the 9th: the rule's own two are 13 Feb and 13 Mar.
+    const start = ICAL.Time.fromDateTimeString("2023-01-12T10:00:00");
+    const got = plainInstances(ICAL.Recur.fromString("FREQ=MONTHLY;BYDAY=2MO;COUNT=2"), start, limits);
+    expect(got?.starts.map(wall)).toEqual(["2023-02-13T10:00:00", "2023-03-13T10:00:00"]);
+  });
+
   it("starts a monthly weekday rule near the window and finds the same instances there as a full walk", () => {
     fc.assert(
       fc.property(
@@ -81,7 +122,8 @@ describe("recurrence engines", () => {
 
   it("leaves every other rule to ical.js or to the calendar-aware engine", () => {
     const start = ICAL.Time.fromDateTimeString("2026-01-05T09:00:00");
-    expect(plainInstances(ICAL.Recur.fromString("FREQ=MONTHLY;BYDAY=1MO"), start, limits)).toBeNull();
+    expect(plainInstances(ICAL.Recur.fromString("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1"), start, limits)).toBeNull();
+    expect(plainInstances(ICAL.Recur.fromString("FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=1,2,3"), start, limits)).toBeNull();
     expect(plainInstances(ICAL.Recur.fromString("FREQ=WEEKLY;BYDAY=1MO"), start, limits)).toBeNull();
     expect(plainInstances(ICAL.Recur.fromString("FREQ=DAILY;BYHOUR=9,10"), start, limits)).toBeNull();
     expect(needsCalendarEngine("FREQ=YEARLY;BYWEEKNO=20")).toBe(true);

@@ -1,6 +1,6 @@
 import ICAL from "ical.js";
 import { RRuleTemporal } from "rrule-temporal";
-import { type WallTime, wallMs } from "./event-reader.ts";
+import { type WallTime, wallMs, type ZonedTime } from "./event-reader.ts";
 
 /** One RRULE of an event: ical.js's parse when it could read it, and its text. */
 export interface RecurrenceRule {
@@ -44,9 +44,11 @@ export function needsCalendarEngine(text: string): boolean {
  * The instances of one rule from `start`, cut at `limits`. UNTIL is left to the caller (it is an
  * instant, or a wall time when floating), so both engines expand in wall time only.
  */
-export function ruleInstances(rule: RecurrenceRule, start: ICAL.Time, limits: RuleLimits): RuleInstances {
+export function ruleInstances(rule: RecurrenceRule, start: ZonedTime, limits: RuleLimits): RuleInstances {
+  const plain = rule.recur ? plainInstances(rule.recur, start, limits) : null;
+  if (plain) return plain;
   if (!rule.recur || needsCalendarEngine(rule.text)) return calendarEngineInstances(rule.text, start, limits);
-  return plainInstances(rule.recur, start, limits) ?? icalInstances(rule.recur, start, limits);
+  return icalInstances(rule.recur, start, limits);
 }
 
 const weekdays: Readonly<Record<string, number>> = { SU: 0, MO: 1, TU: 2, WE: 3, TH: 4, FR: 5, SA: 6 };
@@ -55,10 +57,12 @@ const weekdayOf = (epochDay: number): number => (((epochDay + 4) % 7) + 7) % 7;
 
 /**
  * The rules most meetings use (DAILY or WEEKLY, with INTERVAL, COUNT, WKST and plain weekdays
- * in BYDAY) in date arithmetic: ical.js's iterator walks them an order of magnitude slower. Like
- * ical.js, DTSTART is the first instance (and counts). Null for any other rule.
+ * in BYDAY; MONTHLY on days of the month or on weekdays of the month) in date arithmetic: ical.js's
+ * iterator and rrule-temporal walk them an order of magnitude slower. Like ical.js, DTSTART is the
+ * first instance (and counts). Null for any other rule.
  */
-export function plainInstances(recur: ICAL.Recur, start: ICAL.Time, limits: RuleLimits): RuleInstances | null {
+export function plainInstances(recur: ICAL.Recur, start: WallTime, limits: RuleLimits): RuleInstances | null {
+  if (recur.freq === "MONTHLY") return monthlyInstances(recur, start, limits);
   if (recur.freq !== "DAILY" && recur.freq !== "WEEKLY") return null;
   const parts = recur.parts as Record<string, string[] | undefined>;
   for (const key of Object.keys(parts)) if (key !== "BYDAY") return null;
@@ -110,9 +114,105 @@ export function plainInstances(recur: ICAL.Recur, start: ICAL.Time, limits: Rule
   return { starts, cut: false };
 }
 
-function icalInstances(source: ICAL.Recur, start: ICAL.Time, limits: RuleLimits): RuleInstances {
+/** A BYDAY entry of a monthly rule: the weekday (SU = 0) and its ordinal in the month (0: every one). */
+interface MonthWeekday {
+  weekday: number;
+  nth: number;
+}
+
+/**
+ * MONTHLY rules with BYMONTHDAY (days of the month, negative from its end) or BYDAY (weekdays,
+ * each optionally the nth or nth-last of the month), or neither (DTSTART's day), with INTERVAL
+ * and COUNT (RFC 5545 §3.3.10): days a month lacks are skipped. Null for any other part.
+ */
+function monthlyInstances(recur: ICAL.Recur, start: WallTime, limits: RuleLimits): RuleInstances | null {
+  const parts = recur.parts as Record<string, (string | number)[] | undefined>;
+  for (const key of Object.keys(parts)) if (key !== "BYDAY" && key !== "BYMONTHDAY") return null;
+  const monthDays = parts.BYMONTHDAY?.map(Number);
+  const weekdaysOfMonth: MonthWeekday[] = [];
+  for (const entry of parts.BYDAY ?? []) {
+    const m = /^([+-]?\d{1,2})?(SU|MO|TU|WE|TH|FR|SA)$/.exec(String(entry));
+    const nth = Number(m?.[1] ?? 0);
+    if (!m || Math.abs(nth) > 5) return null;
+    weekdaysOfMonth.push({ weekday: weekdays[m[2] as string] as number, nth });
+  }
+  if (monthDays && (weekdaysOfMonth.length || monthDays.some((d) => !d || Math.abs(d) > 31))) return null;
+  const days = monthDays ?? (weekdaysOfMonth.length ? null : [start.day]);
+  const interval = recur.interval || 1;
+  const count = recur.count ?? Number.POSITIVE_INFINITY;
+  const first = Math.round(Date.UTC(start.year, start.month - 1, start.day) / dayMs);
+  const timeMs = start.isDate ? 0 : ((start.hour * 60 + start.minute) * 60 + start.second) * 1000;
+  const lastDay = Math.floor((limits.untilWallMs - timeMs) / dayMs);
+  const starts: WallTime[] = [];
+  const push = (epochDay: number): boolean => {
+    const d = new Date(epochDay * dayMs);
+    starts.push({
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: start.hour,
+      minute: start.minute,
+      second: start.second,
+      isDate: start.isDate,
+    });
+    return starts.length < count && starts.length < limits.maxIterations;
+  };
+  const cut = (): RuleInstances => ({ starts, cut: starts.length >= limits.maxIterations });
+  const startMonth = start.year * 12 + start.month - 1;
+  // A DTSTART the rule does not give is still the first instance (expandSeries keeps it), but
+  // the RFC leaves such a set undefined: like rrule-temporal and dateutil, COUNT counts only the
+  // instances the rule gives.
+  const given = daysOfMonth(first - start.day + 1, monthLength(startMonth), days, weekdaysOfMonth).includes(start.day);
+  if (first > lastDay || (given && !push(first))) return cut();
+  const fromDate = new Date(limits.fromWallMs);
+  const fromMonth = fromDate.getUTCFullYear() * 12 + fromDate.getUTCMonth();
+  // Periods before the window hold nothing wanted; without COUNT they need not be walked.
+  const skip = Number.isFinite(count) ? 0 : Math.max(0, Math.floor((fromMonth - startMonth) / interval) - 1);
+  for (let month = startMonth + skip * interval; ; month += interval) {
+    const monthStart = Date.UTC(Math.floor(month / 12), month % 12, 1) / dayMs;
+    if (monthStart > lastDay) return { starts, cut: false };
+    for (const day of daysOfMonth(monthStart, monthLength(month), days, weekdaysOfMonth)) {
+      const epochDay = monthStart + day - 1;
+      if (epochDay <= first) continue;
+      if (epochDay > lastDay) return { starts, cut: false };
+      if (!push(epochDay)) return cut();
+    }
+  }
+}
+
+/** Days in a month counted from year 0 (`year * 12 + month - 1`). */
+function monthLength(month: number): number {
+  return new Date(Date.UTC(Math.floor(month / 12), (month % 12) + 1, 0)).getUTCDate();
+}
+
+/** The days (1-based, ascending, distinct) of one month that a monthly rule picks. */
+function daysOfMonth(monthStart: number, length: number, days: number[] | null, picks: MonthWeekday[]): number[] {
+  const found = new Set<number>();
+  if (days) {
+    for (const d of days) {
+      const day = d > 0 ? d : length + 1 + d;
+      if (day >= 1 && day <= length) found.add(day);
+    }
+  } else {
+    const firstWeekday = weekdayOf(monthStart);
+    for (const { weekday, nth } of picks) {
+      const firstOfKind = 1 + ((weekday - firstWeekday + 7) % 7);
+      const lastOfKind = firstOfKind + 7 * Math.floor((length - firstOfKind) / 7);
+      if (nth === 0) for (let day = firstOfKind; day <= length; day += 7) found.add(day);
+      else {
+        const day = nth > 0 ? firstOfKind + 7 * (nth - 1) : lastOfKind + 7 * (nth + 1);
+        if (day >= 1 && day <= length) found.add(day);
+      }
+    }
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+function icalInstances(source: ICAL.Recur, wall: ZonedTime, limits: RuleLimits): RuleInstances {
   const recur = source.clone();
   recur.until = null; // the caller applies UNTIL
+  const { year, month, day, hour, minute, second, isDate } = wall;
+  const start = new ICAL.Time({ year, month, day, hour, minute, second, isDate }, wall.zone as ICAL.Timezone);
   const from = recur.count ? start : nearWindow(recur, start, limits.fromWallMs);
   const starts: WallTime[] = [];
   const it = recur.iterator(from);
@@ -163,7 +263,7 @@ function nearWindow(recur: ICAL.Recur, start: ICAL.Time, fromWallMs: number): IC
   return from;
 }
 
-function calendarEngineInstances(text: string, start: ICAL.Time, limits: RuleLimits): RuleInstances {
+function calendarEngineInstances(text: string, start: WallTime, limits: RuleLimits): RuleInstances {
   const scale = calendarOf(text);
   const parts = text
     .split(";")

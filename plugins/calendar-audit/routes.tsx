@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import {
   EmptyState,
@@ -16,7 +16,7 @@ import { type SeriesView, seriesViews } from "./analysis.ts";
 import { categoryLabels } from "./classify.ts";
 import { checkFeedUrl, maskFeedUrl, refreshDueFeeds } from "./feeds.ts";
 import { startImport } from "./importer.ts";
-import { type CalendarImport, calendarImports, calendarSources } from "./schema.ts";
+import { type CalendarImport, calendarImportColumns, calendarImports, calendarSources } from "./schema.ts";
 import type { CalendarAuditSettings } from "./settings.ts";
 
 /** The largest file the upload form accepts (the portal's request limit may be lower). */
@@ -86,11 +86,7 @@ export function SeriesTable(props: { views: SeriesView[]; currency: string }): S
   );
 }
 
-/** An import as its status shows it: everything but the uploaded file itself. */
-type ImportRow = Omit<CalendarImport, "payload">;
-const { payload: _payload, ...importColumns } = getTableColumns(calendarImports);
-
-function ImportStatus(props: { row: ImportRow; link?: boolean }): SafeHtml {
+function ImportStatus(props: { row: CalendarImport; link?: boolean }): SafeHtml {
   const r = props.row;
   const live = r.status === "queued" || r.status === "running";
   return (
@@ -174,7 +170,7 @@ async function indexPage(
     .limit(50);
   const imports = sources.length
     ? await s.db
-        .select(importColumns)
+        .select(calendarImportColumns)
         .from(calendarImports)
         .where(
           inArray(
@@ -352,7 +348,7 @@ export function calendarAuditPages(r: PluginRoutes<CalendarAuditSettings>): void
 
   r.get("/imports/:id", "member", async (c, s) => {
     const id = uuidParam(c.req.param("id"), "import");
-    const [row] = await s.db.select().from(calendarImports).where(eq(calendarImports.id, id));
+    const [row] = await s.db.select(calendarImportColumns).from(calendarImports).where(eq(calendarImports.id, id));
     if (!row || (!isAdmin(s) && row.createdBy !== s.viewer?.id)) throw new HttpError(404, "No such import.");
     return s.page(
       <>

@@ -1,3 +1,4 @@
+import { getTableColumns } from "drizzle-orm";
 import {
   boolean,
   date,
@@ -52,8 +53,13 @@ export const calendarImports = calendarAuditSchema.table(
     status: text("status", { enum: ["queued", "running", "done", "failed"] })
       .notNull()
       .default("queued"),
-    /** The uploaded text while the import waits for the worker; cleared when it finishes. */
+    /**
+     * The uploaded text while the import waits, from before uploads were stored in pieces
+     * (`import_parts`); an import queued by an older version still carries it here.
+     */
     payload: text("payload"),
+    /** False while the upload's pieces are still being written; only ready imports are run. */
+    ready: boolean("ready").notNull().default(true),
     /** 0-100. */
     progress: integer("progress").notNull().default(0),
     message: text("message"),
@@ -66,6 +72,23 @@ export const calendarImports = calendarAuditSchema.table(
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
   (t) => [index("imports_source_idx").on(t.sourceId, t.createdAt)],
+);
+
+/**
+ * An uploaded file waiting for its import, in pieces: writing or reading a 10 MB file in one
+ * statement would hold the embedded database for a noticeable time. Deleted when the import
+ * finishes.
+ */
+export const calendarImportParts = calendarAuditSchema.table(
+  "import_parts",
+  {
+    importId: uuid("import_id")
+      .notNull()
+      .references(() => calendarImports.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    body: text("body").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
 );
 
 export const categories = [
@@ -176,4 +199,8 @@ export const transitionPlan = calendarAuditSchema.table(
 
 export type MeetingSeries = typeof meetingSeries.$inferSelect;
 export type CalendarSource = typeof calendarSources.$inferSelect;
-export type CalendarImport = typeof calendarImports.$inferSelect;
+/** An import as pages and the importer see it: everything but the (large) payload. */
+export type CalendarImport = Omit<typeof calendarImports.$inferSelect, "payload">;
+const { payload: _payload, ...importColumns } = getTableColumns(calendarImports);
+/** The columns of `CalendarImport`: select these, never the payload, to show an import. */
+export const calendarImportColumns = importColumns;

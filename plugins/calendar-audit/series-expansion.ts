@@ -8,10 +8,12 @@ import {
   type OffsetZone,
   readAttendees,
   readTime,
+  readTimeOf,
   summaryOf,
   toMs,
   type WallTime,
   wallMs,
+  type ZonedTime,
 } from "./event-reader.ts";
 import type { ExpandBudget, Occurrence } from "./expand.ts";
 import { ruleInstances } from "./recurrence.ts";
@@ -27,12 +29,14 @@ export function occurrenceOf(
   endMs: number,
   rid: number | null,
 ): Occurrence {
+  // Formatting an instant costs more than the rest of an occurrence: each one is made once.
+  const start = new Date(startMs).toISOString();
   return {
     event: index,
     uid: base.uid,
-    recurrenceId: rid === null ? null : new Date(rid).toISOString(),
-    start: new Date(startMs).toISOString(),
-    end: new Date(Math.max(startMs, endMs)).toISOString(),
+    recurrenceId: rid === null ? null : rid === startMs ? start : new Date(rid).toISOString(),
+    start,
+    end: endMs > startMs ? new Date(endMs).toISOString() : start,
     allDay: base.allDay,
     summary: base.summary,
     attendees: base.attendees,
@@ -66,7 +70,7 @@ interface FutureChange {
  */
 export function expandSeries(input: SeriesInput): void {
   const { base, index, zones, problems, budget, inWindow, push } = input;
-  const zone = base.allDay ? null : (base.start.zone as ICAL.Timezone);
+  const zone = base.allDay ? null : base.start.zone;
   const replaced = new Map<number, ICAL.Component>();
   const future: FutureChange[] = [];
   for (const o of input.own.values()) {
@@ -79,7 +83,7 @@ export function expandSeries(input: SeriesInput): void {
     const ridMs = toMs(rid, base.allDay);
     replaced.set(ridMs, o);
     if (String(ridProp.getParameter("range") ?? "").toUpperCase() === "THISANDFUTURE") {
-      const start = readTime(o.getFirstProperty("dtstart") as ICAL.Property, zones, zone);
+      const start = readTimeOf(o, "dtstart", zones, zone);
       future.push({ ridMs, shiftMs: start ? toMs(start, base.allDay) - ridMs : 0, override: o });
     }
   }
@@ -158,10 +162,10 @@ export function expandSeries(input: SeriesInput): void {
   }
 
   for (const [ridMs, o] of replaced) {
-    const start = readTime(o.getFirstProperty("dtstart") as ICAL.Property, zones, zone);
+    const start = readTimeOf(o, "dtstart", zones, zone);
     const atMs = start ? toMs(start, start.isDate) : ridMs;
     if (!inWindow(atMs) || isCancelled(o)) continue;
-    const occurrence = readOverride(o, base, index, atMs, ridMs, zones, input.maxAttendees, problems);
+    const occurrence = readOverride(o, base, index, atMs, ridMs, zones, input.maxAttendees, problems, start);
     if (occurrence) push(occurrence, atMs);
   }
 }
@@ -172,13 +176,13 @@ export function dayOf(t: WallTime): WallTime {
 }
 
 /** The zone of a parsed time (null for a date). */
-export function zoneOf(t: ICAL.Time): OffsetZone | null {
-  return t.isDate ? null : (t.zone as unknown as OffsetZone);
+export function zoneOf(t: ZonedTime): OffsetZone | null {
+  return t.isDate ? null : t.zone;
 }
 
 /** The zone a series' wall times are in (null for all-day series). */
 function offsetZone(base: EventBase): OffsetZone | null {
-  return base.allDay ? null : (base.start.zone as unknown as OffsetZone);
+  return base.allDay ? null : base.start.zone;
 }
 
 function latestChange(future: FutureChange[], startMs: number): FutureChange | null {
@@ -219,24 +223,23 @@ function readOverride(
   zones: ZoneResolver,
   maxAttendees: number,
   problems: string[],
+  /** The override's DTSTART, when the caller has read it already. */
+  own: ZonedTime | null = readTimeOf(o, "dtstart", zones, base.allDay ? null : base.start.zone),
 ): Occurrence | null {
   if (isCancelled(o)) return null;
-  const zone = base.allDay ? null : (base.start.zone as ICAL.Timezone);
-  const startProp = o.getFirstProperty("dtstart");
-  const own = startProp ? readTime(startProp, zones, zone) : null;
   const allDay = own ? own.isDate : base.allDay;
   const length =
     o.hasProperty("dtend") || o.hasProperty("duration") ? lengthOf(o, own ?? base.start, zones) : base.length;
   const wall = own ?? base.start;
-  const endMs =
-    endOf(wall, toMs(wall, allDay), length, allDay, wall.zone as unknown as OffsetZone) - toMs(wall, allDay) + startMs;
+  const endMs = endOf(wall, toMs(wall, allDay), length, allDay, wall.zone) - toMs(wall, allDay) + startMs;
   if (endMs < startMs) problems.push(`An instance of ${base.uid} ends before it starts; its length was read as zero.`);
+  const start = new Date(startMs).toISOString();
   return {
     event: index,
     uid: base.uid,
-    recurrenceId: new Date(ridMs).toISOString(),
-    start: new Date(startMs).toISOString(),
-    end: new Date(Math.max(startMs, endMs)).toISOString(),
+    recurrenceId: ridMs === startMs ? start : new Date(ridMs).toISOString(),
+    start,
+    end: endMs > startMs ? new Date(endMs).toISOString() : start,
     allDay,
     summary: o.hasProperty("summary") ? summaryOf(o) : base.summary,
     attendees: o.hasProperty("attendee") ? readAttendees(o, maxAttendees).attendees : base.attendees,

@@ -252,7 +252,7 @@ export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
           body: "One click: tell us whether this recurring meeting is worth your time. Answers are shown as totals.",
           link: `/calendar-audit/series/${view.series.id}`,
           dedupeKey: `calendar-audit:poll:${view.series.id}:${p.id}:${now.toISOString().slice(0, 10)}`,
-          email: true,
+          kind: "invitation",
         });
         if (queued) n++;
       }

@@ -1,5 +1,5 @@
 import ICAL from "ical.js";
-import type { WallTime } from "./event-reader.ts";
+import { utcMs, type WallTime } from "./event-reader.ts";
 import { zoneForDisplayName } from "./windows-display-names.ts";
 import { windowsZones } from "./windows-zones.ts";
 
@@ -22,11 +22,7 @@ export class IanaZone implements WallZone {
       year = this.#transitionsOf(t.year);
       this.#years.set(t.year, year);
     }
-    return offsetAt(
-      year.transitions,
-      year.before,
-      Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) / 1000,
-    );
+    return offsetAt(year.transitions, year.before, utcMs(t.year, t.month, t.day, t.hour, t.minute, t.second) / 1000);
   }
   #transitionsOf(year: number): { before: number; transitions: Transition[] } {
     let at = Temporal.ZonedDateTime.from({ timeZone: this.tzid, year: year - 1, month: 12, day: 30 });
@@ -116,11 +112,7 @@ export class VtimezoneZone implements WallZone {
     this.#before = earliest?.from ?? 0;
   }
   utcOffset(t: WallTime): number {
-    return offsetAt(
-      this.#transitions,
-      this.#before,
-      Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) / 1000,
-    );
+    return offsetAt(this.#transitions, this.#before, utcMs(t.year, t.month, t.day, t.hour, t.minute, t.second) / 1000);
   }
 }
 
@@ -210,8 +202,8 @@ export class ZoneResolver {
     return ICAL.Timezone.utcTimezone;
   }
 
-  nameOf(t: ICAL.Time): string | null {
-    const zone = t.zone as unknown;
+  nameOf(t: { zone: unknown }): string | null {
+    const zone = t.zone;
     if (zone === ICAL.Timezone.utcTimezone) return null;
     if (zone instanceof IanaZone) return zone.tzid === "Etc/UTC" || zone.tzid === "UTC" ? null : zone.tzid;
     return (zone as WallZone | null)?.tzid ?? null;

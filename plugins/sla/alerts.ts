@@ -59,6 +59,9 @@ async function notifyClaimed(
       teamId: clocks.teamId,
       title: asks.title,
       link: asks.link,
+      source: asks.source,
+      sourceRef: asks.sourceRef,
+      dueAt: clocks.dueAt,
     })
     .from(clocks)
     .innerJoin(asks, eq(asks.id, clocks.askId))
@@ -79,6 +82,17 @@ async function notifyClaimed(
   }
   const notifications: NewNotification[] = [];
   for (const r of rows) {
+    // For subscribers outside the plugin (outgoing webhooks, chat): stored with the claim.
+    await s.emit(tx, kind === "warning" ? "sla.warning" : "sla.breached", {
+      clockId: r.id,
+      askId: r.sourceRef,
+      source: r.source,
+      teamId: r.teamId,
+      responderId: r.responderId,
+      title: r.title,
+      link: r.link,
+      dueAt: r.dueAt?.toISOString() ?? null,
+    });
     notifications.push({
       personId: r.responderId,
       title: kind === "warning" ? `Due soon: ${r.title}` : `Response time passed: ${r.title}`,
@@ -88,7 +102,9 @@ async function notifyClaimed(
           : "The published response time for this ask has passed. Answer it, or tell the asker when you will.",
       link: r.link.startsWith("/") ? r.link : "/sla",
       dedupeKey: `sla:${kind}:${r.id}`,
-      kind: "alert",
+      kind: kind === "warning" ? "sla-warning" : "sla-breach",
+      // An ask from a status update can be answered straight from chat.
+      ...(r.source === "status-updates" ? { action: { type: "answer-ask" as const, askId: r.sourceRef } } : {}),
     });
     for (const managerId of exempt.has(r.responderId) ? [] : (managersByTeam.get(r.teamId) ?? [])) {
       if (managerId === r.responderId) continue;
@@ -98,7 +114,7 @@ async function notifyClaimed(
         body: "See the team's SLA board for what is waiting and on whom.",
         link: `/sla/teams/${r.teamId}/board`,
         dedupeKey: `sla:breach:${r.id}:manager:${managerId}`,
-        kind: "alert",
+        kind: "sla-breach",
       });
     }
   }

@@ -1,5 +1,16 @@
 import { and, eq } from "drizzle-orm";
-import { HttpError, type PluginRoutes } from "../../server/plugin-api.ts";
+import { z } from "zod";
+import { HttpError, membersOf, type PluginRoutes, type PluginSetup } from "../../server/plugin-api.ts";
+import { teamAccess } from "./access.ts";
+import {
+  type Charter,
+  currentCharter,
+  MAX_TARGET_HOURS,
+  mediums,
+  parseCharter,
+  publishCharter,
+  workTypes,
+} from "./charter.ts";
 import { openClocks } from "./clocks.ts";
 import {
   addresseesOutsideTeam,
@@ -13,7 +24,7 @@ import {
   teamMatches,
   teamMembersByEmail,
 } from "./inbound.ts";
-import { asks } from "./schema.ts";
+import { asks, responderModes, targetBases } from "./schema.ts";
 import type { SlaSettings } from "./settings.ts";
 import { authenticateWebhook } from "./webhook-tokens.ts";
 
@@ -25,24 +36,6 @@ function unauthorized(): Response {
 }
 
 export function slaApi(r: PluginRoutes<SlaSettings>): void {
-  r.get("/", "member", async (c, s) => {
-    const viewer = s.viewer;
-    if (!viewer) throw new HttpError(401, "Please sign in.");
-    const items = await openClocks(s.db, { responderId: viewer.id }, s.clock.now());
-    return c.json({
-      waiting: items.map((i) => ({
-        askId: i.askId,
-        title: i.title,
-        link: i.link,
-        workType: i.workType,
-        medium: i.medium,
-        status: i.status.status,
-        remainingBusinessSeconds: Math.round(i.status.remainingSeconds),
-        dueAt: i.dueAt?.toISOString() ?? null,
-      })),
-    });
-  });
-
   // A git host (or any tool) asks for a response: one clock per addressee per the team's charter.
   r.post("/asks", "token", async (c, s) => {
     const auth = await authenticateWebhook(s.db, c.req.header("Authorization"), s.clock.now());
@@ -107,4 +100,157 @@ export function slaApi(r: PluginRoutes<SlaSettings>): void {
       ignored: bot ? "bot" : stopped ? null : "not an eligible responder",
     });
   });
+}
+
+const charterRowOutput = z.object({
+  workType: z.string(),
+  medium: z.string(),
+  targetHours: z.number().describe("The response target, in hours of its basis."),
+  basis: z.enum(targetBases),
+  responders: z.enum(responderModes),
+  responderId: z.uuid().nullable().describe("The person who responds, when responders is person."),
+});
+
+const charterOutput = z.object({
+  teamId: z.uuid(),
+  version: z.number().int().describe("0 while the team follows the organization default."),
+  rows: z.array(charterRowOutput),
+});
+
+const charterInput = z.object({
+  rows: z
+    .array(
+      z.object({
+        workType: z
+          .string()
+          .trim()
+          .min(1, "Name the type of work.")
+          .max(60, "Keep the work type under 60 characters.")
+          .describe(`e.g. ${workTypes.join(", ")}`),
+        medium: z.enum(mediums, `Choose one of ${mediums.join(", ")}.`),
+        targetHours: z
+          .number("Give the target in hours, e.g. 24.")
+          .positive("The target must be more than 0 hours.")
+          .max(MAX_TARGET_HOURS, `The limit is ${MAX_TARGET_HOURS} hours.`),
+        basis: z.enum(targetBases, "Choose business or calendar.").default("business"),
+        responders: z.enum(responderModes, `Choose one of ${responderModes.join(", ")}.`).default("addressees"),
+        responderId: z.uuid("Give the id of a person on the team.").nullable().default(null),
+      }),
+    )
+    .min(1, "Add at least one row.")
+    .max(50, "At most 50 rows."),
+});
+
+function charterJson(teamId: string, charter: Charter): z.input<typeof charterOutput> {
+  return {
+    teamId,
+    version: charter.version,
+    rows: charter.rows.map((r) => ({ ...r, targetHours: r.targetMinutes / 60 })),
+  };
+}
+
+/** Documented endpoints under /api/sla: what waits on you, and a team's charter, read and published. */
+export function slaEndpoints(api: PluginSetup<SlaSettings>): void {
+  api.endpoint(
+    {
+      method: "get",
+      path: "/",
+      scope: "read",
+      access: "member",
+      summary: "List the asks waiting on your response, with their SLA clocks",
+      response: z.object({
+        waiting: z.array(
+          z.object({
+            askId: z.uuid(),
+            title: z.string(),
+            link: z.string(),
+            workType: z.string(),
+            medium: z.string(),
+            status: z.enum(["on track", "due soon", "breached", "paused", "answered"]),
+            remainingBusinessSeconds: z.number().int().describe("Negative once breached."),
+            dueAt: z.iso.datetime().nullable(),
+          }),
+        ),
+      }),
+    },
+    async (_input, s) => {
+      const viewer = s.viewer;
+      if (!viewer) throw new HttpError(401, "Please sign in.");
+      const items = await openClocks(s.db, { responderId: viewer.id }, s.clock.now());
+      return {
+        waiting: items.map((i) => ({
+          askId: i.askId,
+          title: i.title,
+          link: i.link,
+          workType: i.workType,
+          medium: i.medium,
+          status: i.status.status,
+          remainingBusinessSeconds: Math.round(i.status.remainingSeconds),
+          dueAt: i.dueAt?.toISOString() ?? null,
+        })),
+      };
+    },
+  );
+
+  api.endpoint(
+    {
+      method: "get",
+      path: "/teams/:teamId/charter",
+      scope: "read",
+      access: "member",
+      summary: "Read a team's charter (response targets per type of work and medium)",
+      params: { teamId: "The team's id." },
+      response: charterOutput,
+    },
+    async ({ params }, s) => {
+      const access = await teamAccess(s, params.teamId, "read");
+      return charterJson(access.team.id, await currentCharter(s.db, access.team.id));
+    },
+  );
+
+  api.endpoint(
+    {
+      method: "put",
+      path: "/teams/:teamId/charter",
+      scope: "charters:write",
+      access: "member",
+      summary: "Publish a new version of a team's charter",
+      description:
+        "Only the team's managers and admins may (403 otherwise), as on the charter page. The rows replace the charter as a new version; clocks already running keep the version they started with. A person named as responder must be on the team.",
+      params: { teamId: "The team's id." },
+      body: charterInput,
+      response: charterOutput,
+    },
+    async ({ body, params }, s) => {
+      const access = await teamAccess(s, params.teamId, "manage");
+      const members = await membersOf(s.db, access.team.id);
+      // The charter form's own rules (a responder on the team, no row twice) decide, as on the page.
+      const parsed = parseCharter(
+        {
+          workType: body.rows.map((r) => r.workType),
+          medium: body.rows.map((r) => r.medium),
+          targetHours: body.rows.map((r) => String(r.targetHours)),
+          basis: body.rows.map((r) => r.basis),
+          responders: body.rows.map((r) => r.responders),
+          responderId: body.rows.map((r) => r.responderId ?? ""),
+        },
+        new Set(members.map((m) => m.id)),
+      );
+      if (!parsed.ok) {
+        const fields = Object.fromEntries(
+          Object.entries(parsed.errors).map(([key, message]) => {
+            const [field, index] = key.split(".");
+            return [index === undefined ? "rows" : `rows.${index}.${field}`, message];
+          }),
+        );
+        const [field, message] = Object.entries(fields)[0] ?? ["rows", "not acceptable"];
+        throw new HttpError(422, `Invalid ${field}: ${message.replace(/\.$/, "")}.`, { fields });
+      }
+      const viewerId = s.viewer?.id ?? "";
+      await s.transaction((tx) =>
+        publishCharter(tx, { teamId: access.team.id, rows: parsed.rows, actorId: viewerId, at: s.clock.now() }),
+      );
+      return charterJson(access.team.id, await currentCharter(s.db, access.team.id));
+    },
+  );
 }

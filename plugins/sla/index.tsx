@@ -1,6 +1,6 @@
 import { definePlugin } from "../../server/plugin-api.ts";
 import { sendAlerts } from "./alerts.ts";
-import { slaApi } from "./api.ts";
+import { slaApi, slaEndpoints } from "./api.ts";
 import { businessCalendarProvider } from "./calendars.ts";
 import { openClocks, reconcileAbsences } from "./clocks.ts";
 import { demoClocks } from "./demo.ts";
@@ -9,6 +9,27 @@ import { onAskAnswered, onAskCreated } from "./inbound.ts";
 import { slaPages } from "./routes.tsx";
 import { type SlaSettings, slaSettings } from "./settings.ts";
 import { WaitingList } from "./views.tsx";
+
+/** What an SLA warning or breach carries: the clock, the ask it runs on (`askId` as in `ask.created`), and its responder. */
+export interface SlaAlertEvent {
+  clockId: string;
+  askId: string;
+  source: string;
+  teamId: string;
+  responderId: string;
+  title: string;
+  link: string;
+  dueAt: string | null;
+}
+
+declare module "../../server/plugin-api.ts" {
+  interface EventMap {
+    /** Most of an ask's response time has passed (the charter's warning fraction). */
+    "sla.warning": SlaAlertEvent;
+    /** An ask's response time has passed without a response from this responder. */
+    "sla.breached": SlaAlertEvent;
+  }
+}
 
 /**
  * Published response-time norms (a charter per team), business calendars, and SLA clocks on asks
@@ -26,6 +47,7 @@ export default definePlugin<SlaSettings>({
   setup(api) {
     api.pages(slaPages);
     api.api(slaApi);
+    slaEndpoints(api);
     api.nav({ href: "/sla", label: "Response times", access: "member", order: 40 });
     api.nav({
       href: "/sla/teams/:teamId",

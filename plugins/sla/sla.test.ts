@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { eq, sql } from "drizzle-orm";
+import { events } from "../../server/events/schema.ts";
 import { mailOutbox } from "../../server/mail/schema.ts";
 import { notifications } from "../../server/notifications/schema.ts";
 import { outOfOffice, teamMembers, teams } from "../../server/plugin-api.ts";
@@ -242,6 +243,13 @@ describe("clocks", () => {
     t.clock.set("2026-03-19T10:00:00Z");
     await Promise.all([t.ctx.scheduler.runNow("sla.breaches"), t.ctx.scheduler.runNow("sla.breaches")]);
     expect((await alertsOf()).map((a) => a.kind).sort()).toEqual(["breach", "warning"]);
+    // Each alert is also an event, once, for subscribers outside the plugin (outgoing webhooks).
+    const alertEvents = await t.ctx.db
+      .select()
+      .from(events)
+      .where(sql`${events.payload}->>'clockId' = ${clock?.id as string}`);
+    expect(alertEvents.map((e) => e.type).sort()).toEqual(["sla.breached", "sla.warning"]);
+    expect(alertEvents[0]?.payload).toMatchObject({ teamId: tm.id, responderId: tm.addressee.person.id });
     const toResponder = await t.ctx.db
       .select()
       .from(notifications)

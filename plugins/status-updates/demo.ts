@@ -124,7 +124,7 @@ export async function seedDemoUpdates(tx: DbOrTx, demo: DemoOrg, _s: PluginServi
     });
   }
   const chunk = async <T>(rows: T[], insert: (part: T[]) => Promise<unknown>): Promise<void> => {
-    for (let i = 0; i < rows.length; i += 500) await insert(rows.slice(i, i + 500));
+    for (let i = 0; i < rows.length; i += 100) await insert(rows.slice(i, i + 100));
   };
   await chunk(updateRows, (p) => tx.insert(updates).values(p));
   await chunk(askRows, (p) => tx.insert(asks).values(p));

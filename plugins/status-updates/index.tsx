@@ -1,11 +1,15 @@
 import { definePlugin } from "../../server/plugin-api.ts";
+import { statusEndpoints } from "./api.ts";
+import { statusReads } from "./api-reads.ts";
+import { chatAsks, chatUpdates } from "./chat.ts";
 import { checkinOf } from "./checkins.ts";
 import { seedDemoUpdates } from "./demo.ts";
 import { statusDigest } from "./digest.tsx";
 import { periodAt } from "./period.ts";
 import { remindMissing } from "./reminders.ts";
-import { statusApi, statusPages } from "./routes.tsx";
+import { statusPages } from "./routes.tsx";
 import { type StatusSettings, statusSettings } from "./settings.ts";
+import { teamUpdatesProvider } from "./team-updates.ts";
 import { updateFor } from "./updates.ts";
 
 /**
@@ -24,7 +28,8 @@ export default definePlugin<StatusSettings>({
   assets: { stylesheet: `${import.meta.dir}/status-updates.css` },
   setup(api) {
     api.pages(statusPages);
-    api.api(statusApi);
+    statusReads(api);
+    statusEndpoints(api);
     api.nav({ href: "/status-updates", label: "Updates", access: "member", order: 20 });
     api.nav({ href: "/status-updates?team=:teamId", label: "Updates", access: "member", order: 20, section: "team" });
     api.card({
@@ -73,6 +78,10 @@ export default definePlugin<StatusSettings>({
       },
     });
     api.digest(statusDigest);
+    // What the chat apps (Slack) need: write an update, answer an ask, a team's bottom lines.
+    api.provide("chat.updates", chatUpdates);
+    api.provide("chat.asks", chatAsks);
+    api.provide("status.team-updates", (s) => teamUpdatesProvider(s.db));
     api.demo(seedDemoUpdates);
   },
 });

@@ -86,7 +86,8 @@ export async function remindMissing(s: PluginServices<StatusSettings>): Promise<
           body: "Write your update: the bottom line first, then any ask (addressed with @name), progress and risks.",
           link: `/status-updates/write?team=${team.id}`,
           dedupeKey: `status-updates:reminder:${team.id}:${d.personId}:${period.key}`,
-          email: settings.remindByEmail,
+          kind: "reminder",
+          action: { type: "write-update", teamId: team.id },
         });
         sent++;
       });

@@ -24,8 +24,18 @@ import { type AnalyticsView, TrendChart, teamAnalytics } from "./analytics.tsx";
 import { type Checkin, checkinOf, defaultQuestions, questionsFromLines, saveCheckin } from "./checkins.ts";
 import { feedPage, missingFor } from "./feed.ts";
 import { isPeriodKey, periodAt, periodLabel } from "./period.ts";
+import {
+  cleanAnswer,
+  commentBody,
+  editPostedUpdate,
+  loadUpdate,
+  memberTeam,
+  postTeamUpdate,
+  requireEditable,
+  viewerOf,
+} from "./posting.ts";
 import type { Question } from "./schema.ts";
-import { cleanText, searchUpdates } from "./search.ts";
+import { searchUpdates } from "./search.ts";
 import type { StatusSettings } from "./settings.ts";
 import {
   acknowledge,
@@ -35,11 +45,7 @@ import {
   commentsOf,
   compose,
   editHistory,
-  editUpdate,
-  findUpdate,
-  MAX_COMMENT_BYTES,
   MAX_UPDATE_BYTES,
-  postUpdate,
   readersOf,
   saveDraft,
   type Update,
@@ -51,11 +57,6 @@ type S = RequestServices<StatusSettings>;
 
 const MAX_LINT_CHARS = 20_000;
 const weekdayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-
-function viewerOf(s: S): NonNullable<S["viewer"]> {
-  if (!s.viewer) throw new HttpError(401, "Please sign in.");
-  return s.viewer;
-}
 
 function one(value: string | string[] | undefined): string {
   return Array.isArray(value) ? (value[0] ?? "") : (value ?? "");
@@ -92,29 +93,13 @@ function hintsFor(s: S, q: Question, text: string): WritingHint[] {
 function answersFrom(values: Record<string, string | string[]>, questions: Question[]): Record<string, string> {
   const answers: Record<string, string> = {};
   for (const q of questions) {
-    const text = cleanText(one(values[`q-${q.key}`])).replace(/\r\n/g, "\n");
+    const text = cleanAnswer(one(values[`q-${q.key}`]));
     if (text.trim()) answers[q.key] = text;
   }
   return answers;
 }
 
-function answerErrors(answers: Record<string, string>, questions: Question[]): FieldErrors {
-  if (!Object.keys(answers).length) return { form: "Your update is empty: write at least the bottom line." };
-  if (byteLength(answers) > MAX_UPDATE_BYTES)
-    return { form: `Your update is over ${MAX_UPDATE_BYTES / 1024} KB. Shorten it, or link to a document.` };
-  const bottom = questions.find((q) => q.kind === "bottom-line");
-  if (bottom && !answers[bottom.key]) return { [`q-${bottom.key}`]: "Start with the bottom line." };
-  return {};
-}
-
 const teamForm = z.object({ teamId: z.uuid("Choose a team.") });
-
-/** The team a write/lint/draft request is for, which the viewer must be a member of. */
-async function memberTeam(s: S, teamId: string | undefined): Promise<VisibleTeam> {
-  const team = await readableTeam(s, teamId);
-  if (!team.isMember) throw new HttpError(403, "You can only post updates to teams you are on.");
-  return team;
-}
 
 async function composerPage(
   s: S,
@@ -159,15 +144,6 @@ async function composerPage(
     </>,
     { title: editing ? "Edit update" : "Write update", status: Object.keys(errors).length ? 422 : 200 },
   );
-}
-
-async function loadUpdate(s: S, id: string | undefined): Promise<{ update: Update; team: VisibleTeam }> {
-  if (!id || !/^[0-9a-f-]{36}$/i.test(id)) throw new HttpError(404, "No such update.");
-  const update = await findUpdate(s.db, id);
-  if (!update) throw new HttpError(404, "No such update.");
-  const team = await readableTeam(s, update.teamId);
-  if (update.status !== "posted" && update.authorId !== viewerOf(s).id) throw new HttpError(404, "No such update.");
-  return { update, team };
 }
 
 export function statusPages(r: PluginRoutes<StatusSettings>): void {
@@ -334,28 +310,14 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
   });
 
   r.post("/updates", "member", async (c, s) => {
-    const viewer = viewerOf(s);
     const form = await readForm(c, teamForm);
     if (!form.ok) throw new HttpError(422, "Choose a team to post to.");
     const team = await memberTeam(s, form.data.teamId);
     const checkin = await checkinOf(s.db, team);
     const answers = answersFrom(form.values, checkin.questions);
-    const errors = answerErrors(answers, checkin.questions);
-    if (Object.keys(errors).length) return composerPage(s, team, checkin, { answers, errors });
-    const now = s.clock.now();
-    const period = periodAt(checkin, now);
-    const posted = await postUpdate(s, {
-      teamId: team.id,
-      authorId: viewer.id,
-      period: period.key,
-      dueAt: period.dueAt,
-      questions: checkin.questions,
-      answers,
-      at: now,
-    });
-    if (!posted) {
-      throw new HttpError(409, "You already posted your update for this period; edit it instead.");
-    }
+    const result = await postTeamUpdate(s, team, checkin, answers);
+    if (!result.ok) return composerPage(s, team, checkin, { answers, errors: result.errors });
+    const posted = result.update;
     const hints = checkin.questions.flatMap((q) => (answers[q.key] ? hintsFor(s, q, answers[q.key] as string) : []));
     s.flash(
       "success",
@@ -544,16 +506,13 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
   });
 
   r.post("/updates/:id/edit", "member", async (c, s) => {
-    const viewer = viewerOf(s);
     const { update, team } = await loadUpdate(s, c.req.param("id"));
-    if (update.authorId !== viewer.id) throw new HttpError(403, "Only the author can edit an update.");
-    if (update.status !== "posted") throw new HttpError(409, "Post the update before editing it.");
+    requireEditable(s, update);
     const checkin = await checkinOf(s.db, team);
     const form = await readForm(c, z.object({}));
     const answers = answersFrom(form.values, checkin.questions);
-    const errors = answerErrors(answers, checkin.questions);
-    if (Object.keys(errors).length) return composerPage(s, team, checkin, { answers, errors, update });
-    await editUpdate(s, update, checkin.questions, answers, viewer.id, s.clock.now());
+    const result = await editPostedUpdate(s, update, checkin, answers);
+    if (!result.ok) return composerPage(s, team, checkin, { answers, errors: result.errors, update });
     s.flash("success", "Update saved; the previous version is in the edit history.");
     return s.redirect(`${base}/updates/${update.id}`);
   });
@@ -562,20 +521,7 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
     const viewer = viewerOf(s);
     const { update } = await loadUpdate(s, c.req.param("id"));
     if (update.status !== "posted") throw new HttpError(409, "Drafts take no comments.");
-    const form = await readForm(
-      c,
-      z.object({
-        body: z
-          .string("Write a comment.")
-          .transform((v) => cleanText(v).trim())
-          .pipe(
-            z
-              .string()
-              .min(1, "Write a comment.")
-              .refine((v) => Buffer.byteLength(v) <= MAX_COMMENT_BYTES, "Keep comments under 20 KB."),
-          ),
-      }),
-    );
+    const form = await readForm(c, z.object({ body: commentBody }));
     if (!form.ok) throw new HttpError(422, form.errors.body ?? "Write a comment.");
     const comment = await addComment(s, update, {
       authorId: viewer.id,
@@ -804,53 +750,4 @@ function AnalyticsPage(props: {
       </section>
     </>
   );
-}
-
-export function statusApi(r: PluginRoutes<StatusSettings>): void {
-  r.get("/feed", "member", async (c, s) => {
-    const teams = await visibleTeams(s);
-    const team = await readableTeam(s, c.req.query("team") || teams[0]?.id);
-    const page = Math.min(Math.max(Number.parseInt(c.req.query("page") ?? "0", 10) || 0, 0), 1000);
-    const feed = await feedPage(s.db, { teamId: team.id }, page, undefined, { bodies: true });
-    return c.json({
-      team: { id: team.id, name: team.name },
-      hasMore: feed.hasMore,
-      periods: feed.periods.map((p) => ({
-        period: p.key,
-        updates: p.items.map((i) => ({
-          id: i.id,
-          authorId: i.authorId,
-          authorName: i.authorName,
-          bottomLine: i.bottomLine,
-          body: i.body,
-          hasBlockers: i.hasBlockers,
-          postedAt: i.postedAt.toISOString(),
-          onTime: i.postedAt <= i.dueAt,
-          comments: i.commentCount,
-          reads: i.readCount,
-        })),
-      })),
-    });
-  });
-
-  r.get("/search", "member", async (c, s) => {
-    const teams = await visibleTeams(s);
-    const hits = await searchUpdates(
-      s.db,
-      (c.req.query("q") ?? "").slice(0, 200),
-      teams.map((t) => t.id),
-    );
-    return c.json({
-      results: hits.map((h) => ({
-        kind: h.kind,
-        updateId: h.updateId,
-        commentId: h.commentId,
-        team: h.teamName,
-        author: h.authorName,
-        period: h.period,
-        rank: h.rank,
-        snippet: h.snippet,
-      })),
-    });
-  });
 }

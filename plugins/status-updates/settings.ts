@@ -6,7 +6,6 @@ export const statusSettings = z.object({
     .boolean()
     .default(true)
     .describe("Remind people who have not posted, at the due time in their own time zone and working hours."),
-  remindByEmail: z.boolean().default(true).describe("Also email the reminder (it always shows in the portal)."),
   showOnDashboard: z.boolean().default(true).describe('Show "Your update for this week" on the home page.'),
 });
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, exists, getTableColumns, inArray, isNull, or, sql } from "drizzle-orm";
 import {
   type DbOrTx,
+  type FieldErrors,
   handleOf,
   markdownToText,
   mentionedHandles,
@@ -74,6 +75,16 @@ export function storedColumns(
 
 export function byteLength(answers: Record<string, string>): number {
   return Object.values(answers).reduce((n, a) => n + Buffer.byteLength(a, "utf8"), 0);
+}
+
+/** What stops an update from being posted, keyed `form` or `q-<question key>`; empty when it can be posted. */
+export function answerErrors(answers: Record<string, string>, questions: Question[]): FieldErrors {
+  if (!Object.keys(answers).length) return { form: "Your update is empty: write at least the bottom line." };
+  if (byteLength(answers) > MAX_UPDATE_BYTES)
+    return { form: `Your update is over ${MAX_UPDATE_BYTES / 1024} KB. Shorten it, or link to a document.` };
+  const bottom = questions.find((q) => q.kind === "bottom-line");
+  if (bottom && !answers[bottom.key]) return { [`q-${bottom.key}`]: "Start with the bottom line." };
+  return {};
 }
 
 export async function findUpdate(db: DbOrTx, id: string): Promise<Update | null> {
@@ -237,6 +248,7 @@ async function createAsk(tx: Tx, s: PluginServices, update: Update, askText: str
       body: markdownToText(askText).slice(0, 1000),
       link: `/status-updates/updates/${update.id}`,
       dedupeKey: `status-updates:ask:${ask.id}:${p.id}`,
+      action: { type: "answer-ask" as const, askId: ask.id },
     })),
   );
   await s.emit(tx, "ask.created", {
@@ -502,6 +514,26 @@ export async function askOf(db: DbOrTx, updateId: string): Promise<AskView | nul
     text: first.text,
     addressees: rows.map((r) => ({ id: r.personId, name: r.name, answeredAt: r.answeredAt })),
   };
+}
+
+/** One ask with the update it came with, and whether `personId` is addressed and has answered. */
+export async function findAsk(
+  db: DbOrTx,
+  askId: string,
+  personId: string,
+): Promise<{ id: string; updateId: string; addressed: boolean; answeredAt: Date | null } | null> {
+  const [row] = await db
+    .select({
+      id: asks.id,
+      updateId: asks.updateId,
+      addressee: askAddressees.personId,
+      answeredAt: askAddressees.answeredAt,
+    })
+    .from(asks)
+    .leftJoin(askAddressees, and(eq(askAddressees.askId, asks.id), eq(askAddressees.personId, personId)))
+    .where(eq(asks.id, askId));
+  if (!row) return null;
+  return { id: row.id, updateId: row.updateId, addressed: row.addressee !== null, answeredAt: row.answeredAt };
 }
 
 /** Asks addressed to a person that they have not answered, newest first. */

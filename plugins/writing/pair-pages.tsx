@@ -202,6 +202,7 @@ export function pairPages(r: PluginRoutes<WritingSettings>): void {
           body: "Accept or decline on the writing pairs page.",
           link: `${base}/pairs`,
           dedupeKey: `writing:pair-proposed:${result.pair.id}:${personId}`,
+          kind: "invitation",
         });
       }
     });

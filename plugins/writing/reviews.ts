@@ -75,7 +75,7 @@ export async function requestReview(
     body: summaryOf(draft),
     link: `/writing/reviews/${row.id}`,
     dedupeKey: `writing:review-requested:${row.id}`,
-    email: true,
+    kind: "review-request",
   });
   return { review: row, created: true };
 }
@@ -152,7 +152,7 @@ export async function completeReview(
       : "See the comments beside your draft.",
     link: review.link,
     dedupeKey: `writing:reviewed:${review.id}`,
-    email: true,
+    kind: "answer",
   });
 }
 

@@ -275,23 +275,21 @@ export function workshopPages(r: PluginRoutes<WritingSettings>): void {
           body: `${when}. The calendar invitation is in your email and on the workshop page.`,
           link,
           dedupeKey: `writing:workshop-invite:${w.id}:${p.id}`,
+          kind: "invitation" as const,
+          // The email is the calendar invitation itself.
+          mail: {
+            subject: `Invitation: ${w.title}`,
+            text: `You are invited to this quarter's writing workshop: ${when}.\n\n${w.agenda}\n\nBring one thing you will change in your writing.`,
+            attachments: [
+              {
+                filename: "writing-workshop.ics",
+                contentType: "text/calendar; charset=utf-8; method=REQUEST",
+                content: invitationFor(s, w, organizer?.email ?? viewer.email, p.email),
+              },
+            ],
+          },
         })),
       );
-      for (const p of result.invitees) {
-        await s.queueMail(tx, {
-          dedupeKey: `writing:workshop-invite:${w.id}:${p.id}`,
-          to: p.email,
-          subject: `Invitation: ${w.title}`,
-          text: `You are invited to this quarter's writing workshop: ${when}.\n\n${w.agenda}\n\nBring one thing you will change in your writing.\n${s.baseUrl}${link}`,
-          attachments: [
-            {
-              filename: "writing-workshop.ics",
-              contentType: "text/calendar; charset=utf-8; method=REQUEST",
-              content: invitationFor(s, w, organizer?.email ?? viewer.email, p.email),
-            },
-          ],
-        });
-      }
       return result;
     });
     if (!scheduled) return workshopsPage(s, { startsAt: `${quarter} already has a workshop.` }, values);

@@ -10,18 +10,34 @@ import { setFlash } from "../http/flash.ts";
 import { type FormValues, listOf, readForm, text } from "../http/forms.ts";
 import { page, redirect } from "../http/render.tsx";
 import { isUuid } from "../people/people.ts";
-import { type ApiToken, apiScopes, createApiToken, listApiTokens, revokeApiToken } from "./api-tokens.ts";
+import {
+  type ApiToken,
+  createApiToken,
+  listApiTokens,
+  revokeApiToken,
+  type ScopeChoice,
+  scopeChoices,
+} from "./api-tokens.ts";
 
-const tokenForm = z.object({
-  name: text("Name", 80),
-  scopes: z.preprocess(
-    (v) => listOf(v as string | string[] | undefined),
-    z.array(z.enum(apiScopes, "Choose read or write.")).min(1, "Choose at least one scope."),
-  ),
-});
+function tokenForm(choices: ScopeChoice[]) {
+  const known = choices.map((choice) => choice.scope) as [string, ...string[]];
+  return z.object({
+    name: text("Name", 80),
+    scopes: z.preprocess(
+      (v) => listOf(v as string | string[] | undefined),
+      z.array(z.enum(known, "Choose scopes from the list.")).min(1, "Choose at least one scope."),
+    ),
+  });
+}
+
+function choicesOf(c: Context<AppEnv>): ScopeChoice[] {
+  const ctx = c.get("app");
+  return scopeChoices(ctx.routes.rules, (owner) => owner === "core" || ctx.plugins.isEnabled(owner));
+}
 
 function TokensPage(props: {
   tokens: ApiToken[];
+  choices: ScopeChoice[];
   timeZone: string;
   created?: { name: string; token: string };
   values: FormValues;
@@ -37,7 +53,9 @@ function TokensPage(props: {
       </PageHeader>
       <p class="muted">
         Scripts and integrations call <code>/api/…</code> with <code>Authorization: Bearer &lt;token&gt;</code>. A token
-        acts as you, with your role; a read-only token can only make GET requests.
+        acts as you, with your role, narrowed to its scopes: a read-only token can only make GET requests, and a token
+        with <code>updates:write</code> can post and edit your updates but not record decisions. See{" "}
+        <a href="/api/docs">the API docs</a> for every operation and the scope it needs.
       </p>
       {props.created ? (
         <div class="alert alert-success" role="status">
@@ -86,12 +104,16 @@ function TokensPage(props: {
             />
             <fieldset class={props.errors.scopes ? "has-error" : undefined}>
               <legend>Scopes</legend>
-              <label class="checkbox">
-                <input type="checkbox" name="scopes" value="read" checked={scopes.has("read")} /> Read
-              </label>
-              <label class="checkbox">
-                <input type="checkbox" name="scopes" value="write" checked={scopes.has("write")} /> Write
-              </label>
+              {props.choices.map((choice) => (
+                <label class="checkbox">
+                  <input type="checkbox" name="scopes" value={choice.scope} checked={scopes.has(choice.scope)} />
+                  <span>
+                    {choice.scope === choice.label ? <code>{choice.scope}</code> : choice.label}
+                    <br />
+                    <span class="muted small">{choice.allows.join("; ")}</span>
+                  </span>
+                </label>
+              ))}
               {props.errors.scopes ? <p class="field-error">{props.errors.scopes}</p> : null}
             </fieldset>
             <div>
@@ -119,6 +141,7 @@ async function render(
     c,
     <TokensPage
       tokens={tokens}
+      choices={choicesOf(c)}
       timeZone={viewer.timeZone}
       values={extra.values ?? {}}
       errors={extra.errors ?? {}}
@@ -134,7 +157,7 @@ export function apiTokenRoutes(r: Routes): void {
   r.post("/profile/tokens", "signed-in", async (c) => {
     const viewer = viewerOf(c);
     if (c.get("viaToken")) throw new HttpError(403, "API tokens cannot create API tokens.");
-    const form = await readForm(c, tokenForm);
+    const form = await readForm(c, tokenForm(choicesOf(c)));
     if (!form.ok) return render(c, { values: form.values, errors: form.errors, status: 422 });
     const ctx = c.get("app");
     const { token } = await createApiToken(ctx.db, {

@@ -5,6 +5,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../http/env.ts";
 import { HttpError } from "../http/errors.ts";
 import { people } from "../people/schema.ts";
+import { grantsAnyWrite } from "./api-scopes.ts";
 import { apiTokens } from "./schema.ts";
 import {
   createSession,
@@ -55,6 +56,7 @@ export function loadViewer(): MiddlewareHandler<AppEnv> {
     c.set("viewer", null);
     c.set("sessionId", null);
     c.set("viaToken", false);
+    c.set("tokenScopes", []);
     const app = c.get("app");
     const authorization = c.req.header("Authorization");
     const bearer = authorization?.startsWith("Bearer ") ? authorization.slice(7).trim() : undefined;
@@ -78,11 +80,14 @@ export function loadViewer(): MiddlewareHandler<AppEnv> {
         );
       if (!row) throw new HttpError(401, "Unknown or revoked API token.");
       const { scopes, ...viewer } = row;
-      if (!scopes.includes("write") && !["GET", "HEAD"].includes(c.req.method)) {
+      // Each route checks the scope it needs (server/http/access.ts); a token without any write
+      // scope is turned away from every change here, with the plainer message.
+      if (!grantsAnyWrite(scopes) && !["GET", "HEAD"].includes(c.req.method)) {
         throw new HttpError(403, "This API token is read-only.");
       }
       c.set("viewer", viewer);
       c.set("viaToken", true);
+      c.set("tokenScopes", scopes);
       return next();
     }
     const token = getCookie(c, SESSION_COOKIE);

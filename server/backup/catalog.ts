@@ -138,9 +138,14 @@ export async function holdsData(db: DbOrTx): Promise<boolean> {
  * kept because the database owner, not us, may own it).
  */
 export async function dropApplicationObjects(db: DbOrTx): Promise<void> {
-  for (const schema of await applicationSchemas(db)) {
-    if (schema !== "public") await db.execute(sql.raw(`drop schema ${quoteIdent(schema)} cascade`));
-  }
+  for (const statement of await applicationObjectDrops(db)) await db.execute(sql.raw(statement));
+}
+
+/** The statements `dropApplicationObjects` runs, for a restore that runs them in a session of its own. */
+export async function applicationObjectDrops(db: DbOrTx): Promise<string[]> {
+  const drops = (await applicationSchemas(db))
+    .filter((schema) => schema !== "public")
+    .map((schema) => `drop schema ${quoteIdent(schema)} cascade`);
   const objects = rowsOf<{ kind: string; name: string }>(
     await db.execute(sql`
       select case c.relkind when 'v' then 'view' when 'm' then 'materialized view' when 'S' then 'sequence'
@@ -154,5 +159,6 @@ export async function dropApplicationObjects(db: DbOrTx): Promise<void> {
       select 'function', p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
       where n.nspname = 'public'`),
   );
-  for (const { kind, name } of objects) await db.execute(sql.raw(`drop ${kind} if exists ${name} cascade`));
+  // Objects in `public` may go with a schema dropped before them (cascade): "if exists".
+  return [...drops, ...objects.map(({ kind, name }) => `drop ${kind} if exists ${name} cascade`)];
 }

@@ -114,6 +114,75 @@ describe("backup and restore of the demo organization", () => {
   }, 120_000);
 });
 
+/** A logical backup whose last row with a `created_at` holds a value Postgres refuses. */
+function withBadTimestamp(gz: Uint8Array): Uint8Array {
+  const lines = new TextDecoder().decode(Bun.gunzipSync(gz as Uint8Array<ArrayBuffer>)).split("\n");
+  const at = lines.findLastIndex((line) => !line.startsWith('{"@') && line.includes('"created_at":"'));
+  if (at < 0) throw new Error("no row with created_at");
+  lines[at] = (lines[at] as string).replace('"created_at":"', '"created_at":"not a time ');
+  return Bun.gzipSync(new TextEncoder().encode(lines.join("\n")));
+}
+
+/** The same bytes with every `from` replaced by `to` (same length, so the file's layout holds). */
+function replacedBytes(bytes: Uint8Array, from: string, to: string): Uint8Array {
+  const text = Buffer.from(bytes).toString("latin1");
+  if (!text.includes(from) || from.length !== to.length) throw new Error(`cannot replace ${from}`);
+  return Buffer.from(text.replaceAll(from, to), "latin1");
+}
+
+describe("a damaged backup restored over a database that holds data", () => {
+  it("fails part-way through and leaves every table as it was (logical backup)", async () => {
+    const backup = await makeBackup(t.ctx, { trigger: "cli", directory: tempDir(), format: "logical" });
+    const bytes = await Bun.file(join(backup.directory, backup.fileName)).bytes();
+    const dir = tempDir();
+    // Cut near the end (most rows already loaded when the break shows), and a row Postgres refuses.
+    const cut = join(dir, "cut.jsonl.gz");
+    writeFileSync(cut, bytes.slice(0, Math.floor(bytes.length * 0.95)));
+    const refused = join(dir, "refused.jsonl.gz");
+    writeFileSync(refused, withBadTimestamp(bytes));
+    const current = await tableFingerprints(t.ctx.db);
+    for (const file of [cut, refused]) {
+      const result = await restoreBackup(t.ctx.database, file, { force: true });
+      expect(result).toMatchObject({ ok: false, reason: "corrupt" });
+      expect(await tableFingerprints(t.ctx.db)).toEqual(current);
+    }
+  }, 120_000);
+
+  it.skipIf(!process.env.TEST_DATABASE_URL || !Bun.which("pg_dump") || !Bun.which("psql"))(
+    "fails part-way through and leaves every table as it was (pg_dump backup)",
+    async () => {
+      const databaseUrl = (t.ctx.database as { url?: string }).url;
+      const backup = await makeBackup(t.ctx, { trigger: "cli", directory: tempDir(), databaseUrl });
+      expect(backup.format).toBe("pg_dump");
+      const bytes = await Bun.file(join(backup.directory, backup.fileName)).bytes();
+      const dir = tempDir();
+      const cut = join(dir, "cut.dump");
+      writeFileSync(cut, bytes.slice(0, Math.floor(bytes.length * 0.95)));
+      // Tables and rows load, then the indexes (created last) fail: the drops and rows must go back.
+      const broken = join(dir, "broken-index.dump");
+      writeFileSync(broken, replacedBytes(bytes, "CREATE INDEX", "CREATE INDEZ"));
+      const target = await freshDatabase();
+      try {
+        const good = await restoreBackup(target, join(backup.directory, backup.fileName), {
+          force: false,
+          databaseUrl: target.url,
+        });
+        expect(good).toMatchObject({ ok: true, format: "pg_dump" });
+        const restored = await tableFingerprints(target.db);
+        expect(restored['"public"."people"']?.rows).toBeGreaterThan(10);
+        for (const file of [cut, broken]) {
+          const result = await restoreBackup(target, file, { force: true, databaseUrl: target.url });
+          expect(result).toMatchObject({ ok: false, reason: "corrupt" });
+          expect(await tableFingerprints(target.db)).toEqual(restored);
+        }
+      } finally {
+        await target.close();
+      }
+    },
+    120_000,
+  );
+});
+
 describe.skipIf(!process.env.TEST_DATABASE_URL)("moving from the embedded database to Postgres", () => {
   it("restores a backup made on PGlite into Postgres with every row intact", async () => {
     const config = loadConfig({ LOG_LEVEL: "silent" });

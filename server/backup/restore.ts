@@ -1,11 +1,22 @@
 import { createReadStream, existsSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { sql } from "drizzle-orm";
+import { classifyDbError } from "../db/errors.ts";
 import type { Database, Tx } from "../db/index.ts";
 import type { BackupManifest } from "./backup.ts";
 import { describeFile } from "./backup-file.ts";
-import { type BackupTable, backupTables, dropApplicationObjects, holdsData, qualified, quoteIdent } from "./catalog.ts";
+import {
+  applicationObjectDrops,
+  type BackupTable,
+  backupTables,
+  dropApplicationObjects,
+  holdsData,
+  qualified,
+  quoteIdent,
+} from "./catalog.ts";
 import { LOGICAL_FORMAT, type LogicalHeader } from "./logical-export.ts";
 import { replaySets } from "./migration-history.ts";
 import { runTool } from "./pg-dump.ts";
@@ -135,6 +146,15 @@ async function restoreLogical(database: Database, file: string): Promise<Restore
     if (error instanceof IncompleteBackup || error instanceof SyntaxError || isZlibError(error)) {
       return { ok: false, reason: "corrupt", message: `The backup is incomplete or damaged (${error.message}).` };
     }
+    const refused = classifyDbError(error);
+    if (refused.kind !== "other") {
+      const what = refused.constraint ? `${refused.kind}: ${refused.constraint}` : refused.kind;
+      return {
+        ok: false,
+        reason: "corrupt",
+        message: `The backup's rows do not load (${what}); the database was left as it was.`,
+      };
+    }
     throw error;
   } finally {
     input.destroy();
@@ -171,25 +191,57 @@ async function insertRows(tx: Tx, table: BackupTable, rows: string[]): Promise<v
     select ${sql.raw(columns)} from json_populate_recordset(null::${sql.raw(target)}, ${`[${rows.join(",")}]`}::json)`);
 }
 
+/**
+ * pg_restore's own --single-transaction cannot include emptying the target first, so a failure
+ * part-way would leave it emptied. Instead pg_restore only turns the dump into a script (which
+ * reads every part of the file, so a damaged one fails before anything is touched), and psql runs
+ * the drops and that script as one transaction that stops at the first error: all or nothing.
+ */
 async function restorePgDump(database: Database, file: string, url: string | undefined): Promise<RestoreResult> {
-  const binary = Bun.which("pg_restore");
-  if (database.driver !== "postgres" || !url || !binary) {
+  const pgRestore = Bun.which("pg_restore");
+  const psql = Bun.which("psql");
+  if (database.driver !== "postgres" || !url || !pgRestore || !psql) {
     return {
       ok: false,
       reason: "unsupported",
       message:
-        "This backup was made by pg_dump: restore it into Postgres (DATABASE_URL) with pg_restore on PATH, or make a logical backup (BACKUP_FORMAT=logical).",
+        "This backup was made by pg_dump: restore it into Postgres (DATABASE_URL) with pg_restore and psql on PATH, or make a logical backup (BACKUP_FORMAT=logical).",
     };
   }
-  await database.db.transaction((tx) => dropApplicationObjects(tx));
-  await runTool([
-    binary,
-    "--no-owner",
-    "--no-privileges",
-    "--exit-on-error",
-    "--single-transaction",
-    `--dbname=${url}`,
-    file,
-  ]);
-  return { ok: true, format: "pg_dump", tables: 0, rows: 0, appVersion: null };
+  const work = await mkdtemp(join(tmpdir(), "desktrust-restore-"));
+  try {
+    const script = join(work, "restore.sql");
+    try {
+      await runTool([pgRestore, "--no-owner", "--no-privileges", `--file=${script}`, file]);
+    } catch (error) {
+      return {
+        ok: false,
+        reason: "corrupt",
+        message: `The backup is incomplete or damaged (${(error as Error).message}).`,
+      };
+    }
+    const drops = join(work, "drops.sql");
+    await writeFile(drops, (await applicationObjectDrops(database.db)).map((s) => `${s};\n`).join(""));
+    try {
+      await runTool([
+        psql,
+        "--no-psqlrc",
+        "--quiet",
+        "--single-transaction",
+        "--set=ON_ERROR_STOP=1",
+        `--dbname=${url}`,
+        `--file=${drops}`,
+        `--file=${script}`,
+      ]);
+    } catch (error) {
+      return {
+        ok: false,
+        reason: "corrupt",
+        message: `The backup could not be loaded; the database was left as it was (${(error as Error).message}).`,
+      };
+    }
+    return { ok: true, format: "pg_dump", tables: 0, rows: 0, appVersion: null };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }

@@ -1,4 +1,6 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Config } from "../config.ts";
+import type { Logger } from "../log.ts";
 import type { OuterQueryPolicy } from "./transaction-scope.ts";
 
 /**
@@ -55,3 +57,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 export { type Notifier, openNotifier } from "./notify.ts";
+
+/** Opens the database the config names, reporting to the log what a slow first start is doing. */
+export function openConfiguredDatabase(config: Config, logger: Logger): Promise<Database> {
+  return openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : config.dataDir,
+    onRoutedQuery: (site) =>
+      logger.warn("a query through the outer database handle ran inside a transaction; routed into it", { site }),
+    onProgress: (step) => logger.info(step),
+  });
+}

@@ -26,7 +26,16 @@ const MIGRATION_LOCK = 0x6465736b; // "desk"
  */
 export async function migrate(db: Db, set: MigrationSet): Promise<MigrationReport> {
   const migrations = readMigrationFiles({ migrationsFolder: set.folder });
-  const table = sql.raw(`desktrust_migrations."${set.owner.replaceAll('"', "")}"`);
+  const name = `desktrust_migrations."${set.owner.replaceAll('"', "")}"`;
+  const table = sql.raw(name);
+  // Most starts have nothing to apply: find that out in two reads, without the lock.
+  const [found] = rowsOf<{ present: boolean }>(
+    await db.execute(sql`select to_regclass(${name}) is not null as present`),
+  );
+  if (found?.present) {
+    const done = new Set(rowsOf<{ hash: string }>(await db.execute(sql`select hash from ${table}`)).map((r) => r.hash));
+    if (migrations.every((m) => done.has(m.hash))) return { owner: set.owner, applied: [] };
+  }
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`);
     await tx.execute(sql`create schema if not exists desktrust_migrations`);

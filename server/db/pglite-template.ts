@@ -1,9 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { drizzle } from "drizzle-orm/pglite";
-import type { Db } from "./index.ts";
-import { migrate } from "./migrate.ts";
 
 const pgliteVersion: string = JSON.parse(
   readFileSync(join(dirname(Bun.resolveSync("@electric-sql/pglite", import.meta.dir)), "..", "package.json"), "utf8"),
@@ -18,7 +14,7 @@ let cached: Promise<Blob | undefined> | undefined;
  * The pre-initialized PGlite data directory (a gzipped tar from `dumpDataDir`), or `undefined`
  * when none matches the installed PGlite version — then PGlite runs its own, slower initdb.
  * Regenerate with `bun run scripts/pglite-template.ts` after upgrading PGlite (and, to keep
- * first starts fast, after adding core migrations).
+ * first starts fast, after adding migrations to core or a bundled plugin).
  */
 export function pgliteTemplate(): Promise<Blob | undefined> {
   cached ??= (async () => {
@@ -26,20 +22,4 @@ export function pgliteTemplate(): Promise<Blob | undefined> {
     return new Blob([await Bun.file(templatePath).arrayBuffer()]);
   })();
   return cached;
-}
-
-/**
- * Builds the template: PGlite's initdb once, then the core migrations that exist today, so a
- * new database starts with them applied. Migrations added later are applied at boot as usual
- * (the template records which ones it holds).
- */
-export async function buildPgliteTemplate(coreMigrationsFolder: string): Promise<string> {
-  const pg = await PGlite.create();
-  await migrate(drizzle(pg) as unknown as Db, { owner: "core", folder: coreMigrationsFolder });
-  // A checkpoint first, so the dump holds the migrated catalog rather than WAL to replay.
-  await pg.exec("checkpoint");
-  const dump = await pg.dumpDataDir("gzip");
-  await pg.close();
-  await Bun.write(templatePath, dump);
-  return templatePath;
 }

@@ -91,4 +91,144 @@ describe("wire sessions over the embedded database", () => {
       await other.end();
     }
   });
+
+  it("lends the session while a client reads a describe reply, and re-parses its statement after", async () => {
+    const other = client(2);
+    const slow = await rawClient(path);
+    try {
+      // A client that is slow to answer the describe (a busy event loop) ...
+      const described = await slow.send(
+        parse("select $1::int * 2 as v, current_setting('application_name') as app"),
+        describeStatement(),
+        flush(),
+      );
+      expect(described.map((m) => m.type)).toEqual(["1", "t", "T"]);
+      // ... does not hold the others up: they parse and run their own unnamed statements meanwhile.
+      const rows = await Promise.all(Array.from({ length: 20 }, (_, i) => other.unsafe("select $1::int as v", [i])));
+      expect(rows.map((r) => r[0]?.v)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      // Its own statement is the one that runs when it binds; it sees one ParseComplete in all.
+      const result = await slow.send(bind(["21"]), execute(), sync());
+      expect(result.map((m) => m.type)).toEqual(["2", "D", "C", "Z"]);
+      expect(result.find((m) => m.type === "D")?.body.toString("latin1")).toContain("42");
+    } finally {
+      slow.close();
+      await other.end();
+    }
+  });
+
+  it("keeps the session for a client whose describe failed until it syncs", async () => {
+    const other = client(1);
+    const slow = await rawClient(path);
+    try {
+      const failed = await slow.send(parse("select from no_such_table where x = $1"), describeStatement(), flush());
+      expect(failed.map((m) => m.type)).toEqual(["E"]);
+      const read = other.unsafe("select $1::int as v", [7]);
+      await Bun.sleep(50);
+      const synced = await slow.send(sync());
+      expect(synced.map((m) => m.type)).toEqual(["Z"]);
+      expect((await read)[0]?.v).toBe(7);
+    } finally {
+      slow.close();
+      await other.end();
+    }
+  });
 });
+
+interface BackendMessage {
+  type: string;
+  body: Buffer;
+}
+
+const message = (type: string, body: Buffer): Buffer => {
+  const head = Buffer.alloc(5);
+  head.write(type, 0, "latin1");
+  head.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([head, body]);
+};
+const cstr = (text: string): Buffer => Buffer.from(`${text}\0`, "utf8");
+const int16 = (n: number): Buffer => {
+  const b = Buffer.alloc(2);
+  b.writeInt16BE(n);
+  return b;
+};
+const int32 = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
+const parse = (text: string): Buffer => message("P", Buffer.concat([cstr(""), cstr(text), int16(0)]));
+const describeStatement = (): Buffer => message("D", Buffer.concat([Buffer.from("S"), cstr("")]));
+const flush = (): Buffer => message("H", Buffer.alloc(0));
+const sync = (): Buffer => message("S", Buffer.alloc(0));
+const execute = (): Buffer => message("E", Buffer.concat([cstr(""), int32(0)]));
+const bind = (values: string[]): Buffer =>
+  message(
+    "B",
+    Buffer.concat([
+      cstr(""),
+      cstr(""),
+      int16(0),
+      int16(values.length),
+      ...values.flatMap((v) => [int32(Buffer.byteLength(v)), Buffer.from(v)]),
+      int16(0),
+    ]),
+  );
+
+/** A hand-driven wire-protocol client: sends messages, collects the reply until it goes quiet. */
+async function rawClient(path: string): Promise<{
+  send(...messages: Buffer[]): Promise<BackendMessage[]>;
+  close(): void;
+}> {
+  const { connect } = await import("node:net");
+  const socket = connect(path);
+  let buffer = Buffer.alloc(0);
+  let waiter: (() => void) | null = null;
+  socket.on("data", (chunk: Buffer) => {
+    buffer = Buffer.concat([buffer, chunk]);
+    waiter?.();
+  });
+  const take = async (done: (messages: BackendMessage[]) => boolean): Promise<BackendMessage[]> => {
+    for (;;) {
+      const messages: BackendMessage[] = [];
+      for (let at = 0; at + 5 <= buffer.length; ) {
+        const length = buffer.readInt32BE(at + 1);
+        if (at + 1 + length > buffer.length) break;
+        messages.push({
+          type: String.fromCharCode(buffer[at] as number),
+          body: buffer.subarray(at + 5, at + 1 + length),
+        });
+        at += 1 + length;
+      }
+      if (done(messages)) {
+        buffer = Buffer.alloc(0);
+        return messages;
+      }
+      await new Promise<void>((ok) => {
+        waiter = ok;
+      });
+    }
+  };
+  const startup = Buffer.concat([
+    int32(196608),
+    cstr("user"),
+    cstr("postgres"),
+    cstr("database"),
+    cstr("postgres"),
+    Buffer.from([0]),
+  ]);
+  socket.write(Buffer.concat([int32(startup.length + 4), startup]));
+  await take((m) => m.some((x) => x.type === "Z"));
+  return {
+    async send(...messages: Buffer[]): Promise<BackendMessage[]> {
+      socket.write(Buffer.concat(messages));
+      const last = messages[messages.length - 1]?.[0];
+      // A Sync ends with ReadyForQuery; a Flush with the describe reply or an error.
+      return take((m) =>
+        last === 0x53
+          ? m.some((x) => x.type === "Z")
+          : m.some((x) => x.type === "E") || m.some((x) => x.type === "T" || x.type === "n"),
+      );
+    },
+    close: () => socket.destroy(),
+  };
+}

@@ -10,6 +10,13 @@ import type { Socket } from "node:net";
  * lives until Sync) can interleave with another connection's messages. Waiting connections are
  * served in arrival order.
  *
+ * One exception keeps a slow client from holding everyone up: a client that asks the backend to
+ * describe an unnamed statement before binding it (Parse, Describe, Flush — postgres.js does this
+ * for every parameterized query it has not prepared) must wait for the reply before it can send
+ * the Bind. Outside a transaction block nothing but that unnamed statement is pending, so the
+ * session is lent to others meanwhile; if anyone else ran, the connection's Parse is sent again
+ * ahead of its Bind (and its second ParseComplete dropped from the reply).
+ *
  * (`@electric-sql/pglite-socket` pins a connection only while a transaction block is open, so
  * extended-protocol batches from two connections interleave — electric-sql/pglite#1046.)
  */
@@ -27,6 +34,10 @@ const PROTOCOL_3 = 196608;
 const SYNC = 0x53; // 'S'
 const QUERY = 0x51; // 'Q'
 const TERMINATE = 0x58; // 'X'
+const PARSE = 0x50; // 'P'
+const FLUSH = 0x48; // 'H'
+const PARSE_COMPLETE = 0x31; // '1'
+const ERROR_RESPONSE = 0x45; // 'E'
 const SYNC_MESSAGE = new Uint8Array([SYNC, 0, 0, 0, 4]);
 
 class Connection {
@@ -36,6 +47,10 @@ class Connection {
   pending: Buffer[] = [];
   /** True between a batch's first message and the Sync/Query that ends it. */
   midBatch = false;
+  /** The Parse of an unnamed statement to send again when the session was lent out meanwhile. */
+  reparse: Buffer | null = null;
+  /** The session's run count when this connection lent it out. */
+  lentAt = 0;
   closed = false;
   constructor(readonly socket: Socket) {}
 }
@@ -46,6 +61,8 @@ export class WireSessions {
   #running = false;
   #connections = new Set<Connection>();
   #closing = false;
+  /** Batches run so far: tells a connection that lent the session whether anyone else ran. */
+  #runs = 0;
 
   constructor(private readonly backend: Backend) {}
 
@@ -154,6 +171,9 @@ export class WireSessions {
       const batch = conn.pending.splice(0, end + 1);
       const last = batch[batch.length - 1] as Buffer;
       const endsBatch = last[0] === SYNC || last[0] === QUERY || last[0] === 0;
+      const resend = conn.reparse !== null && conn.lentAt !== this.#runs ? conn.reparse : null;
+      conn.reparse = null;
+      if (resend) batch.unshift(resend);
       let reply: Uint8Array;
       try {
         reply = await this.backend.exec(batch.length === 1 ? (batch[0] as Buffer) : Buffer.concat(batch));
@@ -163,13 +183,32 @@ export class WireSessions {
         conn.closed = true;
         continue;
       }
+      this.#runs++;
+      // The client sent that Parse once and expects one ParseComplete.
+      if (resend && reply[0] === PARSE_COMPLETE) reply = reply.subarray(5);
       if (reply.length && !conn.closed) conn.socket.write(reply);
       conn.midBatch = !endsBatch;
       if (endsBatch && !this.backend.inTransaction()) {
         this.#owner = null;
         if (conn.pending.length) this.#waiting.push(conn);
+      } else if (!endsBatch && conn.pending.length === 0 && this.#canLend(batch, reply)) {
+        conn.reparse = batch.find(isUnnamedParse) ?? null;
+        conn.lentAt = this.#runs;
+        conn.midBatch = false;
+        this.#owner = null;
       }
     }
+  }
+
+  /**
+   * Whether the session can be lent out while its owner waits for a describe reply: the batch
+   * ended with Flush, only the unnamed statement is pending (no transaction block, no portal),
+   * and it did not fail (a failed batch skips everything until its owner's Sync).
+   */
+  #canLend(batch: Buffer[], reply: Uint8Array): boolean {
+    if ((batch[batch.length - 1] as Buffer)[0] !== FLUSH || this.backend.inTransaction()) return false;
+    if (!batch.every((m) => m[0] === FLUSH || isUnnamedParse(m) || isDescribeUnnamedStatement(m))) return false;
+    return !hasMessage(reply, ERROR_RESPONSE);
   }
 
   /** Leaves the session clean after its owner disconnected. */
@@ -191,6 +230,23 @@ export class WireSessions {
     this.#waiting = this.#waiting.filter((c) => c !== conn);
     if (this.#owner === conn) this.#pump();
   }
+}
+
+/** A Parse message for the unnamed statement (its name, right after the length, is empty). */
+function isUnnamedParse(message: Buffer): boolean {
+  return message[0] === PARSE && message[5] === 0;
+}
+
+/** Describe of the unnamed statement: 'D', length, 'S', empty name. */
+function isDescribeUnnamedStatement(message: Buffer): boolean {
+  return message[0] === 0x44 && message[5] === 0x53 && message[6] === 0;
+}
+
+/** Whether a backend reply holds a message of the given type. */
+function hasMessage(reply: Uint8Array, type: number): boolean {
+  const view = new DataView(reply.buffer, reply.byteOffset, reply.byteLength);
+  for (let at = 0; at + 5 <= reply.length; at += 1 + view.getInt32(at + 1)) if (reply[at] === type) return true;
+  return false;
 }
 
 function simpleQuery(text: string): Uint8Array {

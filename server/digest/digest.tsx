@@ -4,6 +4,7 @@ import type { SafeHtml } from "../../views/html/escape.ts";
 import type { AppContext } from "../context.ts";
 import { claimPersonPeriod, type LocalSchedule, peopleDue } from "../jobs/person-schedule.ts";
 import { queueMail } from "../mail/outbox.ts";
+import { channelsFor } from "../notifications/preferences.ts";
 import { people } from "../people/schema.ts";
 import { allDigestFrequencies } from "./preferences.ts";
 import type { DigestFrequency } from "./schema.ts";
@@ -204,9 +205,17 @@ export async function sendDueDigests(ctx: AppContext, now: Date = ctx.clock.now(
         ),
       );
     const byId = new Map(rows.map((p) => [p.id, p]));
+    // The digest's own channel choice and quiet hours, like every other notification.
+    const deliveries = await channelsFor(
+      ctx.db,
+      due.map((d) => d.personId),
+      "digest",
+      now,
+    );
     for (const d of due) {
       const person = byId.get(d.personId);
-      if (!person) continue;
+      const delivery = deliveries.get(d.personId);
+      if (!person || !delivery?.email) continue;
       report.due++;
       // Build first, then claim and queue in one transaction: a crash in between loses nothing.
       const digest = await assembleDigest(ctx, person, digestPeriod(frequency, d.dueAt, person.timeZone));
@@ -224,6 +233,7 @@ export async function sendDueDigests(ctx: AppContext, now: Date = ctx.clock.now(
             headers: unsubscribeHeaders(digest.unsubscribeUrl),
             // Sent after the next one is due, it would only repeat old news: drop it instead.
             expiresAt: periodAfter(d.dueAt, frequency, person.timeZone),
+            notBefore: delivery.holdUntil,
           },
           now,
         );

@@ -121,6 +121,10 @@ export function digestRoutes(r: Routes): void {
         <section class="card">
           <PreferencesForm frequency={frequency} />
         </section>
+        <p>
+          Portal, email and chat for each kind of notification, and quiet hours:{" "}
+          <a href="/notifications/preferences">notification preferences</a>.
+        </p>
       </>,
       { title: "Digest settings" },
     );

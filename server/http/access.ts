@@ -1,4 +1,6 @@
 import type { Context, Handler, Hono, MiddlewareHandler } from "hono";
+import type { EndpointDoc } from "../api/spec.ts";
+import { tokenGrants } from "../auth/api-scopes.ts";
 import type { Role } from "../people/schema.ts";
 import type { AppEnv, Viewer } from "./env.ts";
 import { HttpError } from "./errors.ts";
@@ -35,6 +37,13 @@ export interface RouteRule {
   owner: string;
   /** A larger request-body limit than the app's default (uploads). */
   maxBodyBytes?: number;
+  /**
+   * The API-token scope a call with a token needs; without one, `read` for GET and the legacy
+   * `write` for changes.
+   */
+  scope?: string;
+  /** A documented API endpoint: its schemas and summary, for the OpenAPI document. */
+  endpoint?: EndpointDoc;
 }
 
 /** Every declared route, for the role matrix and the docs. */
@@ -94,12 +103,20 @@ export function mayOpen(registry: RouteRegistry, viewer: Viewer | null, path: st
   return access !== null && allows(access, viewer);
 }
 
-function requireAccess(access: Access): MiddlewareHandler<AppEnv> {
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function requireAccess(access: Access, scope: string | undefined): MiddlewareHandler<AppEnv> {
   return async function requireAccess(c, next) {
     const viewer = c.get("viewer");
     // Token routes authenticate machine clients themselves: no session is needed (or enough).
     if (access !== "public" && access !== "token" && !viewer) throw unauthenticated(c);
     if (!allows(access, viewer)) throw new HttpError(403, "You do not have access to this page.");
+    // An API token acts as its person, narrowed to its scopes; a session has every scope.
+    if (c.get("viaToken")) {
+      const needed = scope ?? (safeMethods.has(c.req.method) ? "read" : "write");
+      if (!tokenGrants(c.get("tokenScopes"), needed))
+        throw new HttpError(403, `This API token does not have the ${needed} scope.`);
+    }
     await next();
   };
 }
@@ -127,21 +144,38 @@ export function declareRoutes(
   registry: RouteRegistry,
   options: { prefix?: string; owner: string },
 ): Routes {
-  const prefix = options.prefix ?? "";
   const routes = { app } as Routes;
   for (const method of ["get", "post", "put", "patch", "delete"] as const) {
     routes[method] = (path, access, ...handlers) => {
-      registry.add({
-        method: method.toUpperCase(),
-        path: prefix + (path === "/" && prefix ? "" : path),
-        access,
-        owner: options.owner,
-      });
-      app.on(method.toUpperCase(), path, requireAccess(access), ...(handlers as [Handler<AppEnv>]));
+      declareRoute(app, registry, options, { method, path, access }, ...handlers);
       return routes;
     };
   }
   return routes;
+}
+
+/**
+ * Declares one route, optionally with the API-token scope it needs and its endpoint description
+ * (see `declareRoutes`; API endpoints are declared through this).
+ */
+export function declareRoute(
+  app: Hono<AppEnv>,
+  registry: RouteRegistry,
+  options: { prefix?: string; owner: string },
+  route: { method: string; path: string; access: Access; scope?: string; endpoint?: EndpointDoc },
+  ...handlers: Handler<AppEnv>[]
+): void {
+  const prefix = options.prefix ?? "";
+  const method = route.method.toUpperCase();
+  registry.add({
+    method,
+    path: prefix + (route.path === "/" && prefix ? "" : route.path),
+    access: route.access,
+    owner: options.owner,
+    ...(route.scope ? { scope: route.scope } : {}),
+    ...(route.endpoint ? { endpoint: route.endpoint } : {}),
+  });
+  app.on(method, route.path, requireAccess(route.access, route.scope), ...(handlers as [Handler<AppEnv>]));
 }
 
 /** The signed-in viewer; the route's access rule has already turned anonymous requests away. */

@@ -19,6 +19,8 @@ export interface AppEnv {
     sessionId: string | null;
     /** True when the viewer came with an API token instead of a session cookie. */
     viaToken: boolean;
+    /** The API token's scopes (empty for a session). */
+    tokenScopes: readonly string[];
     /** The route pattern that matched, for metrics and logs. */
     routePattern: string;
     /** The viewer's unread notifications, counted once per full page (see nav-badges.ts). */

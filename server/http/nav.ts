@@ -25,9 +25,12 @@ export const coreNav: NavItem[] = [
   { href: "/admin/plugins", label: "Plugins", access: "admin", order: 930, section: "admin" },
   { href: "/admin/jobs", label: "Jobs", access: "admin", order: 940, section: "admin" },
   { href: "/admin/mail", label: "Mail", access: "admin", order: 950, section: "admin" },
+  { href: "/admin/webhooks", label: "Webhooks", access: "admin", order: 952, section: "admin" },
   { href: "/admin/backups", label: "Backups", access: "admin", order: 955, section: "admin" },
   { href: "/admin/audit", label: "Audit log", access: "admin", order: 960, section: "admin" },
+  { href: "/teams/:teamId/chat", label: "Chat channels", access: "member", order: 95, section: "team" },
   { href: "/admin/sso", label: "Single sign-on", access: "admin", order: 970, section: "admin" },
+  { href: "/admin/slack", label: "Slack", access: "admin", order: 975, section: "admin" },
 ];
 
 /** The "team" section's links for one team, with the team's id in place of ":teamId". */

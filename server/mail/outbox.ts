@@ -19,10 +19,12 @@ export interface QueuedMail {
   expiresAt?: Date | null;
   /** Files sent with the message, e.g. `{ filename: "invite.ics", contentType: "text/calendar; method=REQUEST", content }`. */
   attachments?: MailAttachment[];
+  /** Hold the message until this instant (the recipient's quiet hours), instead of sending at once. */
+  notBefore?: Date | null;
 }
 
 /** Queues a message in the outbox (inside the caller's transaction, if any). Returns false for a duplicate key. */
-export async function queueMail(db: DbOrTx, mail: QueuedMail, now?: Date): Promise<boolean> {
+export async function queueMail(db: DbOrTx, { notBefore, ...mail }: QueuedMail, now?: Date): Promise<boolean> {
   const inserted = await db
     .insert(mailOutbox)
     .values({
@@ -31,7 +33,7 @@ export async function queueMail(db: DbOrTx, mail: QueuedMail, now?: Date): Promi
       headers: mail.headers ?? {},
       expiresAt: mail.expiresAt ?? null,
       attachments: mail.attachments ?? [],
-      ...(now ? { createdAt: now, nextAttemptAt: now } : {}),
+      ...(now ? { createdAt: now, nextAttemptAt: notBefore ?? now } : notBefore ? { nextAttemptAt: notBefore } : {}),
     })
     .onConflictDoNothing({ target: mailOutbox.dedupeKey })
     .returning({ id: mailOutbox.id });
@@ -44,14 +46,14 @@ export async function queueMails(db: DbOrTx, mails: QueuedMail[], now: Date): Pr
   const inserted = await db
     .insert(mailOutbox)
     .values(
-      mails.map((m) => ({
+      mails.map(({ notBefore, ...m }) => ({
         ...m,
         html: m.html ?? null,
         headers: m.headers ?? {},
         expiresAt: m.expiresAt ?? null,
         attachments: m.attachments ?? [],
         createdAt: now,
-        nextAttemptAt: now,
+        nextAttemptAt: notBefore ?? now,
       })),
     )
     .onConflictDoNothing({ target: mailOutbox.dedupeKey })

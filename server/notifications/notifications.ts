@@ -1,8 +1,10 @@
 import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
+import type { ChatTransport } from "../chat/transport.ts";
 import type { Db, DbOrTx } from "../db/index.ts";
 import { queueMails } from "../mail/outbox.ts";
+import type { MailAttachment } from "../mail/schema.ts";
 import { people } from "../people/schema.ts";
-import { type Channels, channelsFor, type NotificationKind } from "./preferences.ts";
+import { channelsFor, type Delivery, type NotificationKind } from "./preferences.ts";
 import { notifications } from "./schema.ts";
 
 export type Notification = typeof notifications.$inferSelect;
@@ -22,29 +24,47 @@ export interface NewNotification {
   kind?: NotificationKind;
   /** Also email the person (queued in the outbox with the same dedupe key); ignored with `kind`. */
   email?: boolean;
+  /**
+   * What the person can do about it from chat: a button beside the message. `write-update`
+   * opens the update form for a team; `answer-ask` answers an ask (and stops its SLA clock).
+   */
+  action?: NotificationAction;
+  /**
+   * How the email reads, when the person gets one: a subject and text other than the title and
+   * body, and attachments (a calendar invitation). The person's channels still decide whether it goes.
+   */
+  mail?: { subject?: string; text?: string; attachments?: MailAttachment[] };
 }
 
-/** The channels of each notification in a batch, one preference look-up per kind. */
-async function channelsOf(db: DbOrTx, list: NewNotification[]): Promise<Channels[]> {
-  const byKind = new Map<NotificationKind, Map<string, Channels>>();
+/** A chat button's meaning; the plugin that owns the thing provides what the button does. */
+export type NotificationAction = { type: "write-update"; teamId: string } | { type: "answer-ask"; askId: string };
+
+/** How each notification in a batch is delivered, one preference look-up per kind. */
+async function deliveriesOf(db: DbOrTx, list: NewNotification[], at: Date): Promise<Delivery[]> {
+  const byKind = new Map<NotificationKind, Map<string, Delivery>>();
   for (const kind of new Set(list.flatMap((n) => (n.kind ? [n.kind] : [])))) {
     const ids = [...new Set(list.filter((n) => n.kind === kind).map((n) => n.personId))];
-    byKind.set(kind, await channelsFor(db, ids, kind));
+    byKind.set(kind, await channelsFor(db, ids, kind, at));
   }
   return list.map((n) =>
     n.kind
-      ? (byKind.get(n.kind)?.get(n.personId) ?? { portal: true, email: false })
-      : { portal: true, email: n.email === true },
+      ? (byKind.get(n.kind)?.get(n.personId) ?? { portal: true, email: false, chat: false, holdUntil: null })
+      : { portal: true, email: n.email === true, chat: false, holdUntil: null },
   );
 }
 
 /** Notifies a person in the portal, and by email when asked. Returns false for a duplicate key. */
-export async function notify(
-  db: DbOrTx,
-  input: NewNotification & { source: string; at: Date; baseUrl: string },
-): Promise<boolean> {
-  const { source, at, baseUrl, ...notification } = input;
-  return (await notifyMany(db, [notification], { source, at, baseUrl })) > 0;
+export async function notify(db: DbOrTx, input: NewNotification & NotifyContext): Promise<boolean> {
+  const { source, at, baseUrl, chat, ...notification } = input;
+  return (await notifyMany(db, [notification], { source, at, baseUrl, chat })) > 0;
+}
+
+/** Who notifies and when; `chat` sends to linked chat accounts (absent when no chat service is connected). */
+export interface NotifyContext {
+  source: string;
+  at: Date;
+  baseUrl: string;
+  chat?: ChatTransport | undefined;
 }
 
 /**
@@ -52,17 +72,13 @@ export async function notify(
  * instead of two statements per person. Duplicate dedupe keys are skipped (a retried event
  * handler notifies once). Returns how many were new.
  */
-export async function notifyMany(
-  db: DbOrTx,
-  list: NewNotification[],
-  context: { source: string; at: Date; baseUrl: string },
-): Promise<number> {
+export async function notifyMany(db: DbOrTx, list: NewNotification[], context: NotifyContext): Promise<number> {
   let created = 0;
   for (let i = 0; i < list.length; i += 500) {
     // Ids are chosen here so each inserted row can be matched back to what asked for email.
     const slice = list.slice(i, i + 500);
-    const channels = await channelsOf(db, slice);
-    const chunk = slice.map((n, j) => ({ ...n, id: crypto.randomUUID(), channels: channels[j] as Channels }));
+    const deliveries = await deliveriesOf(db, slice, context.at);
+    const chunk = slice.map((n, j) => ({ ...n, id: crypto.randomUUID(), channels: deliveries[j] as Delivery }));
     const inserted = await db
       .insert(notifications)
       .values(
@@ -83,6 +99,13 @@ export async function notifyMany(
       .returning({ id: notifications.id });
     created += inserted.length;
     const isNew = new Set(inserted.map((row) => row.id));
+    const toChat = chunk.filter((n) => n.channels.chat && isNew.has(n.id));
+    if (toChat.length && context.chat)
+      await context.chat.queue(
+        db,
+        toChat.map((n) => ({ ...n, holdUntil: n.channels.holdUntil })),
+        context.at,
+      );
     const toEmail = chunk.filter((n) => n.channels.email && isNew.has(n.id));
     if (!toEmail.length) continue;
     const recipients = await db
@@ -97,8 +120,12 @@ export async function notifyMany(
         {
           dedupeKey: `notify:${n.dedupeKey ?? n.id}`,
           to,
-          subject: n.title,
-          text: [n.body ?? "", n.link ? `${context.baseUrl}${n.link}` : ""].filter(Boolean).join("\n\n"),
+          subject: n.mail?.subject ?? n.title,
+          notBefore: n.channels.holdUntil,
+          text: [n.mail?.text ?? n.body ?? "", n.link ? `${context.baseUrl}${n.link}` : ""]
+            .filter(Boolean)
+            .join("\n\n"),
+          attachments: n.mail?.attachments ?? [],
         },
       ];
     });

@@ -43,6 +43,9 @@ export function notificationRoutes(r: Routes): void {
       c,
       <>
         <PageHeader title="Notifications">
+          <a class="button button-secondary" href="/notifications/preferences">
+            Preferences
+          </a>
           {items.some((n) => !n.readAt) ? (
             <ActionButton action="/notifications/read-all" label="Mark all read" />
           ) : null}

@@ -2,29 +2,33 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { createSession, SESSION_COOKIE } from "../auth/session.ts";
+import { restoreBackup } from "../backup/restore.ts";
 import { type Booted, boot } from "../boot.ts";
 import { loadConfig } from "../config.ts";
+import { openDatabase } from "../db/index.ts";
 import { rowsOf } from "../db/rows.ts";
 import { createLogger } from "../log.ts";
 import { findPersonByEmail } from "../people/people.ts";
 import { teams } from "../people/schema.ts";
 
-// A data directory written by release 0.1.0 with the demo organization, made once with
-// scripts/upgrade-fixture.ts from that release's code. Opening it with this code is an upgrade.
-const fixture = join(import.meta.dir, "..", "..", "test", "fixtures", "upgrade-0.1.0.tar.gz");
-const countsBefore: Record<string, number> = await Bun.file(fixture.replace(/\.tar\.gz$/, ".counts.json")).json();
+// The demo organization as release 0.1.0 wrote it, made once with scripts/upgrade-fixture.ts from
+// that release's data directory: its schema history and every row, in the logical backup format.
+// Loaded into an empty data directory it is that release's database; opening it with this code
+// is an upgrade.
+const fixture = join(import.meta.dir, "..", "..", "test", "fixtures", "upgrade-0.1.0.jsonl.gz");
+const countsBefore: Record<string, number> = await Bun.file(fixture.replace(/\.jsonl\.gz$/, ".counts.json")).json();
 
 let dataDir: string;
 let booted: Booted;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "desktrust-upgrade-"));
-  const unpacked = await PGlite.create(join(dataDir, "pgdata"), {
-    loadDataDir: new Blob([await Bun.file(fixture).arrayBuffer()]),
-  });
-  await unpacked.close();
+  // Restoring rebuilds 0.1.0's schema from the migrations it had applied, and nothing newer.
+  const previous = await openDatabase({ dataDir });
+  const restored = await restoreBackup(previous, fixture, { force: false });
+  await previous.close();
+  if (!restored.ok) throw new Error(restored.message);
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", BACKUP_SCHEDULE: "off" });
   if (!config.ok) throw new Error(config.error);
   booted = await boot({ config: config.config, mailer: null, logger: createLogger("silent") });

@@ -116,19 +116,26 @@ function demoIdentity(i: number): { first: string; last: string; local: string }
   return { first, last, local };
 }
 
+/** The hash every demo account shares; computed before the transaction (argon2id takes a while). */
+export const demoPasswordHash = (): Promise<string> => hashPassword(DEMO_PASSWORD);
+
 /**
  * Creates the demo organization: teams across four time zones (four teams of eight in the small
  * demo, about ten people a team when scaled up), a manager per team, a few holidays. Plugins
  * then add their demo data on top (see `DemoContributor`).
  */
-export async function createDemoCore(tx: Tx, now: Date, size: DemoSize = DEMO_SIZE): Promise<DemoOrg> {
+export async function createDemoCore(
+  tx: Tx,
+  now: Date,
+  passwordHash: string,
+  size: DemoSize = DEMO_SIZE,
+): Promise<DemoOrg> {
   await tx.insert(organization).values({
     id: 1,
     name: "Northwind Labs",
     emailDomains: ["northwind.example"],
     defaultTimeZone: "Europe/Berlin",
   });
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
   const teamCount =
     size.people <= firstNames.length
       ? demoTeams.length

@@ -6,7 +6,7 @@ import { rowsOf } from "../db/rows.ts";
 import { createPerson, type Person } from "../people/people.ts";
 import { audit } from "./audit.ts";
 import type { DemoOrg } from "./demo.ts";
-import { createDemoCore, DEMO_SIZE, type DemoSize } from "./demo-core.ts";
+import { createDemoCore, DEMO_SIZE, type DemoSize, demoPasswordHash } from "./demo-core.ts";
 import { organization } from "./schema.ts";
 
 export interface SetupInput {
@@ -69,8 +69,9 @@ export async function loadDemo(
   const total = ctx.demo.length + 1;
   await progress(`Creating the organization, ${size.people} people and their teams`, 0, total);
   let demo: DemoOrg;
+  const passwordHash = await demoPasswordHash();
   try {
-    demo = await ctx.db.transaction((tx) => createDemoCore(tx, ctx.clock.now(), size));
+    demo = await ctx.db.transaction((tx) => createDemoCore(tx, ctx.clock.now(), passwordHash, size));
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "already-set-up" };
     throw error;

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import type { Child } from "../../views/html/jsx-runtime.ts";
+import type { EndpointInput, EndpointSpec } from "../api/spec.ts";
 import type { Clock } from "../clock.ts";
 import type { Db, DbOrTx, Tx } from "../db/index.ts";
 import type { DomainEvent, EventMap, EventType } from "../events/bus.ts";
@@ -129,6 +130,18 @@ export interface RequestServices<S = Record<string, unknown>> extends PluginServ
 
 export type PluginHandler<S> = (c: Context<AppEnv>, s: RequestServices<S>) => Response | Promise<Response>;
 
+/**
+ * The handler of a documented API endpoint: gets the validated body, query and path parameters
+ * and returns the response body (checked against the endpoint's response schema, sent as JSON).
+ * Expected refusals are `HttpError`s, as in any route.
+ */
+export type EndpointHandler<
+  S,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType,
+  Q extends z.ZodObject | undefined,
+> = (input: EndpointInput<B, Q>, s: RequestServices<S>, c: Context<AppEnv>) => Promise<z.input<R>>;
+
 /** Declares routes with access rules; paths are relative to the plugin's prefix. */
 export type PluginRoutes<S> = {
   [M in "get" | "post" | "put" | "patch" | "delete"]: (
@@ -207,6 +220,35 @@ export interface PluginSetup<S> {
    * plugins claiming one prefix is refused.
    */
   apiAt(prefix: string, build: (r: PluginRoutes<S>) => void): void;
+  /**
+   * A documented JSON endpoint under `/api/<id>`: its access rule, the API-token scope it needs,
+   * zod schemas for the body, query and response, and a summary. Requests are validated before
+   * the handler runs, and the OpenAPI document at `/api/openapi.json` is generated from the same
+   * schemas. Reads take the `"read"` scope; changes a `"<resource>:write"` scope of their own.
+   *
+   * @example
+   * api.endpoint(
+   *   {
+   *     method: "post",
+   *     path: "/kudos",
+   *     scope: "kudos:write",
+   *     access: "member",
+   *     status: 201,
+   *     summary: "Thank a teammate",
+   *     body: z.object({ toId: z.uuid(), message: z.string().trim().min(3).max(500) }),
+   *     response: z.object({ id: z.uuid(), createdAt: z.iso.datetime() }),
+   *   },
+   *   async ({ body }, s) => {
+   *     const given = await giveKudos(s.db, { fromId: s.viewer!.id, ...body, at: s.clock.now() });
+   *     return { id: given.id, createdAt: given.createdAt.toISOString() };
+   *   },
+   * );
+   */
+  endpoint<
+    B extends z.ZodType | undefined = undefined,
+    R extends z.ZodType = z.ZodType,
+    Q extends z.ZodObject | undefined = undefined,
+  >(spec: EndpointSpec<B, R, Q>, handler: EndpointHandler<S, B, R, Q>): void;
   /** A link in the navigation, shown to viewers the access rule allows. */
   nav(item: { href: string; label: string; access: Access; order?: number; section?: "main" | "admin" | "team" }): void;
   card(card: PluginCard<S>): void;

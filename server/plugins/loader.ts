@@ -19,6 +19,8 @@ const reservedIds = new Set([
   "metrics",
   "core",
   "public",
+  // /api/docs is the API docs page, so a plugin "docs" could not have its /api/docs.
+  "docs",
 ]);
 
 const manifestSchema = z.object({
@@ -54,6 +56,29 @@ export async function discoverPlugins(pluginsDir: string): Promise<{ dir: string
       dir: d.name,
       load: async () => (await import(indexFile(join(pluginsDir, d.name)) as string)).default,
     }));
+}
+
+/** A plugin module as imported (or why it could not be). */
+export interface PluginCandidate {
+  dir: string | null;
+  module: unknown;
+  loadError?: string;
+}
+
+/**
+ * Imports every plugin in a folder, all at once. A plugin that throws while importing is kept
+ * with its error (and refused later), not fatal.
+ */
+export async function importPlugins(pluginsDir: string): Promise<PluginCandidate[]> {
+  return Promise.all(
+    (await discoverPlugins(pluginsDir)).map(async (found): Promise<PluginCandidate> => {
+      try {
+        return { dir: found.dir, module: await found.load() };
+      } catch (error) {
+        return { dir: found.dir, module: undefined, loadError: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
 }
 
 /**

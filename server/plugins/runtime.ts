@@ -2,11 +2,15 @@ import { Hono } from "hono";
 import type { z } from "zod";
 import { type Asset, versioned } from "../../views/assets.ts";
 import { raw } from "../../views/html/escape.ts";
+import { endpointHandler } from "../api/endpoint.ts";
+import type { EndpointSpec } from "../api/spec.ts";
+import { writeScopePattern } from "../auth/api-scopes.ts";
+import { chatTransport } from "../chat/transport.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/index.ts";
 import { type MigrationReport, migrate } from "../db/migrate.ts";
 import type { EventBus } from "../events/bus.ts";
-import { declareRoutes, mayOpen } from "../http/access.ts";
+import { declareRoute, declareRoutes, mayOpen } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
 import { HttpError } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
@@ -33,7 +37,7 @@ import type {
 } from "./definition.ts";
 import type { Provides, WritingLinter } from "./hooks.ts";
 
-import { type DiscoveredPlugin, discoverPlugins, resolvePlugins } from "./loader.ts";
+import { type DiscoveredPlugin, importPlugins, type PluginCandidate, resolvePlugins } from "./loader.ts";
 import { pluginState } from "./schema.ts";
 
 // Core's writing linter, used unless a plugin provides "writing.linter".
@@ -64,6 +68,8 @@ export interface PluginSource {
   dir?: string;
   /** Definitions given directly (tests); used instead of discovering `dir`. */
   modules?: unknown[];
+  /** `dir`'s plugins, already being imported (boot starts this while the database opens). */
+  imported?: Promise<PluginCandidate[]>;
   /** `"*"` or the ids to enable (the PLUGINS variable). */
   enabled: "*" | string[];
 }
@@ -156,10 +162,17 @@ export class PluginRuntime {
     return this.provided.get(hook) as Provides[K] | undefined;
   }
 
+  /** A hook's implementation while the plugin providing it is enabled; undefined otherwise. */
+  activeProvider<K extends keyof Provides>(hook: K): Provides[K] | undefined {
+    const owner = this.providers.get(hook);
+    return owner && this.isEnabled(owner) ? this.provider(hook) : undefined;
+  }
+
   /** The services a plugin's callbacks receive. */
   services<S>(id: string): PluginServices<S> {
     const { ctx, bus } = this;
     const plugin = this.get(id);
+    const chat = chatTransport(ctx.config);
     return {
       plugin: { id, name: plugin?.name ?? id },
       db: ctx.db,
@@ -183,8 +196,9 @@ export class PluginRuntime {
       },
       teamsOf: (personId) => ctx.memberships.of(personId),
       notify: (tx, notification) =>
-        notify(tx, { ...notification, source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
-      notifyMany: (tx, list) => notifyMany(tx, list, { source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl }),
+        notify(tx, { ...notification, source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl, chat }),
+      notifyMany: (tx, list) =>
+        notifyMany(tx, list, { source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl, chat }),
       seal: (plaintext) => seal(ctx, plaintext),
       background: (name, work) => ctx.tasks.detach(`${id}: ${name}`, work),
       unseal: (sealed) => unseal(ctx, sealed),
@@ -234,22 +248,11 @@ export class PluginRuntime {
 
   /** Discovers, validates, orders, migrates and sets up plugins. */
   async load(source: PluginSource): Promise<void> {
-    const candidates: { dir: string | null; module: unknown; loadError?: string }[] = [];
-    if (source.modules) {
-      for (const module of source.modules) candidates.push({ dir: null, module });
-    } else if (source.dir) {
-      for (const found of await discoverPlugins(source.dir)) {
-        try {
-          candidates.push({ dir: found.dir, module: await found.load() });
-        } catch (error) {
-          candidates.push({
-            dir: found.dir,
-            module: undefined,
-            loadError: error instanceof Error ? error.message : String(error),
-          });
-        }
-      }
-    }
+    const candidates: PluginCandidate[] = source.modules
+      ? source.modules.map((module) => ({ dir: null, module }))
+      : source.dir
+        ? await (source.imported ?? importPlugins(source.dir))
+        : [];
     const wanted = (id: string): boolean => source.enabled === "*" || source.enabled.includes(id);
     const resolved = resolvePlugins(candidates);
     for (const found of resolved) {
@@ -321,12 +324,15 @@ export class PluginRuntime {
     const { ctx } = this;
     const id = def.id;
     const enabled = (): boolean => this.isEnabled(id);
-    const routesFor = (prefix: string): { hono: Hono<AppEnv>; routes: PluginRoutes<unknown> } => {
+    const guarded = (): Hono<AppEnv> => {
       const hono = new Hono<AppEnv>();
       hono.use(async function pluginEnabled(c, next) {
         if (!enabled()) throw new HttpError(404, `There is no page at ${c.req.path}.`);
         await next();
       });
+      return hono;
+    };
+    const routesFor = (prefix: string, hono = guarded()): { hono: Hono<AppEnv>; routes: PluginRoutes<unknown> } => {
       const declared = declareRoutes(hono, ctx.routes, { prefix, owner: id });
       const routes = {} as PluginRoutes<unknown>;
       for (const method of ["get", "post", "put", "patch", "delete"] as const) {
@@ -348,10 +354,42 @@ export class PluginRuntime {
         build(routes);
         record.pages = hono;
       },
+      // `api` and `endpoint` share one sub-app under /api/<id>.
       api: (build) => {
-        const { hono, routes } = routesFor(`/api/${id}`);
-        build(routes);
-        record.api = hono;
+        record.api ??= guarded();
+        build(routesFor(`/api/${id}`, record.api).routes);
+      },
+      endpoint: (spec, handler) => {
+        const endpoint = spec as EndpointSpec;
+        const fits = endpoint.method === "get" ? endpoint.scope === "read" : writeScopePattern.test(endpoint.scope);
+        if (!fits)
+          throw new Error(
+            `endpoint ${endpoint.method.toUpperCase()} ${endpoint.path}: a read needs the "read" scope, a change a "<resource>:write" scope, not "${endpoint.scope}"`,
+          );
+        record.api ??= guarded();
+        const prefix = `/api/${id}`;
+        const full = prefix + (endpoint.path === "/" ? "" : endpoint.path);
+        if (ctx.routes.rules.some((r) => r.method === endpoint.method.toUpperCase() && r.path === full))
+          throw new Error(`endpoint ${endpoint.method.toUpperCase()} ${full} is declared twice`);
+        declareRoute(
+          record.api,
+          ctx.routes,
+          { prefix, owner: id },
+          {
+            method: endpoint.method,
+            path: endpoint.path,
+            access: endpoint.access,
+            scope: endpoint.scope,
+            endpoint: { ...endpoint, path: full },
+          },
+          endpointHandler(endpoint, (input, c) =>
+            (handler as (i: typeof input, s: RequestServices<unknown>, c: unknown) => Promise<unknown>)(
+              input,
+              this.requestServices(id, c),
+              c,
+            ),
+          ),
+        );
       },
       apiAt: (prefix, build) => {
         if (!/^\/api\/[a-z0-9][a-z0-9._-]*$/.test(prefix))
