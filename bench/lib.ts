@@ -145,3 +145,53 @@ export function table(headers: string[], rows: (string | number)[][]): string {
 }
 
 export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+export interface LatencyResult {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  /** Mean response size in bytes. */
+  bytes: number;
+}
+
+/**
+ * A loopback load generator in Bun: `clients` concurrent keep-alive clients request `url` for
+ * `seconds`, every latency recorded (no wrk needed).
+ */
+export async function loadLatency(
+  url: string,
+  headers: Record<string, string> = {},
+  seconds = 5,
+  clients = 50,
+): Promise<LatencyResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let bytes = 0;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  const client = async (): Promise<void> => {
+    while (performance.now() < until) {
+      const t = performance.now();
+      try {
+        const res = await fetch(url, { headers, redirect: "manual" });
+        bytes += (await res.arrayBuffer()).byteLength;
+        if (res.status !== 200) errors++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, client));
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0;
+  return {
+    rps: latencies.length / elapsed,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    errors,
+    bytes: latencies.length ? bytes / latencies.length : 0,
+  };
+}

@@ -28,6 +28,7 @@ import { jobAdminRoutes } from "./jobs/admin-routes.tsx";
 import { mailRoutes } from "./mail/routes.tsx";
 import { notificationPreferenceRoutes } from "./notifications/preference-routes.tsx";
 import { notificationRoutes } from "./notifications/routes.tsx";
+import { countQueries, type QueryTally, withQueryTally } from "./ops/query-count.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { auditRoutes } from "./org/audit-routes.tsx";
 import { homeRoutes } from "./org/home.tsx";
@@ -63,13 +64,17 @@ const beforeSetup = /^\/(setup|assets\/|healthz|metrics|tasks\/)/;
 /** Builds the Hono app: middleware, core routes, then plugin routes, then the error handler. */
 export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Each request's log line says how many statements it sent; counted only when it is written.
+  const logRequests = ctx.config.logLevel === "debug" || ctx.config.logLevel === "info";
+  if (logRequests) countQueries(ctx.db);
 
   app.use(async function context(c, next) {
     c.set("app", ctx);
     const started = performance.now();
+    const tally: QueryTally = { queries: 0 };
     let status = 500;
     try {
-      await next();
+      await (logRequests ? withQueryTally(tally, next) : next());
       status = c.res.status;
     } catch (error) {
       // Errors thrown by middleware before routing are rendered by onError; count them here.
@@ -79,13 +84,15 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
       const seconds = (performance.now() - started) / 1000;
       const route = c.req.routePath === "/*" || c.req.routePath === "*" ? "(unmatched)" : c.req.routePath;
       ctx.metrics.observeRequest(c.req.method, route, status, seconds);
-      ctx.logger.info("request", {
-        method: c.req.method,
-        path: c.req.path,
-        route,
-        status,
-        ms: Math.round(seconds * 10_000) / 10,
-      });
+      if (logRequests)
+        ctx.logger.info("request", {
+          method: c.req.method,
+          path: c.req.path,
+          route,
+          status,
+          ms: Math.round(seconds * 10_000) / 10,
+          queries: tally.queries,
+        });
     }
   });
   app.use(secureHeaders({ hsts: ctx.config.secureCookies }));

@@ -2,10 +2,11 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { buildApp } from "./app.ts";
+import { createChanges } from "./changes/changes.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
-import { type Database, openConfiguredDatabase } from "./db/index.ts";
+import { type Database, openConfiguredDatabase, openNotifier } from "./db/index.ts";
 import { type MigrationReport, migrate } from "./db/migrate.ts";
 import { coreJobs } from "./digest/jobs.ts";
 import { EventBus } from "./events/bus.ts";
@@ -22,6 +23,7 @@ import { orgState } from "./org/org.ts";
 import { OutboundKicker, registerSigner, runOutboundDelivery } from "./outbound/delivery-run.ts";
 import { outboundDepth } from "./outbound/outbox.ts";
 import { registerOutbound } from "./outbound/register.ts";
+import { teamMemberships } from "./people/team-cache.ts";
 import { importPlugins } from "./plugins/loader.ts";
 import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
 import { slackSigner } from "./slack/api.ts";
@@ -99,6 +101,8 @@ export async function boot(options: BootOptions): Promise<Booted> {
     events,
     tasks: new TaskRunner(database.db, clock, logger, instance),
     plugins: undefined as unknown as PluginRuntime,
+    changes: createChanges(openNotifier(database, config.databaseUrl), logger),
+    memberships: teamMemberships(database.db, config.settingsCacheMs),
     outboundSigners: new Map(),
     outboundKick: undefined as unknown as OutboundKicker,
   };
@@ -122,6 +126,10 @@ export async function boot(options: BootOptions): Promise<Booted> {
   metrics.gauge("desktrust_mail_outbox_depth", "Messages queued or being sent.", () =>
     outboxDepth(database.db, clock.now()),
   );
+  ctx.changes.on("plugins", () => (runtime as PluginRuntime).refreshState(true));
+  ctx.changes.on("org", () => ctx.org.refresh());
+  ctx.changes.on("teams", async () => ctx.memberships.clear());
+  await ctx.changes.start();
   const app = buildApp(ctx, (app) => runtime.mount(app));
   let background = false;
   return {
@@ -142,6 +150,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       await ctx.tasks.stop(TASK_GRACE_MS);
       if (background) await Promise.all([scheduler.stop(), events.stop(), ctx.outboundKick.stop()]);
       mailer?.close();
+      await ctx.changes.close();
       await database.close();
     },
   };

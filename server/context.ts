@@ -1,3 +1,4 @@
+import type { Changes } from "./changes/changes.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { Database, Db } from "./db/index.ts";
@@ -12,6 +13,7 @@ import type { Metrics } from "./ops/metrics.ts";
 import type { DemoContributor } from "./org/demo.ts";
 import type { OrgState } from "./org/org.ts";
 import type { OutboundKicker, SignerRegistry } from "./outbound/delivery-run.ts";
+import type { TeamMemberships } from "./people/team-cache.ts";
 import type { PluginRuntime } from "./plugins/runtime.ts";
 import type { TaskRunner } from "./tasks/tasks.ts";
 
@@ -35,6 +37,10 @@ export interface AppContext {
   events: EventBus;
   /** Long work started from a page, run in the background with visible progress. */
   tasks: TaskRunner;
+  /** Announces rarely-changing state (plugins, organization, teams) to every instance, which reloads it. */
+  changes: Changes;
+  /** The teams each person belongs to, kept between requests (see team-cache.ts). */
+  memberships: TeamMemberships;
   /** Finishes outbound HTTP deliveries of each kind at send time (webhook signatures, secret URLs). */
   outboundSigners: SignerRegistry;
   /** Asks for an outbound delivery run soon (after queuing), rather than at the job's next minute. */

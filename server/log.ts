@@ -20,7 +20,10 @@ export function createLogger(
   const min = rank[level];
   const emit = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: Record<string, unknown>): void => {
     if (rank[lvl] < min) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...base, ...fields }, errorReplacer));
+    const entry = { time: new Date().toISOString(), level: lvl, msg, ...base, ...fields };
+    // The request line, written for every request, has only plain values: no replacer to call
+    // for each key. Anything that may hold an error somewhere inside goes through it.
+    write(JSON.stringify(entry, plain(fields) ? undefined : errorReplacer));
   };
   return {
     debug: (m, f) => emit("debug", m, f),
@@ -29,6 +32,14 @@ export function createLogger(
     error: (m, f) => emit("error", m, f),
     child: (fields) => createLogger(level, { ...base, ...fields }, write),
   };
+}
+
+function plain(fields: Record<string, unknown> | undefined): boolean {
+  for (const key in fields) {
+    const value = fields[key];
+    if (typeof value === "object" && value !== null) return false;
+  }
+  return true;
 }
 
 function errorReplacer(_key: string, value: unknown): unknown {

@@ -3,7 +3,7 @@ import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts
 import { secureNoise } from "./noise.ts";
 import { currentPolicy } from "./policy.ts";
 import { closedWeeks, releaseTeamWeek } from "./release.ts";
-import { ensurePartitions, markAfterHours, RAW_RETENTION_MS, refreshHours } from "./rollup.ts";
+import { ensurePartitions, outsideWorkingHours, RAW_RETENTION_MS, refreshHours } from "./rollup.ts";
 import { rollupState } from "./schema.ts";
 import { SLOT_MS, slotOf } from "./sql.ts";
 
@@ -80,18 +80,18 @@ export async function seedDemoActivity(
   });
   // Small statements: between them, other requests get their turn on the embedded database.
   for (let i = 0; i < rows.length; i += DEMO_CHUNK) {
+    // After-hours is marked as the rows go in (as markAfterHours would), not by rewriting them all after.
     await tx.execute(sql`
-      insert into activity.rollups (person_id, slot_start, category, seconds)
-      select x.p::uuid, x.s::timestamptz, x.c, x.n
+      insert into activity.rollups (person_id, slot_start, category, seconds, after_hours)
+      select x.p::uuid, x.s::timestamptz, x.c, x.n,
+             ${outsideWorkingHours(sql`x.s::timestamptz`, sql`p.time_zone`, sql`p.working_hours`)}
       from json_to_recordset(${JSON.stringify(rows.slice(i, i + DEMO_CHUNK))}::json) as x(p text, s text, c text, n int)
+      join people p on p.id = x.p::uuid
       on conflict do nothing`);
   }
   // A day at a time, for the same reason.
-  for (let day = from.getTime(); day < horizon.getTime(); day += 86_400_000) {
-    const to = new Date(Math.min(day + 86_400_000, horizon.getTime()));
-    await markAfterHours(tx, new Date(day), to);
-    await refreshHours(tx, new Date(day), to);
-  }
+  for (let day = from.getTime(); day < horizon.getTime(); day += 86_400_000)
+    await refreshHours(tx, new Date(day), new Date(Math.min(day + 86_400_000, horizon.getTime())));
   await tx
     .insert(rollupState)
     .values({ id: 1, rolledUntil: horizon })

@@ -445,6 +445,7 @@ describe("demo data", () => {
           },
         ],
         now: d.clock.now(),
+        weeks: 12,
       };
       const contributor = d.ctx.demo.find((c) => c.owner === "briefs");
       if (!contributor) throw new Error("no briefs demo contributor");

@@ -339,4 +339,45 @@ export async function addDemoBriefs(tx: DbOrTx, demo: DemoOrg, _s: PluginService
       createdAt: at(-30 * day),
     },
   ]);
+  await addBriefHistory(tx, demo);
+}
+
+const pastTopics = [
+  ["Retire the legacy billing cron", "Go: the cron is retired once the new ledger has run a full month."],
+  ["Adopt a design-review checklist", "Go: every design review uses the checklist from next sprint."],
+  ["Move the team wiki into the repository", "No: the wiki stays; pages link to the code instead."],
+  ["Quarterly writing workshop", "Go: one workshop a quarter, pairs assigned by the writing plugin."],
+] as const;
+
+/**
+ * Older history for a long demo (`desktrust seed --weeks` beyond twelve): a decided brief per team
+ * every four weeks before the last twelve, in batches, so the briefs list and decisions log have
+ * a year behind them.
+ */
+async function addBriefHistory(tx: DbOrTx, demo: DemoOrg): Promise<void> {
+  const rows: (typeof briefs.$inferInsert)[] = [];
+  for (let week = 16; week <= demo.weeks; week += 4) {
+    demo.teams.forEach((team, t) => {
+      const authorId = team.memberIds[(week + t) % team.memberIds.length];
+      if (!authorId) return;
+      const [title, decision] = pastTopics[(week / 4 + t) % pastTopics.length] as (typeof pastTopics)[number];
+      const created = new Date(demo.now.getTime() - week * 7 * day);
+      const at = (days: number): Date => new Date(created.getTime() + days * day);
+      rows.push({
+        authorId,
+        teamId: team.id,
+        title: `${team.name}: ${title}`,
+        body: bodies.search,
+        state: "decided",
+        commentDeadline: at(6),
+        synthesis: "Reviewers agreed with the proposal; two questions are answered in the rollout plan.",
+        decision,
+        sentAt: at(2),
+        closedAt: at(8),
+        createdAt: created,
+        updatedAt: at(8),
+      });
+    });
+  }
+  for (let i = 0; i < rows.length; i += 500) await tx.insert(briefs).values(rows.slice(i, i + 500));
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import { type DbOrTx, people } from "../../server/plugin-api.ts";
 import { type CategoryGroup, categoryGroups } from "./classify.ts";
 import { isInternal } from "./importer.ts";
@@ -52,7 +52,15 @@ export function sharedOr(own: SQL): SQL {
 export async function seriesViews(
   db: DbOrTx,
   settings: CalendarAuditSettings,
-  filter: { now: Date; teamIds?: string[]; viewerId?: string; seriesId?: string; recurringOnly?: boolean },
+  filter: {
+    now: Date;
+    teamIds?: string[];
+    viewerId?: string;
+    seriesId?: string;
+    recurringOnly?: boolean;
+    /** At most this many series, those with the most attendee-hours a week first. */
+    limit?: number;
+  },
 ): Promise<SeriesView[]> {
   const conditions = [];
   if (filter.recurringOnly ?? true) conditions.push(eq(meetingSeries.recurring, true));
@@ -62,11 +70,20 @@ export async function seriesViews(
   // One series by id: the caller decides access (canSee); lists never show another's private series.
   if (!filter.seriesId) conditions.push(sharedOr(own));
   if (filter.seriesId) conditions.push(eq(meetingSeries.id, filter.seriesId));
-  const list = await db
+  const query = db
     .select()
     .from(meetingSeries)
-    .where(and(...conditions))
-    .orderBy(meetingSeries.summary);
+    .where(and(...conditions));
+  // A page of the costliest series: ranked by the stored size (occurrences × minutes × invited),
+  // so the analysis below runs for the series shown, not for the whole organization's.
+  const list = filter.limit
+    ? await query
+        .orderBy(
+          desc(sql`${meetingSeries.perWeek} * ${meetingSeries.durationMinutes} * ${meetingSeries.attendeeTotal}`),
+          meetingSeries.summary,
+        )
+        .limit(filter.limit)
+    : await query.orderBy(meetingSeries.summary);
   if (!list.length) return [];
   const domains = await orgDomains(db, settings);
   const emails = [...new Set(list.flatMap((s) => s.attendees.map((a) => a.email)))];
@@ -200,12 +217,15 @@ async function timeFacts(
       .map((s) => s.id)
       .join(",")}}`;
     const upcoming = rowsOf<{ series_id: string; start: string | Date; end: string | Date }>(
+      // One index probe per series on the (series_id, start) key, not a sort of every future occurrence.
       await db.execute(sql`
-        select distinct on (o.series_id) o.series_id, o.start, o."end"
-        from calendar_audit.occurrences o
-        where o.series_id = any(${ids}::uuid[])
-          and o.start >= ${now.toISOString()}::timestamptz
-        order by o.series_id, o.start`),
+        select s.id as series_id, o.start, o."end"
+        from unnest(${ids}::uuid[]) as s(id)
+        cross join lateral (
+          select o.start, o."end" from calendar_audit.occurrences o
+          where o.series_id = s.id and o.start >= ${now.toISOString()}::timestamptz
+          order by o.start limit 1
+        ) o`),
     );
     for (const r of upcoming) next.set(r.series_id, { start: new Date(r.start), end: new Date(r.end) });
     // Timestamp equality joins defeat the planner's row estimates (millions for thousands), and

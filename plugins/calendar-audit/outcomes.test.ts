@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { and, eq, sql } from "drizzle-orm";
 import { teamMembers, teams } from "../../server/people/schema.ts";
+import { dashboardOf } from "../../server/testing/dashboard.ts";
 import { type TestApp, type TestClient, testApp } from "../../server/testing/test-app.ts";
 import { meetingOccurrences, meetingSeries } from "./schema.ts";
 
@@ -64,11 +65,11 @@ afterAll(() => t.close());
 
 describe("calendar-audit for managers", () => {
   it("shows a dashboard card to managers with the imported, candidate and converted counts", async () => {
-    const home = await (await manager.get("/")).text();
+    const home = await dashboardOf(manager);
     expect(home).toContain("1 recurring meeting imported; 1 async candidate; 0 converted or stopped.");
     expect(home).toContain('href="/calendar-audit/report"');
     const member = await t.signedIn("member");
-    expect(await (await member.get("/")).text()).not.toContain("recurring meeting imported");
+    expect(await dashboardOf(member)).not.toContain("recurring meeting imported");
   });
 
   it("puts this month's planned conversion in the manager's digest, with the hours saved", async () => {
@@ -97,7 +98,7 @@ describe("calendar-audit for managers", () => {
     expect(converted).toContain("Platform: Weekly status meeting — converted on 2026-03-02");
     // 1 per week × 1 h × (3 required + ½ optional).
     expect(converted).toContain("Hours saved so far: 3.5 attendee-hours per week.");
-    const home = await (await manager.get("/")).text();
+    const home = await dashboardOf(manager);
     expect(home).toContain("1 recurring meeting imported; 1 async candidate; 1 converted or stopped.");
   });
 

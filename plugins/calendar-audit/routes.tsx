@@ -141,6 +141,9 @@ async function targetOf(
   return null;
 }
 
+/** Series listed on the overview; the report has them all. */
+const SERIES_SHOWN = 50;
+
 async function indexPage(
   s: Services,
   errors: FieldErrors = {},
@@ -151,13 +154,14 @@ async function indexPage(
   const viewer = s.viewer;
   if (!viewer) throw new HttpError(401, "Please sign in.");
   const teams = await s.myTeams();
-  const views = (
-    await seriesViews(s.db, settings, {
-      now: s.clock.now(),
-      teamIds: (await visibleTeamIds(s)) ?? undefined,
-      viewerId: viewer.id,
-    })
-  ).sort((a, b) => b.attendeeHoursPerWeek - a.attendeeHoursPerWeek);
+  const listed = await seriesViews(s.db, settings, {
+    now: s.clock.now(),
+    teamIds: (await visibleTeamIds(s)) ?? undefined,
+    viewerId: viewer.id,
+    limit: SERIES_SHOWN + 1,
+  });
+  const more = listed.length > SERIES_SHOWN;
+  const views = listed.slice(0, SERIES_SHOWN).sort((a, b) => b.attendeeHoursPerWeek - a.attendeeHoursPerWeek);
   const sources = await s.db
     .select()
     .from(calendarSources)
@@ -277,6 +281,17 @@ async function indexPage(
       </div>
       <section aria-labelledby="ca-series">
         <h2 id="ca-series">Recurring meetings</h2>
+        {more ? (
+          <p class="muted">
+            The {SERIES_SHOWN} recurring meetings with the most attendee time.
+            {s.canOpen("/calendar-audit/report") ? (
+              <>
+                {" "}
+                Every meeting is in the <a href="/calendar-audit/report">audit report</a>.
+              </>
+            ) : null}
+          </p>
+        ) : null}
         <SeriesTable views={views} currency={settings.currency} />
       </section>
     </>,

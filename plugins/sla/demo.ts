@@ -15,7 +15,7 @@ const titles = [
   "Ask: feedback on the support rota proposal",
 ];
 
-/** Twelve weeks of asks per demo team: most answered within target, some late, a few still open and breached. */
+/** `demo.weeks` of asks per demo team: most answered within target, some late, a few still open and breached. */
 export async function demoClocks(tx: DbOrTx, demo: DemoOrg, s: PluginServices<SlaSettings>): Promise<void> {
   const { warnFraction } = await s.settings();
   const specs = await calendarSpecs(
@@ -34,14 +34,16 @@ export async function demoClocks(tx: DbOrTx, demo: DemoOrg, s: PluginServices<Sl
     const askRows: (typeof asks.$inferInsert)[] = [];
     const clockRows: (typeof clocks.$inferInsert & { id: string })[] = [];
     const cycleRows: (typeof clockCycles.$inferInsert)[] = [];
-    for (let i = 0; i < 40; i++) {
+    // About 40 asks a team per twelve weeks of history.
+    const askCount = Math.round((40 * demo.weeks) / 12);
+    for (let i = 0; i < askCount; i++) {
       const id = crypto.randomUUID();
       const asker = team.memberIds[i % team.memberIds.length] as string;
       const responder = team.memberIds[
         (i + 1 + Math.floor(random() * (team.memberIds.length - 1))) % team.memberIds.length
       ] as string;
       if (asker === responder) continue;
-      const startedAt = new Date(now - Math.floor(random() * 84 * 86_400_000));
+      const startedAt = new Date(now - Math.floor(random() * demo.weeks * 7 * 86_400_000));
       const review = i % 3 === 0;
       const targetSeconds = 24 * 3600;
       askRows.push({

@@ -4,6 +4,7 @@ import { events } from "../../server/events/schema.ts";
 import { mailOutbox } from "../../server/mail/schema.ts";
 import { notifications } from "../../server/notifications/schema.ts";
 import { outOfOffice, teamMembers, teams } from "../../server/plugin-api.ts";
+import { dashboardOf } from "../../server/testing/dashboard.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { charterVersions, clockAlerts, clockCycles, clocks, webhookTokens } from "./schema.ts";
 
@@ -402,7 +403,7 @@ describe("reports, digest and pages", () => {
     await ask(tm.id, tm.asker.person.id, [tm.addressee.person.id]);
     t.clock.set("2026-03-30T10:00:00Z");
     expect(await (await tm.addressee.get("/sla")).text()).toContain("Ask: approve the budget");
-    expect(await (await tm.addressee.get("/")).text()).toContain("Waiting on you");
+    expect(await dashboardOf(tm.addressee)).toContain("Waiting on you");
     const digest = await (await tm.addressee.get("/digest/preview.html")).text();
     expect(digest).toContain("Ask: approve the budget");
     expect(digest).toContain("23 h left");

@@ -37,7 +37,7 @@ const replies = [
   "Can we talk about the vendor risk in the next 1:1?",
 ];
 
-/** Twelve weeks of updates, asks, comments and reads for every demo team, in a few bulk inserts. */
+/** `demo.weeks` (twelve in the demo) of updates, asks, comments and reads for every demo team, in a few bulk inserts. */
 export async function seedDemoUpdates(tx: DbOrTx, demo: DemoOrg, _s: PluginServices<StatusSettings>): Promise<void> {
   const email = new Map(demo.people.map((p) => [p.id, p.email]));
   const updateRows: (typeof updates.$inferInsert)[] = [];
@@ -50,7 +50,7 @@ export async function seedDemoUpdates(tx: DbOrTx, demo: DemoOrg, _s: PluginServi
     const periods = recentPeriods(
       { cadence: "weekly", weekday: 5, time: "15:00", timeZone: team.timeZone },
       demo.now,
-      12,
+      demo.weeks,
     );
     periods.forEach((period, w) => {
       const current = w === periods.length - 1;

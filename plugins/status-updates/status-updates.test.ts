@@ -5,6 +5,7 @@ import { mailOutbox } from "../../server/mail/schema.ts";
 import { notifications } from "../../server/notifications/schema.ts";
 import type { Person } from "../../server/people/people.ts";
 import { outOfOffice, teamHolidays, teamMembers, teams } from "../../server/people/schema.ts";
+import { dashboardOf } from "../../server/testing/dashboard.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { askAddressees, checkins, type comments, updateEdits, updates } from "./schema.ts";
 
@@ -523,9 +524,9 @@ describe("reminders, analytics and digest", () => {
   it("shows the dashboard card with a write link, then posted", async () => {
     const member = await t.signedIn("member");
     const teamId = await team([{ person: member.person }]);
-    expect(await (await member.get("/")).text()).toContain(`/status-updates/write?team=${teamId}`);
+    expect(await dashboardOf(member)).toContain(`/status-updates/write?team=${teamId}`);
     await member.post("/status-updates/updates", { teamId, "q-bottom-line": "Done." });
-    expect(await (await member.get("/")).text()).toContain("posted");
+    expect(await dashboardOf(member)).toContain("posted");
   });
 
   it("keeps answered asks answered once per addressee in storage", async () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, exists, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, getTableColumns, inArray, isNull, or, sql } from "drizzle-orm";
 import {
   type DbOrTx,
   type FieldErrors,
@@ -14,7 +14,9 @@ import {
 } from "../../server/plugin-api.ts";
 import { acknowledgements, askAddressees, asks, comments, type Question, updateEdits, updates } from "./schema.ts";
 
-export type Update = typeof updates.$inferSelect;
+/** An update as pages use it: every column but the search vector, which only search reads. */
+export type Update = Omit<typeof updates.$inferSelect, "search">;
+const { search: _search, ...updateColumns } = getTableColumns(updates);
 export type Comment = typeof comments.$inferSelect;
 
 /** The largest update (all answers together) we accept, in bytes of UTF-8. */
@@ -86,13 +88,13 @@ export function answerErrors(answers: Record<string, string>, questions: Questio
 }
 
 export async function findUpdate(db: DbOrTx, id: string): Promise<Update | null> {
-  const [row] = await db.select().from(updates).where(eq(updates.id, id));
+  const [row] = await db.select(updateColumns).from(updates).where(eq(updates.id, id));
   return row ?? null;
 }
 
 export async function updateFor(db: DbOrTx, teamId: string, authorId: string, period: string): Promise<Update | null> {
   const [row] = await db
-    .select()
+    .select(updateColumns)
     .from(updates)
     .where(and(eq(updates.teamId, teamId), eq(updates.authorId, authorId), eq(updates.period, period)));
   return row ?? null;

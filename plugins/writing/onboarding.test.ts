@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { and, eq, like } from "drizzle-orm";
 import { notifications } from "../../server/notifications/schema.ts";
+import { dashboardOf } from "../../server/testing/dashboard.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { makeTeam, personStarting } from "./test-support.ts";
 
@@ -50,14 +51,14 @@ describe("onboarding exception: a new hire's first 14 days", () => {
     const buddy = await personStarting(t, "2020-01-06", { name: "Bea Buddy" });
     const manager = await t.person({ name: "Max Manager" });
     await makeTeam(t, [{ person: newHire.person }, { person: buddy }, { person: manager, manager: true }]);
-    const home = await (await newHire.get("/")).text();
+    const home = await dashboardOf(newHire);
     expect(home).toContain("Your first two weeks");
     expect(home).toContain('before <time datetime="2026-03-16">');
     expect(home).toContain('Your buddy: <a href="mailto:');
     expect(home).toContain("Bea Buddy");
     expect(home).toContain("Max Manager");
     const other = await t.signedIn(buddy);
-    expect(await (await other.get("/")).text()).not.toContain("Your first two weeks");
+    expect(await dashboardOf(other)).not.toContain("Your first two weeks");
     // The manager's digest says so; a teammate's does not.
     const digest = await (await (await t.signedIn(manager)).get("/digest/preview.html")).text();
     expect(digest).toContain("Nina New started 2026-03-02: synchronous onboarding until 2026-03-16");

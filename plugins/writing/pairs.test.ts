@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { rowsOf } from "../../server/db/rows.ts";
+import { dashboardOf } from "../../server/testing/dashboard.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
 import { weeklyOverlapHours } from "./overlap.ts";
 import { pairs } from "./schema.ts";
@@ -35,7 +36,7 @@ describe("writing plugin skeleton", () => {
     const page = await member.get("/writing");
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("Your pair");
-    expect(await (await member.get("/")).text()).toContain("Your writing");
+    expect(await dashboardOf(member)).toContain("Your writing");
     expect((await t.client().get("/writing")).status).toBe(303);
   });
 });

@@ -96,6 +96,7 @@ export function loadViewer(): MiddlewareHandler<AppEnv> {
       if (result.session) {
         c.set("viewer", result.viewer);
         c.set("sessionId", result.session.id);
+        c.set("unread", result.unread);
         if (result.renewed) setSessionCookie(c, token, result.session.expiresAt);
       }
     }

@@ -2,6 +2,7 @@ import { and, eq, gt, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { prepared } from "../db/prepared.ts";
 import type { Viewer } from "../http/env.ts";
+import { notifications } from "../notifications/schema.ts";
 import { people } from "../people/schema.ts";
 import { sessions } from "./schema.ts";
 import { generateToken, hashToken } from "./tokens.ts";
@@ -36,7 +37,7 @@ export async function createSession(
 }
 
 export type SessionValidation =
-  | { session: Session; viewer: Viewer; renewed: boolean }
+  | { session: Session; viewer: Viewer; renewed: boolean; unread: number }
   | { session: null; viewer: null; renewed: false };
 
 // Runs on every signed-in request, so it is prepared once per database.
@@ -46,6 +47,8 @@ const sessionWithViewer = prepared((db) =>
       session: sessions,
       viewer: { id: people.id, email: people.email, name: people.name, role: people.role, timeZone: people.timeZone },
       status: people.status,
+      // The header's unread badge, read in the same round trip as the session.
+      unread: sql<number>`(select count(*)::int from ${notifications} n where n.person_id = ${people.id} and n.read_at is null)`,
     })
     .from(sessions)
     .innerJoin(people, eq(people.id, sessions.personId))
@@ -65,9 +68,9 @@ export async function validateSessionToken(db: Db, token: string, now: Date): Pr
   if (row.session.expiresAt.getTime() - now.getTime() < RENEW_WITHIN_MS) {
     const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
     await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
-    return { session: { ...row.session, expiresAt }, viewer: row.viewer, renewed: true };
+    return { session: { ...row.session, expiresAt }, viewer: row.viewer, renewed: true, unread: row.unread };
   }
-  return { session: row.session, viewer: row.viewer, renewed: false };
+  return { session: row.session, viewer: row.viewer, renewed: false, unread: row.unread };
 }
 
 export async function invalidateSession(db: Db, sessionId: string): Promise<void> {

@@ -192,3 +192,34 @@ describe("command registry", () => {
     });
   });
 });
+
+describe("desktrust seed", () => {
+  it("loads people in teams and weeks of history into an empty install, with progress lines", async () => {
+    const dataDir = tempDataDir();
+    const { code, out } = await cli(["seed", "--people", "45", "--weeks", "16"], dataDir);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^\[0\/\d+\] Creating the organization, 45 people/m);
+    expect(out).toContain("Loaded 45 people in 5 teams with 16 weeks of history.");
+    const database = await openDatabase({ dataDir });
+    try {
+      const { sql } = await import("drizzle-orm");
+      const [counts] = (await database.db.execute(
+        sql`select (select count(*) from people)::int as people, (select count(distinct team_id) from team_members)::int as teams,
+          (select count(distinct period) from status_updates.updates)::int as weeks,
+          (select count(*) from briefs.briefs where created_at < now() - interval '12 weeks')::int as old_briefs`,
+      )) as unknown as { people: number; teams: number; weeks: number; old_briefs: number }[];
+      expect(counts).toMatchObject({ people: 45, teams: 5 });
+      // Updates in the last sixteen weekly periods only (the demo leaves some weeks unwritten).
+      expect(counts?.weeks).toBeGreaterThanOrEqual(12);
+      expect(counts?.weeks).toBeLessThanOrEqual(16);
+      // History older than the small demo's twelve weeks: a decided brief per team.
+      expect(counts?.old_briefs).toBe(5);
+      expect(await findPersonByEmail(database.db, "ada.lovelace@northwind.example")).toBeNull();
+      expect(await findPersonByEmail(database.db, "ada@northwind.example")).not.toBeNull();
+    } finally {
+      await database.close();
+    }
+    const again = await cli(["seed", "--people", "10"], dataDir);
+    expect(again.code).toBe(1);
+  });
+});

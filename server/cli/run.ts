@@ -8,6 +8,7 @@ import { createAdminCommand } from "./create-admin.ts";
 import { demoCommand } from "./demo.ts";
 import { migrateCommand } from "./migrate.ts";
 import { restoreCommand } from "./restore.ts";
+import { seedCommand } from "./seed.ts";
 
 /** Exit codes: 0 done, 1 the command failed, 2 the command line was wrong. */
 export const USAGE_ERROR = 2;
@@ -20,7 +21,7 @@ export interface CliIo {
 
 export function coreCommandRegistry(): CommandRegistry {
   const registry = createCommandRegistry();
-  for (const command of [migrateCommand, createAdminCommand, demoCommand, backupCommand, restoreCommand])
+  for (const command of [migrateCommand, createAdminCommand, demoCommand, seedCommand, backupCommand, restoreCommand])
     registry.register(command as AnyCliCommand);
   return registry;
 }

@@ -56,6 +56,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   });
 }
 
+export { type Notifier, openNotifier } from "./notify.ts";
+
 /** Opens the database the config names, reporting to the log what a slow first start is doing. */
 export function openConfiguredDatabase(config: Config, logger: Logger): Promise<Database> {
   return openDatabase({

@@ -12,5 +12,10 @@ export interface DashboardCard {
   order: number;
   /** False hides the card (its plugin is disabled). */
   enabled?: () => boolean;
+  /**
+   * `lazy` cards load after the page (htmx fetches `/home/cards/<id>`), so one slow card never
+   * holds the home page; `eager` ones render with it. Default: eager.
+   */
+  loading?: "eager" | "lazy";
   render(c: Context<AppEnv>): Promise<SafeHtml | null> | SafeHtml | null;
 }

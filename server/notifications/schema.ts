@@ -21,7 +21,11 @@ export const notifications = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     readAt: timestamp("read_at", { withTimezone: true }),
   },
-  (t) => [index("notifications_person_idx").on(t.personId, t.createdAt)],
+  (t) => [
+    index("notifications_person_idx").on(t.personId, t.createdAt),
+    // The unread badge on every page: counts only what is unread, however long the history.
+    index("notifications_unread_idx").on(t.personId).where(sql`read_at is null`),
+  ],
 );
 
 /** A person's choice of channels for one kind of notification; no row means the defaults. */

@@ -7,6 +7,8 @@ export interface DemoOrg {
   teams: { id: string; name: string; timeZone: string; memberIds: string[]; managerIds: string[] }[];
   /** "Now" for the demo: data is generated relative to this instant. */
   now: Date;
+  /** Weeks of history to generate: 12 for the demo, more for `desktrust seed --weeks`. */
+  weeks: number;
 }
 
 /**

@@ -110,6 +110,8 @@ export const gettingStartedCard: DashboardCard = {
   title: "Getting started",
   access: "admin",
   order: 1,
+  // Counts people, teams and invites: after the page, like plugin cards.
+  loading: "lazy",
   async render(c: Context<AppEnv>) {
     const ctx = c.get("app");
     const steps = setupSteps(await setupProgress(ctx.db));

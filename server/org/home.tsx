@@ -1,10 +1,12 @@
+import type { Context } from "hono";
 import { EmptyState, PageHeader } from "../../views/components.tsx";
 import type { SafeHtml } from "../../views/html/escape.ts";
 import { allows, mayOpen, type Routes } from "../http/access.ts";
 import type { DashboardCard } from "../http/cards.ts";
+import type { AppEnv } from "../http/env.ts";
+import { HttpError } from "../http/errors.ts";
 import { page } from "../http/render.tsx";
 import { unreadCount } from "../notifications/notifications.ts";
-import { teamsOf } from "../people/teams.ts";
 import { gettingStartedCard } from "./getting-started.tsx";
 
 /** Core's own dashboard cards; plugins add theirs through the plugin API. */
@@ -18,7 +20,8 @@ export const coreCards: DashboardCard[] = [
     async render(c) {
       const viewer = c.get("viewer");
       if (!viewer) return null;
-      const unread = await unreadCount(c.get("app").db, viewer.id);
+      // Read with the session for the header's badge; counted here only for other sign-ins.
+      const unread = c.get("unread") ?? (await unreadCount(c.get("app").db, viewer.id));
       if (!unread) return null;
       return (
         <p>
@@ -37,7 +40,7 @@ export const coreCards: DashboardCard[] = [
     async render(c) {
       const viewer = c.get("viewer");
       if (!viewer) return null;
-      const teams = await teamsOf(c.get("app").db, viewer.id);
+      const teams = await c.get("app").memberships.of(viewer.id);
       if (!teams.length) {
         const canManageTeams = mayOpen(c.get("app").routes, viewer, "/admin/teams");
         return (
@@ -72,33 +75,80 @@ export const coreCards: DashboardCard[] = [
   },
 ];
 
-function Dashboard(props: { name: string; cards: { title: string; body: SafeHtml }[] }): SafeHtml {
+function Card(props: { title: string; body: SafeHtml }): SafeHtml {
+  return (
+    <section class="card" aria-label={props.title}>
+      <h2>{props.title}</h2>
+      {props.body}
+    </section>
+  );
+}
+
+/** A card that loads after the page; it replaces itself (or goes away when it has nothing to show). */
+function LazyCard(props: { id: string; title: string }): SafeHtml {
+  const href = `/home/cards/${encodeURIComponent(props.id)}`;
+  return (
+    <section class="card" aria-label={props.title} aria-busy="true" hx-get={href} hx-trigger="load" hx-swap="outerHTML">
+      <h2>{props.title}</h2>
+      <p class="muted small">
+        <a href={href}>Loading…</a>
+      </p>
+    </section>
+  );
+}
+
+type DashboardEntry = { id: string; title: string; body: SafeHtml } | { id: string; title: string; lazy: true };
+
+function Dashboard(props: { name: string; cards: DashboardEntry[] }): SafeHtml {
   return (
     <>
       <PageHeader title={`Hello, ${props.name.split(" ")[0]}`} />
       <div class="cards">
-        {props.cards.map((card) => (
-          <section class="card" aria-label={card.title}>
-            <h2>{card.title}</h2>
-            {card.body}
-          </section>
-        ))}
+        {props.cards.map((card) =>
+          "lazy" in card ? <LazyCard id={card.id} title={card.title} /> : <Card title={card.title} body={card.body} />,
+        )}
       </div>
     </>
   );
 }
 
+function visibleCards(c: Context<AppEnv>): DashboardCard[] {
+  const viewer = c.get("viewer");
+  return c
+    .get("app")
+    .cards.filter((card) => allows(card.access, viewer) && (card.enabled?.() ?? true))
+    .sort((a, b) => a.order - b.order);
+}
+
 export function homeRoutes(r: Routes): void {
   r.get("/", "signed-in", async (c) => {
     const viewer = c.get("viewer");
-    const ctx = c.get("app");
-    const visible = ctx.cards
-      .filter((card) => allows(card.access, viewer) && (card.enabled?.() ?? true))
-      .sort((a, b) => a.order - b.order);
     const rendered = await Promise.all(
-      visible.map(async (card) => ({ title: card.title, body: await card.render(c) })),
+      visibleCards(c).map(async (card): Promise<DashboardEntry | null> => {
+        if (card.loading === "lazy") return { id: card.id, title: card.title, lazy: true };
+        const body = await card.render(c);
+        return body === null ? null : { id: card.id, title: card.title, body };
+      }),
     );
-    const cards = rendered.filter((card): card is { title: string; body: SafeHtml } => card.body !== null);
+    const cards = rendered.filter((card) => card !== null);
     return page(c, <Dashboard name={viewer?.name ?? ""} cards={cards} />, { title: "Home" });
+  });
+
+  // One card on its own: the fragment a lazy card loads, or a page when opened without htmx.
+  r.get("/home/cards/:id", "signed-in", async (c) => {
+    const card = visibleCards(c).find((candidate) => candidate.id === c.req.param("id"));
+    if (!card) throw new HttpError(404, "There is no such card on your dashboard.");
+    const body = await card.render(c);
+    return page(
+      c,
+      <>
+        <PageHeader title={card.title} />
+        {body ?? <p class="muted">Nothing to show here right now.</p>}
+        <p>
+          <a href="/">Back to the dashboard</a>
+        </p>
+      </>,
+      { title: card.title, fragment: body === null ? "" : <Card title={card.title} body={body} /> },
+    );
   });
 }

@@ -11,29 +11,27 @@ export async function getOrganization(db: DbOrTx): Promise<Organization | null> 
 
 /**
  * Whether setup has happened, and the org's name for the page header. Once an organization
- * exists it never goes away, so "exists" is cached for good; the name for a minute, as it is
- * display-only and another instance may have renamed it.
+ * exists it never goes away, so "exists" is cached for good; the name until a change to the
+ * organization is announced (see server/changes), when every instance reloads it.
  */
 export interface OrgState {
   exists(): Promise<boolean>;
   cachedName(): string | undefined;
-  /** Forget the cached name (after a rename on this instance). */
+  /** Reloads the organization (after a change on any instance). */
   refresh(): Promise<void>;
 }
 
-export function orgState(db: Db, now: () => number = Date.now): OrgState {
+export function orgState(db: Db): OrgState {
   let exists = false;
   let name: string | undefined;
-  let loadedAt = 0;
   const load = async (): Promise<void> => {
     const org = await getOrganization(db);
     exists = org !== null;
     name = org?.name;
-    loadedAt = now();
   };
   return {
     async exists() {
-      if (!exists || now() - loadedAt > 60_000) await load();
+      if (!exists) await load();
       return exists;
     },
     cachedName: () => name,

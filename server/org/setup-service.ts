@@ -6,7 +6,7 @@ import { rowsOf } from "../db/rows.ts";
 import { createPerson, type Person } from "../people/people.ts";
 import { audit } from "./audit.ts";
 import type { DemoOrg } from "./demo.ts";
-import { createDemoCore, demoPasswordHash } from "./demo-core.ts";
+import { createDemoCore, DEMO_SIZE, type DemoSize, demoPasswordHash } from "./demo-core.ts";
 import { organization } from "./schema.ts";
 
 export interface SetupInput {
@@ -42,6 +42,7 @@ export async function setupOrganization(ctx: AppContext, input: SetupInput): Pro
       return person;
     });
     await ctx.org.refresh();
+    await ctx.changes.announce("org");
     return { ok: true, owner };
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "already-set-up" };
@@ -60,13 +61,17 @@ export type DemoProgress = (step: string, done: number, total: number) => Promis
  * transaction, so the portal (and on the embedded database, every other query) keeps being
  * served while it loads; if a step fails, the install is emptied again so setup can start over.
  */
-export async function loadDemo(ctx: AppContext, progress: DemoProgress = () => {}): Promise<DemoResult> {
+export async function loadDemo(
+  ctx: AppContext,
+  progress: DemoProgress = () => {},
+  size: DemoSize = DEMO_SIZE,
+): Promise<DemoResult> {
   const total = ctx.demo.length + 1;
-  await progress("Creating the organization, people and teams", 0, total);
+  await progress(`Creating the organization, ${size.people} people and their teams`, 0, total);
   let demo: DemoOrg;
   const passwordHash = await demoPasswordHash();
   try {
-    demo = await ctx.db.transaction((tx) => createDemoCore(tx, ctx.clock.now(), passwordHash));
+    demo = await ctx.db.transaction((tx) => createDemoCore(tx, ctx.clock.now(), passwordHash, size));
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "already-set-up" };
     throw error;
@@ -87,6 +92,7 @@ export async function loadDemo(ctx: AppContext, progress: DemoProgress = () => {
     throw error;
   }
   await ctx.org.refresh();
+  await ctx.changes.announce("org");
   await progress("Done", total, total);
   return { ok: true, demo };
 }

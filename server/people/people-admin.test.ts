@@ -99,9 +99,9 @@ describe("the people list", () => {
       );
       await fresh.ctx.db.insert(teamMembers).values(more.map((p) => ({ teamId, personId: p.id })));
 
-      let rows: Awaited<ReturnType<typeof listPeople>> = [];
+      let rows: Awaited<ReturnType<typeof listPeople>>["people"] = [];
       const listQueries = await countQueries(fresh.ctx.db, async () => {
-        rows = await listPeople(fresh.ctx.db, "active");
+        rows = (await listPeople(fresh.ctx.db, "active")).people;
       });
       expect(listQueries).toBe(1);
       expect(rows).toHaveLength(50);
@@ -113,6 +113,33 @@ describe("the people list", () => {
       });
       expect(pageQueriesForFifty).toBe(pageQueriesForFive);
       expect(html).toContain("Later 44");
+    } finally {
+      await fresh.close();
+    }
+  }, 30_000);
+
+  it("shows a hundred people a page, with links to the next and previous pages", async () => {
+    const fresh = await testApp();
+    try {
+      const admin = await fresh.signedIn("admin");
+      await fresh.ctx.db.insert(people).values(
+        Array.from({ length: 120 }, (_, i) => ({
+          email: `p${String(i).padStart(3, "0")}@example.com`,
+          name: `Person ${String(i).padStart(3, "0")}`,
+          timeZone: "UTC",
+          workingHours: {},
+        })),
+      );
+      const first = await (await admin.get("/admin/people")).text();
+      expect(first.match(/href="\/admin\/people\/[0-9a-f-]{36}"/g)).toHaveLength(100);
+      expect(first).toContain('href="/admin/people?status=active&amp;page=2">Next</a>');
+      expect(first).not.toContain(">Previous</a>");
+      const second = await (await admin.get("/admin/people?status=active&page=2")).text();
+      // 120 seeded and the admin: 21 on the second page.
+      expect(second.match(/href="\/admin\/people\/[0-9a-f-]{36}"/g)).toHaveLength(21);
+      expect(second).toContain(">Previous</a>");
+      expect(second).not.toContain(">Next</a>");
+      expect((await admin.get("/admin/people?page=nonsense")).status).toBe(200);
     } finally {
       await fresh.close();
     }

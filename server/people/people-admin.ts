@@ -41,8 +41,13 @@ function peopleListQuery(db: DbOrTx, where: SQL | undefined) {
     .leftJoin(teams, eq(teams.id, teamMembers.teamId))
     .where(where)
     .groupBy(people.id)
-    .orderBy(sql`${people.status} = 'active' desc`, asc(people.name));
+    .orderBy(sql`${people.status} = 'active' desc`, asc(people.name), asc(people.id))
+    .limit(sql.placeholder("limit"))
+    .offset(sql.placeholder("offset"));
 }
+
+/** People per page of the admin list. */
+export const PEOPLE_PER_PAGE = 100;
 
 // The admin list is a hot page: both shapes of its query are prepared once per database.
 const preparedPeopleList = prepared((db) => ({
@@ -50,10 +55,20 @@ const preparedPeopleList = prepared((db) => ({
   byStatus: peopleListQuery(db, eq(people.status, sql.placeholder("status"))).prepare("people_list_by_status"),
 }));
 
-/** People with the names of their teams, active first: one query, teams aggregated in SQL. */
-export async function listPeople(db: Db, filter: PeopleFilter): Promise<PersonListRow[]> {
+/** A page of people with the names of their teams, active first: one query, teams aggregated in SQL. */
+export async function listPeople(
+  db: Db,
+  filter: PeopleFilter,
+  page = 0,
+): Promise<{ people: PersonListRow[]; hasMore: boolean }> {
   const queries = preparedPeopleList(db);
-  return filter === "all" ? queries.all.execute() : queries.byStatus.execute({ status: filter });
+  // One row past the page says whether there is a next one.
+  const window = { limit: PEOPLE_PER_PAGE + 1, offset: page * PEOPLE_PER_PAGE };
+  const rows =
+    filter === "all"
+      ? await queries.all.execute(window)
+      : await queries.byStatus.execute({ status: filter, ...window });
+  return { people: rows.slice(0, PEOPLE_PER_PAGE), hasMore: rows.length > PEOPLE_PER_PAGE };
 }
 
 /** The roles `actor` may hand out: only an owner makes owners. */

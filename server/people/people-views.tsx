@@ -34,7 +34,14 @@ export function StatusBadge(props: { status: "active" | "deactivated" }): SafeHt
 
 const filterLabels: Record<PeopleFilter, string> = { active: "Active", deactivated: "Deactivated", all: "Everyone" };
 
-export function PeopleListPage(props: { people: PersonListRow[]; filter: PeopleFilter }): SafeHtml {
+export function PeopleListPage(props: {
+  people: PersonListRow[];
+  filter: PeopleFilter;
+  /** 1-based. */
+  page: number;
+  hasMore: boolean;
+}): SafeHtml {
+  const pageHref = (n: number): string => `/admin/people?status=${props.filter}${n > 1 ? `&page=${n}` : ""}`;
   return (
     <>
       <PageHeader title="People">
@@ -57,7 +64,7 @@ export function PeopleListPage(props: { people: PersonListRow[]; filter: PeopleF
         <div class="table-wrap">
           <table class="table-cards">
             <caption class="visually-hidden">
-              {filterLabels[props.filter]} people ({props.people.length})
+              {filterLabels[props.filter]} people, page {String(props.page)}
             </caption>
             <thead>
               <tr>
@@ -88,6 +95,13 @@ export function PeopleListPage(props: { people: PersonListRow[]; filter: PeopleF
               ))}
             </tbody>
           </table>
+          {props.page > 1 || props.hasMore ? (
+            <nav aria-label="Pages of people" class="pager">
+              {props.page > 1 ? <a href={pageHref(props.page - 1)}>Previous</a> : null}{" "}
+              <span class="muted">Page {String(props.page)}</span>{" "}
+              {props.hasMore ? <a href={pageHref(props.page + 1)}>Next</a> : null}
+            </nav>
+          ) : null}
         </div>
       ) : (
         <EmptyState title={props.filter === "deactivated" ? "Nobody is deactivated." : "No people here yet."}>

@@ -71,8 +71,11 @@ export function peopleRoutes(r: Routes): void {
     const filter: PeopleFilter = (peopleFilters as readonly string[]).includes(asked)
       ? (asked as PeopleFilter)
       : "active";
-    const people = await listPeople(c.get("app").db, filter);
-    return page(c, <PeopleListPage people={people} filter={filter} />, { title: "People" });
+    const pageNumber = Math.min(Math.max(0, Number.parseInt(c.req.query("page") ?? "1", 10) - 1 || 0), 10_000);
+    const { people, hasMore } = await listPeople(c.get("app").db, filter, pageNumber);
+    return page(c, <PeopleListPage people={people} filter={filter} page={pageNumber + 1} hasMore={hasMore} />, {
+      title: "People",
+    });
   });
 
   r.get("/admin/people/:id", "admin", async (c) => personPage(c, await loadPerson(c)));

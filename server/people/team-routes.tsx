@@ -31,7 +31,7 @@ import {
   TeamPage,
   TeamsAdminPage,
 } from "./team-views.tsx";
-import { findTeam, isTeamMember, membersOf, type Team, teamsOf } from "./teams.ts";
+import { findTeam, isTeamMember, membersOf, type Team } from "./teams.ts";
 
 const teamForm = z.object({ name: text("Team name", 80), timeZone: timeZone() });
 
@@ -102,7 +102,7 @@ export function teamRoutes(r: Routes): void {
   r.get("/teams", "signed-in", async (c) => {
     const viewer = viewerOf(c);
     const db = c.get("app").db;
-    const teams = await teamsOf(db, viewer.id);
+    const teams = await c.get("app").memberships.of(viewer.id);
     const isAdmin = hasRole(viewer, "admin");
     // Admins may open every team's page, so they see the teams they are not on as well.
     const mine = new Set(teams.map((t) => t.id));
@@ -135,6 +135,7 @@ export function teamRoutes(r: Routes): void {
     if (!form.ok) return teamsAdminPage(c, form, 422);
     const created = await createTeam(c.get("app").db, { ...form.data, ...actor(c) });
     if (!created.ok) return teamsAdminPage(c, { values: form.values, errors: created.errors }, 422);
+    await c.get("app").changes.announce("teams");
     setFlash(c, "success", `Team ${created.value.name} created. Add its members next.`);
     return redirect(c, `/admin/teams/${created.value.id}`);
   });
@@ -148,6 +149,7 @@ export function teamRoutes(r: Routes): void {
     const updated = await updateTeam(c.get("app").db, { teamId: team.id, ...form.data, ...actor(c) });
     if (!updated.ok) return teamAdminPage(c, team, { teamForm: { values: form.values, errors: updated.errors } }, 422);
     if (!updated.value) throw notFound("Team");
+    await c.get("app").changes.announce("teams");
     setFlash(c, "success", `Team ${updated.value.name} saved.`);
     return redirect(c, `/admin/teams/${team.id}`);
   });
@@ -155,6 +157,7 @@ export function teamRoutes(r: Routes): void {
   r.post("/admin/teams/:id/delete", "admin", async (c) => {
     const team = await loadTeam(c);
     if (!(await deleteTeam(c.get("app").db, { teamId: team.id, ...actor(c) }))) throw notFound("Team");
+    await c.get("app").changes.announce("teams");
     setFlash(c, "success", `Team ${team.name} deleted.`);
     return redirect(c, "/admin/teams");
   });
@@ -170,6 +173,7 @@ export function teamRoutes(r: Routes): void {
       ...actor(c),
     });
     if (!added.ok) return teamAdminPage(c, team, { memberForm: { values: form.values, errors: added.errors } }, 422);
+    await c.get("app").changes.announce("teams");
     setFlash(c, "success", `Member added to ${team.name}.`);
     return redirect(c, `/admin/teams/${team.id}`);
   });
@@ -180,6 +184,7 @@ export function teamRoutes(r: Routes): void {
     const removed =
       isUuid(personId) && (await removeTeamMember(c.get("app").db, { teamId: team.id, personId, ...actor(c) }));
     if (!removed) throw notFound("Team member");
+    await c.get("app").changes.announce("teams");
     setFlash(c, "success", `Member removed from ${team.name}.`);
     return redirect(c, `/admin/teams/${team.id}`);
   });
@@ -197,6 +202,7 @@ export function teamRoutes(r: Routes): void {
       ...actor(c),
     });
     if (!result) throw notFound("Team member");
+    await c.get("app").changes.announce("teams");
     setFlash(c, "success", result.isManager ? "They now manage this team." : "They no longer manage this team.");
     return redirect(c, `/admin/teams/${team.id}`);
   });

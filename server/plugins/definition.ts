@@ -197,6 +197,12 @@ export interface PluginCard<S> {
   title: string;
   access: Access;
   order?: number;
+  /**
+   * When the card renders: `lazy` (the default) after the home page has loaded, fetched on its
+   * own by htmx, so a slow card never holds the page; `eager` with the page, for a card that
+   * needs no query.
+   */
+  loading?: "eager" | "lazy";
   render(c: Context<AppEnv>, s: RequestServices<S>): Promise<SafeHtml | null>;
 }
 

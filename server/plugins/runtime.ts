@@ -20,7 +20,7 @@ import { queueMail } from "../mail/outbox.ts";
 import { notify, notifyMany } from "../notifications/notifications.ts";
 import { audit } from "../org/audit.ts";
 import { seal, unseal } from "../org/sealed.ts";
-import { type TeamSummary, teamsOf } from "../people/teams.ts";
+import type { TeamSummary } from "../people/teams.ts";
 import { lintWriting } from "../writing/lint.ts";
 import { defaultBusinessCalendar } from "./default-calendar.ts";
 import type {
@@ -111,7 +111,10 @@ export class PluginRuntime {
     return plugin?.status === "active" && (this.state.get(id)?.enabled ?? true);
   }
 
-  /** Re-reads toggles and settings when older than a few seconds (another instance may have changed them). */
+  /**
+   * Re-reads toggles and settings when older than SETTINGS_CACHE_MS (0: on every read). Another
+   * instance's change arrives sooner: it announces "plugins" and every instance forces a re-read.
+   */
   async refreshState(force = false): Promise<void> {
     if (!force && Date.now() - this.stateLoadedAt < this.ctx.config.settingsCacheMs) return;
     const rows = await this.ctx.db.select().from(pluginState);
@@ -139,6 +142,7 @@ export class PluginRuntime {
       await audit(tx, { actorId, action: "plugin.settings-changed", target: id, details: settings, at: now });
     });
     await this.refreshState(true);
+    await this.ctx.changes.announce("plugins");
   }
 
   async setEnabled(id: string, enabled: boolean, actorId: string): Promise<void> {
@@ -151,6 +155,7 @@ export class PluginRuntime {
       await audit(tx, { actorId, action: enabled ? "plugin.enabled" : "plugin.disabled", target: id, at: now });
     });
     await this.refreshState(true);
+    await this.ctx.changes.announce("plugins");
   }
 
   provider<K extends keyof Provides>(hook: K): Provides[K] | undefined {
@@ -189,7 +194,7 @@ export class PluginRuntime {
       calendar: {
         forTeam: (teamId) => (this.provider("calendar.business") ?? defaultBusinessCalendar(ctx.db)).forTeam(teamId),
       },
-      teamsOf: (personId) => teamsOf(ctx.db, personId),
+      teamsOf: (personId) => ctx.memberships.of(personId),
       notify: (tx, notification) =>
         notify(tx, { ...notification, source: id, at: ctx.clock.now(), baseUrl: ctx.config.baseUrl, chat }),
       notifyMany: (tx, list) =>
@@ -218,7 +223,7 @@ export class PluginRuntime {
       myTeams: () => {
         let teams = teamsPerRequest.get(c);
         if (!teams) {
-          teams = viewer ? teamsOf(this.ctx.db, viewer.id) : Promise.resolve([]);
+          teams = viewer ? this.ctx.memberships.of(viewer.id) : Promise.resolve([]);
           teamsPerRequest.set(c, teams);
         }
         return teams;
@@ -406,6 +411,7 @@ export class PluginRuntime {
           title: card.title,
           access: card.access,
           order: card.order ?? 100,
+          loading: card.loading ?? "lazy",
           enabled,
           render: (c) => card.render(c, this.requestServices(id, c)),
         });
