@@ -1,8 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import type { Logger } from "../log.ts";
-import { notifyMany } from "../notifications/notifications.ts";
-import { people } from "../people/schema.ts";
+import { notifyAdmins } from "../notifications/notifications.ts";
 import type { Mailer } from "./mailer.ts";
 import { type DeliveryReport, deliverDue } from "./outbox.ts";
 
@@ -23,26 +21,16 @@ export async function runMailDelivery(
     total.dropped += report.dropped;
     if (report.sent + report.retried + report.held === 0) break;
   }
-  if (total.held > 0) await notifyAdminsOfHeldMail(services.db, total.held, now, services.baseUrl);
+  if (total.held > 0)
+    await notifyAdmins(
+      services.db,
+      {
+        topic: "mail-held",
+        title: "Mail is being held after 72 hours of failed delivery",
+        body: `${total.held} message${total.held === 1 ? " was" : "s were"} still undelivered after 72 hours of retries. Fix the SMTP settings or server, then retry everything held from the Mail page.`,
+        link: "/admin/mail?status=held",
+      },
+      { at: now, baseUrl: services.baseUrl },
+    );
   return total;
-}
-
-async function notifyAdminsOfHeldMail(db: Db, held: number, now: Date, baseUrl: string): Promise<void> {
-  const admins = await db
-    .select({ id: people.id })
-    .from(people)
-    .where(and(inArray(people.role, ["owner", "admin"]), eq(people.status, "active")));
-  const day = now.toISOString().slice(0, 10);
-  await notifyMany(
-    db,
-    admins.map((admin) => ({
-      personId: admin.id,
-      title: "Mail is being held after 72 hours of failed delivery",
-      body: `${held} message${held === 1 ? " was" : "s were"} still undelivered after 72 hours of retries. Fix the SMTP settings or server, then retry everything held from the Mail page.`,
-      link: "/admin/mail?status=held",
-      // One note per admin per day, however many runs hold messages.
-      dedupeKey: `mail-held:${admin.id}:${day}`,
-    })),
-    { source: "core", at: now, baseUrl },
-  );
 }

@@ -53,6 +53,33 @@ async function deliveriesOf(db: DbOrTx, list: NewNotification[], at: Date): Prom
   );
 }
 
+/**
+ * Tells every active owner and admin in the portal, once per admin and day for a given `topic`
+ * (however many runs report the same trouble): for troubles email may not reach them about.
+ */
+export async function notifyAdmins(
+  db: Db,
+  input: { topic: string; title: string; body: string; link: string },
+  context: { at: Date; baseUrl: string },
+): Promise<void> {
+  const admins = await db
+    .select({ id: people.id })
+    .from(people)
+    .where(and(inArray(people.role, ["owner", "admin"]), eq(people.status, "active")));
+  const day = context.at.toISOString().slice(0, 10);
+  await notifyMany(
+    db,
+    admins.map((admin) => ({
+      personId: admin.id,
+      title: input.title,
+      body: input.body,
+      link: input.link,
+      dedupeKey: `${input.topic}:${admin.id}:${day}`,
+    })),
+    { source: "core", ...context },
+  );
+}
+
 /** Notifies a person in the portal, and by email when asked. Returns false for a duplicate key. */
 export async function notify(db: DbOrTx, input: NewNotification & NotifyContext): Promise<boolean> {
   const { source, at, baseUrl, chat, ...notification } = input;

@@ -1,8 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import type { Logger } from "../log.ts";
-import { notifyMany } from "../notifications/notifications.ts";
-import { people } from "../people/schema.ts";
+import { notifyAdmins } from "../notifications/notifications.ts";
 import { deliverDueRequests, type OutboundReport } from "./outbox.ts";
 import type { DeliveryKind, DeliverySigner } from "./types.ts";
 
@@ -72,25 +70,16 @@ export async function runOutboundDelivery(
     total.dropped += report.dropped;
     if (report.delivered + report.retried + report.held + report.dropped === 0) break;
   }
-  if (total.held > 0) await notifyAdminsOfHeld(services.db, total.held, now, services.baseUrl);
+  if (total.held > 0)
+    await notifyAdmins(
+      services.db,
+      {
+        topic: "outbound-held",
+        title: "Outgoing webhooks or chat posts are held after 72 hours of failures",
+        body: `${total.held} request${total.held === 1 ? " was" : "s were"} still undelivered after 72 hours of retries. Fix the receiving service, then replay them from the Deliveries page.`,
+        link: "/admin/deliveries?status=held",
+      },
+      { at: now, baseUrl: services.baseUrl },
+    );
   return total;
-}
-
-async function notifyAdminsOfHeld(db: Db, held: number, now: Date, baseUrl: string): Promise<void> {
-  const admins = await db
-    .select({ id: people.id })
-    .from(people)
-    .where(and(inArray(people.role, ["owner", "admin"]), eq(people.status, "active")));
-  const day = now.toISOString().slice(0, 10);
-  await notifyMany(
-    db,
-    admins.map((admin) => ({
-      personId: admin.id,
-      title: "Outgoing webhooks or chat posts are held after 72 hours of failures",
-      body: `${held} request${held === 1 ? " was" : "s were"} still undelivered after 72 hours of retries. Fix the receiving service, then replay them from the Deliveries page.`,
-      link: "/admin/deliveries?status=held",
-      dedupeKey: `outbound-held:${admin.id}:${day}`,
-    })),
-    { source: "core", at: now, baseUrl },
-  );
 }
