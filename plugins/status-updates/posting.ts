@@ -95,3 +95,8 @@ export async function editPostedUpdate(
   await editUpdate(s, update, checkin.questions, answers, viewerOf(s).id, s.clock.now());
   return { ok: true };
 }
+
+/** A form field's value when one is expected (the first, when the field came more than once). */
+export function formValue(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? (value[0] ?? "") : (value ?? "");
+}

@@ -3,148 +3,28 @@ import { z } from "zod";
 import {
   ActionButton,
   EmptyState,
-  type FieldErrors,
-  FormErrors,
   formatInstant,
   HttpError,
   membersOf,
   PageHeader,
   type PluginRoutes,
   people,
-  type RequestServices,
   raw,
   readForm,
   renderMarkdown,
-  type SafeHtml,
   Select,
-  type WritingHint,
 } from "../../server/plugin-api.ts";
-import { managedTeam, readableTeam, type VisibleTeam, visibleTeams } from "./access.ts";
-import { type AnalyticsView, TrendChart, teamAnalytics } from "./analytics.tsx";
-import { type Checkin, checkinOf, defaultQuestions, questionsFromLines, saveCheckin } from "./checkins.ts";
-import { feedPage, missingFor } from "./feed.ts";
+import { readableTeam, visibleTeams } from "./access.ts";
+import { checkinOf } from "./checkins.ts";
+import { composerRoutes, hintsFor } from "./composer-pages.tsx";
+import { feedPage } from "./feed.ts";
 import { isPeriodKey, periodAt, periodLabel } from "./period.ts";
-import {
-  cleanAnswer,
-  commentBody,
-  editPostedUpdate,
-  loadUpdate,
-  memberTeam,
-  postTeamUpdate,
-  requireEditable,
-  viewerOf,
-} from "./posting.ts";
-import type { Question } from "./schema.ts";
+import { commentBody, loadUpdate, viewerOf } from "./posting.ts";
 import { searchUpdates } from "./search.ts";
 import type { StatusSettings } from "./settings.ts";
-import {
-  acknowledge,
-  addComment,
-  askOf,
-  byteLength,
-  commentsOf,
-  compose,
-  editHistory,
-  MAX_UPDATE_BYTES,
-  readersOf,
-  saveDraft,
-  type Update,
-  updateFor,
-} from "./updates.ts";
-import { base, Composer, HintsPanel, SavedNote, SearchResults, UpdateCard } from "./views.tsx";
-
-type S = RequestServices<StatusSettings>;
-
-const MAX_LINT_CHARS = 20_000;
-const weekdayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-
-function one(value: string | string[] | undefined): string {
-  return Array.isArray(value) ? (value[0] ?? "") : (value ?? "");
-}
-
-/** Other plugins' panels beside the hints (a writing partner's review, …), for the draft as it stands. */
-async function panelsFor(
-  s: S,
-  team: VisibleTeam,
-  period: string,
-  questions: Question[],
-  answers: Record<string, string>,
-): Promise<SafeHtml> {
-  const c = compose(questions, answers);
-  return s.editorPanels({
-    editor: "status-update",
-    ref: `${team.id}:${period}`,
-    teamId: team.id,
-    authorId: viewerOf(s).id,
-    text: c.body,
-    bottomLine: c.bottomLine,
-    link: `${base}/write?team=${team.id}`,
-  });
-}
-
-/** The linter, per question kind: the bottom line must lead, the ask must be addressed and dated. */
-function hintsFor(s: S, q: Question, text: string): WritingHint[] {
-  // Live linting is for prose people are writing; an oversized answer is refused elsewhere.
-  if (text.length > MAX_LINT_CHARS) return [];
-  const kind = q.kind === "bottom-line" ? "bottom-line" : q.kind === "ask" ? "ask" : "prose";
-  return s.writing.lint(text, { kind });
-}
-
-function answersFrom(values: Record<string, string | string[]>, questions: Question[]): Record<string, string> {
-  const answers: Record<string, string> = {};
-  for (const q of questions) {
-    const text = cleanAnswer(one(values[`q-${q.key}`]));
-    if (text.trim()) answers[q.key] = text;
-  }
-  return answers;
-}
-
-const teamForm = z.object({ teamId: z.uuid("Choose a team.") });
-
-async function composerPage(
-  s: S,
-  team: VisibleTeam,
-  checkin: Checkin,
-  opts: { answers?: Record<string, string>; errors?: FieldErrors; update?: Update | null },
-): Promise<Response> {
-  const viewer = viewerOf(s);
-  const period = periodAt(checkin, s.clock.now());
-  const existing = opts.update ?? null;
-  const editing = existing?.status === "posted";
-  const answers = opts.answers ?? existing?.answers ?? {};
-  const errors = opts.errors ?? {};
-  return s.page(
-    <>
-      <PageHeader title={editing ? "Edit your update" : "Write your update"}>
-        <a class="button button-secondary" href={`${base}?team=${team.id}`}>
-          Team feed
-        </a>
-      </PageHeader>
-      <Composer
-        action={editing && existing ? `${base}/updates/${existing.id}/edit` : `${base}/updates`}
-        teamId={team.id}
-        teamName={team.name}
-        period={existing?.period ?? period.key}
-        dueAt={existing?.dueAt ?? period.dueAt}
-        timeZone={viewer.timeZone}
-        questions={checkin.questions}
-        answers={answers}
-        errors={errors}
-        mode={editing ? "edit" : "new"}
-        savedAt={existing && !editing ? existing.updatedAt : null}
-        hints={
-          <HintsPanel
-            questions={checkin.questions}
-            answers={answers}
-            hintsFor={(q, t) => hintsFor(s, q, t)}
-            panels={editing ? undefined : await panelsFor(s, team, period.key, checkin.questions, answers)}
-          />
-        }
-      />
-    </>,
-    { title: editing ? "Edit update" : "Write update", status: Object.keys(errors).length ? 422 : 200 },
-  );
-}
+import { teamSettingsRoutes } from "./team-settings-pages.tsx";
+import { acknowledge, addComment, askOf, commentsOf, editHistory, readersOf, updateFor } from "./updates.ts";
+import { base, SearchResults, UpdateCard } from "./views.tsx";
 
 export function statusPages(r: PluginRoutes<StatusSettings>): void {
   // The team feed: periods newest first, a page of periods at a time.
@@ -253,80 +133,7 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
     );
   });
 
-  r.get("/write", "member", async (c, s) => {
-    const viewer = viewerOf(s);
-    const teams = (await visibleTeams(s)).filter((t) => t.isMember);
-    const team = await memberTeam(s, c.req.query("team") || teams[0]?.id);
-    const checkin = await checkinOf(s.db, team);
-    const existing = await updateFor(s.db, team.id, viewer.id, periodAt(checkin, s.clock.now()).key);
-    if (existing?.status === "posted") return s.redirect(`${base}/updates/${existing.id}/edit`);
-    return composerPage(s, team, checkin, { update: existing });
-  });
-
-  // Live lint: the hints fragment for the composer (htmx), re-rendered as people type.
-  r.post("/lint", "member", async (c, s) => {
-    const form = await readForm(c, teamForm);
-    if (!form.ok) throw new HttpError(422, "Choose a team.");
-    const team = await memberTeam(s, form.data.teamId);
-    const checkin = await checkinOf(s.db, team);
-    const answers = answersFrom(form.values, checkin.questions);
-    if (byteLength(answers) > MAX_UPDATE_BYTES) throw new HttpError(413, "The update is over 100 KB.");
-    const period = periodAt(checkin, s.clock.now());
-    const panels = await panelsFor(s, team, period.key, checkin.questions, answers);
-    return c.html(
-      String(
-        <HintsPanel
-          questions={checkin.questions}
-          answers={answers}
-          hintsFor={(q, t) => hintsFor(s, q, t)}
-          panels={panels}
-        />,
-      ),
-    );
-  });
-
-  // Autosave: stores the draft for the current period, answers a short "saved" note.
-  r.post("/drafts", "member", async (c, s) => {
-    const viewer = viewerOf(s);
-    const form = await readForm(c, teamForm);
-    if (!form.ok) throw new HttpError(422, "Choose a team.");
-    const team = await memberTeam(s, form.data.teamId);
-    const checkin = await checkinOf(s.db, team);
-    const answers = answersFrom(form.values, checkin.questions);
-    if (byteLength(answers) > MAX_UPDATE_BYTES) throw new HttpError(413, "The draft is over 100 KB and was not saved.");
-    const now = s.clock.now();
-    const period = periodAt(checkin, now);
-    const saved = await saveDraft(s.db, {
-      teamId: team.id,
-      authorId: viewer.id,
-      period: period.key,
-      dueAt: period.dueAt,
-      questions: checkin.questions,
-      answers,
-      at: now,
-    });
-    if (!saved) return c.html("Already posted for this period: edit the posted update instead.");
-    return c.html(String(<SavedNote at={now} timeZone={viewer.timeZone} />));
-  });
-
-  r.post("/updates", "member", async (c, s) => {
-    const form = await readForm(c, teamForm);
-    if (!form.ok) throw new HttpError(422, "Choose a team to post to.");
-    const team = await memberTeam(s, form.data.teamId);
-    const checkin = await checkinOf(s.db, team);
-    const answers = answersFrom(form.values, checkin.questions);
-    const result = await postTeamUpdate(s, team, checkin, answers);
-    if (!result.ok) return composerPage(s, team, checkin, { answers, errors: result.errors });
-    const posted = result.update;
-    const hints = checkin.questions.flatMap((q) => (answers[q.key] ? hintsFor(s, q, answers[q.key] as string) : []));
-    s.flash(
-      "success",
-      hints.length
-        ? `Posted. The writing linter has ${hints.length} suggestion${hints.length === 1 ? "" : "s"} for next time (see below).`
-        : "Posted. Clear writing: bottom line first.",
-    );
-    return s.redirect(`${base}/updates/${posted.id}`);
-  });
+  composerRoutes(r);
 
   r.get("/updates/:id", "member", async (c, s) => {
     const viewer = viewerOf(s);
@@ -498,25 +305,6 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
     return c.html(String(update.bodyHtml ? raw(update.bodyHtml) : renderMarkdown(update.body)));
   });
 
-  r.get("/updates/:id/edit", "member", async (c, s) => {
-    const { update, team } = await loadUpdate(s, c.req.param("id"));
-    if (update.authorId !== viewerOf(s).id) throw new HttpError(403, "Only the author can edit an update.");
-    if (update.status !== "posted") return s.redirect(`${base}/write?team=${team.id}`);
-    return composerPage(s, team, await checkinOf(s.db, team), { update });
-  });
-
-  r.post("/updates/:id/edit", "member", async (c, s) => {
-    const { update, team } = await loadUpdate(s, c.req.param("id"));
-    requireEditable(s, update);
-    const checkin = await checkinOf(s.db, team);
-    const form = await readForm(c, z.object({}));
-    const answers = answersFrom(form.values, checkin.questions);
-    const result = await editPostedUpdate(s, update, checkin, answers);
-    if (!result.ok) return composerPage(s, team, checkin, { answers, errors: result.errors, update });
-    s.flash("success", "Update saved; the previous version is in the edit history.");
-    return s.redirect(`${base}/updates/${update.id}`);
-  });
-
   r.post("/updates/:id/comments", "member", async (c, s) => {
     const viewer = viewerOf(s);
     const { update } = await loadUpdate(s, c.req.param("id"));
@@ -569,185 +357,5 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
     );
   });
 
-  r.get("/teams/:teamId/settings", "member", async (c, s) => {
-    const team = await managedTeam(s, c.req.param("teamId"));
-    return settingsPage(s, team, await checkinOf(s.db, team), {});
-  });
-
-  r.post("/teams/:teamId/settings", "member", async (c, s) => {
-    const viewer = viewerOf(s);
-    const team = await managedTeam(s, c.req.param("teamId"));
-    const members = await membersOf(s.db, team.id);
-    const form = await readForm(c, checkinForm);
-    const current = await checkinOf(s.db, team);
-    if (!form.ok) return settingsPage(s, team, current, form.errors, form.values);
-    const questions = questionsFromLines(form.data.questions);
-    const excluded = (Array.isArray(form.values.excluded) ? form.values.excluded : [form.values.excluded ?? ""]).filter(
-      (id) => members.some((m) => m.id === id),
-    );
-    await saveCheckin(
-      s.db,
-      {
-        teamId: team.id,
-        cadence: form.data.cadence,
-        weekday: form.data.weekday,
-        time: form.data.time,
-        questions,
-        excludedIds: excluded,
-      },
-      viewer.id,
-      s.clock.now(),
-    );
-    s.flash("success", "Check-in saved.");
-    return s.redirect(`${base}/teams/${team.id}/settings`);
-  });
-
-  r.get("/teams/:teamId/analytics", "member", async (c, s) => {
-    const team = await readableTeam(s, c.req.param("teamId"));
-    const checkin = await checkinOf(s.db, team);
-    const view = await teamAnalytics(s.db, checkin, s.clock.now());
-    const current = periodAt(checkin, s.clock.now());
-    const missing = team.isManager ? await missingFor(s.db, team.id, current.key, checkin.excludedIds) : null;
-    return s.page(<AnalyticsPage team={team} view={view} missing={missing} now={s.clock.now()} s={s} />, {
-      title: `Analytics · ${team.name}`,
-    });
-  });
-}
-
-const checkinForm = z.object({
-  cadence: z.enum(["weekly", "biweekly"], "Choose weekly or every two weeks."),
-  weekday: z.coerce.number("Choose a weekday.").int().min(1, "Choose a weekday.").max(7, "Choose a weekday."),
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "A time like 15:00."),
-  questions: z
-    .string()
-    .max(2000, "Keep the questions under 2,000 characters.")
-    .refine((v) => questionsFromLines(v).length > 0, "Ask at least one question (one per line)."),
-});
-
-async function settingsPage(
-  s: S,
-  team: VisibleTeam,
-  checkin: Checkin,
-  errors: FieldErrors,
-  values: Record<string, string | string[]> = {},
-): Promise<Response> {
-  const members = await membersOf(s.db, team.id);
-  const v = (k: string, fallback: string): string => (values[k] !== undefined ? one(values[k]) : fallback);
-  return s.page(
-    <>
-      <PageHeader title={`Check-in · ${team.name}`}>
-        <a class="button button-secondary" href={`${base}?team=${team.id}`}>
-          Team feed
-        </a>
-      </PageHeader>
-      <form method="post" action={`${base}/teams/${team.id}/settings`} class="card stack" novalidate>
-        <FormErrors errors={errors} />
-        <Select
-          label="Cadence"
-          name="cadence"
-          value={v("cadence", checkin.cadence)}
-          error={errors.cadence}
-          options={[
-            { value: "weekly", label: "Weekly" },
-            { value: "biweekly", label: "Every two weeks" },
-          ]}
-        />
-        <Select
-          label="Due on"
-          name="weekday"
-          value={v("weekday", String(checkin.weekday))}
-          error={errors.weekday}
-          options={weekdayNames.map((d, i) => ({ value: String(i + 1), label: d }))}
-        />
-        <div class={errors.time ? "field has-error" : "field"}>
-          <label for="f-time">Due at (team time, {team.timeZone})</label>
-          <input id="f-time" name="time" type="time" value={v("time", checkin.time)} />
-          {errors.time ? <p class="error small">{errors.time}</p> : null}
-        </div>
-        <div class={errors.questions ? "field has-error" : "field"}>
-          <label for="f-questions">Questions, one per line</label>
-          <textarea id="f-questions" name="questions" rows="6" aria-describedby="f-questions-hint">
-            {v("questions", checkin.questions.map((q) => q.label).join("\n"))}
-          </textarea>
-          <p id="f-questions-hint" class="hint small muted">
-            The first line is the bottom line. A line with “Ask” is the ask (addressed with @name); a line with “risk”
-            or “blocker” counts towards open blockers. Default: {defaultQuestions.map((q) => q.label).join(" · ")}.
-          </p>
-          {errors.questions ? <p class="error small">{errors.questions}</p> : null}
-        </div>
-        <fieldset>
-          <legend>Who is asked</legend>
-          <p class="hint small muted">Everyone on the team is asked unless you untick them.</p>
-          {members
-            .filter((m) => m.status === "active")
-            .map((m) => (
-              <label class="row">
-                <input type="checkbox" name="excluded" value={m.id} checked={checkin.excludedIds.includes(m.id)} />
-                Skip {m.name}
-              </label>
-            ))}
-        </fieldset>
-        <div class="row">
-          <button type="submit" class="button">
-            Save check-in
-          </button>
-        </div>
-      </form>
-    </>,
-    { title: "Check-in settings", status: Object.keys(errors).length ? 422 : 200 },
-  );
-}
-
-function AnalyticsPage(props: {
-  team: VisibleTeam;
-  view: AnalyticsView;
-  missing: { id: string; name: string; timeZone: string }[] | null;
-  now: Date;
-  s: S;
-}): SafeHtml {
-  const { view } = props;
-  const last = view.rows[view.rows.length - 1];
-  return (
-    <>
-      <PageHeader title={`Analytics · ${props.team.name}`}>
-        <a class="button button-secondary" href={`${base}?team=${props.team.id}`}>
-          Team feed
-        </a>
-      </PageHeader>
-      <div class="cards">
-        <section class="card">
-          <h2>This period</h2>
-          <p>
-            <strong>{last ? `${last.participation}%` : "—"}</strong> participation ({last?.posted ?? 0} of {view.asked})
-          </p>
-          <p>
-            <strong>{last ? `${last.onTimeRate}%` : "—"}</strong> on time
-          </p>
-          <p>
-            <strong>{last?.blockers ?? 0}</strong> open blocker{last?.blockers === 1 ? "" : "s"}
-          </p>
-        </section>
-        {props.missing ? (
-          <section class="card" aria-labelledby="missing-h">
-            <h2 id="missing-h">Who hasn't written yet</h2>
-            {props.missing.length ? (
-              <ul class="plain-list">
-                {props.missing.map((m) => (
-                  <li>
-                    {m.name} <span class="muted small">({m.timeZone})</span>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p>Everyone has posted.</p>
-            )}
-          </section>
-        ) : null}
-      </div>
-      <section class="card" aria-labelledby="trend-h">
-        <h2 id="trend-h">12-week trend</h2>
-        <TrendChart view={view} />
-      </section>
-    </>
-  );
+  teamSettingsRoutes(r);
 }
