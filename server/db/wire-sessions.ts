@@ -175,16 +175,13 @@ export class WireSessions {
       const batch = conn.pending.splice(0, end + 1);
       const last = batch[batch.length - 1] as Buffer;
       const endsBatch = last[0] === SYNC || last[0] === QUERY || last[0] === 0;
-      if (this.#lender && this.#lender !== conn) {
+      const lender = this.#lender;
+      this.#lender = null;
+      if (lender && lender !== conn) {
         // Ends the lender's implicit transaction; the ReadyForQuery is ours, not the client's.
-        try {
-          await this.backend.exec(SYNC_MESSAGE);
-        } finally {
-          this.#lender = null;
-        }
+        await this.backend.exec(SYNC_MESSAGE);
         this.#runs++;
       }
-      this.#lender = null;
       const resend = conn.reparse !== null && conn.lentAt !== this.#runs ? conn.reparse : null;
       conn.reparse = null;
       if (resend) batch.unshift(resend);
