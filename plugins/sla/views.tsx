@@ -60,3 +60,30 @@ export function WaitingList(props: {
     </div>
   );
 }
+
+/** The tabs of a team's SLA pages; the settings tab only for those who manage the team. */
+export function TeamNav(props: {
+  teamId: string;
+  canManage: boolean;
+  current?: "charter" | "board" | "settings";
+}): SafeHtml {
+  const base = `/sla/teams/${props.teamId}`;
+  const links: [string, string, string][] = [
+    ["charter", base, "Charter"],
+    ["board", `${base}/board`, "Board"],
+    ...(props.canManage ? [["settings", `${base}/settings`, "Calendar and webhooks"] as [string, string, string]] : []),
+  ];
+  return (
+    <nav aria-label="Team SLA">
+      <ul class="tabs">
+        {links.map(([key, href, label]) => (
+          <li>
+            <a href={href} aria-current={props.current === key ? "page" : undefined}>
+              {label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
