@@ -244,7 +244,15 @@ export { instant, rowsOf } from "./db/rows.ts";
  * @example
  * if (!hasRole(s.viewer, "admin")) throw new HttpError(403, "Only admins can change this.");
  */
-export { hasRole } from "./http/access.ts";
+/**
+ * The signed-in person of a request, typed as present; a 401 when there is none (routes for
+ * "member" and up never get that far without one).
+ *
+ * @example
+ * const viewer = requireViewer(s);
+ * await saveDraft(s.db, { authorId: viewer.id, ... });
+ */
+export { hasRole, requireViewer } from "./http/access.ts";
 /**
  * The error a route throws for an expected failure; core renders it as a page, an htmx
  * fragment or JSON under `/api`.

@@ -8,6 +8,7 @@ import {
   type PluginRoutes,
   type RequestServices,
   readForm,
+  requireViewer,
 } from "../../server/plugin-api.ts";
 import { addRule, categoryKey, compilePattern, deleteRule, listRules, SEPARATOR } from "./categories.ts";
 import { deviceCountsByTeam } from "./devices.ts";
@@ -190,8 +191,7 @@ export function adminPages(r: PluginRoutes<Record<string, unknown>>): void {
   r.get("/admin", "admin", (_c, s) => adminPage(s));
 
   r.post("/admin/policy", "admin", async (c, s) => {
-    const viewer = s.viewer;
-    if (!viewer) throw new HttpError(401, "Please sign in.");
+    const viewer = requireViewer(s);
     const form = await readForm(c, policyForm);
     if (!form.ok) return adminPage(s, form.errors, stringValues(form.values));
     const changed = await s.transaction((tx) => changePolicy(tx, form.data, viewer.id, s.clock.now()));

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
-import { HttpError, type PluginRoutes, type RequestServices } from "../../server/plugin-api.ts";
+import { HttpError, type PluginRoutes, type RequestServices, requireViewer } from "../../server/plugin-api.ts";
 import { BUCKET_ID, bucketType, checkAwEvent, createBucket, heartbeat, listBuckets } from "./aw.ts";
 import { currentCategorizer, listRules } from "./categories.ts";
 import { dataDigest } from "./data-digest.ts";
@@ -57,8 +57,7 @@ export function nativeApi(r: PluginRoutes<Record<string, unknown>>): void {
 /** JSON views for signed-in people: their own week, and a team's privacy-checked figures. */
 export function memberApi(r: PluginRoutes<Record<string, unknown>>): void {
   r.get("/me", "member", async (c, s) => {
-    const viewer = s.viewer;
-    if (!viewer) throw new HttpError(401, "Please sign in.");
+    const viewer = requireViewer(s);
     const thisWeek = weekStart(s.clock.now(), viewer.timeZone);
     const lastWeek = new Date(thisWeek.getTime() - 7 * 86_400_000);
     return c.json({

@@ -14,6 +14,7 @@ import {
   people,
   type RequestServices,
   readForm,
+  requireViewer,
   type SafeHtml,
 } from "../../server/plugin-api.ts";
 import { AfterHoursTrend, CategoryMix, Heatmap, OverlapTable, weekLabel } from "./charts.tsx";
@@ -49,11 +50,6 @@ const collectionForm = z.object({ state: z.enum(["paused", "collecting"], "Choos
 const deleteForm = z.object({
   confirm: z.literal("delete my activity", "Type “delete my activity” to confirm."),
 });
-
-function viewerOf(s: S): NonNullable<S["viewer"]> {
-  if (!s.viewer) throw new HttpError(401, "Please sign in.");
-  return s.viewer;
-}
 
 function WeekCompare(props: { thisWeek: OwnWeek; lastWeek: OwnWeek }): SafeHtml {
   const categories = [...new Set([...props.thisWeek.categories, ...props.lastWeek.categories].map((c) => c.category))];
@@ -168,7 +164,7 @@ async function myPage(
   s: S,
   opts: { errors?: FieldErrors; token?: string; status?: 200 | 201 } = {},
 ): Promise<Response> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   const thisWeekStart = weekStart(s.clock.now(), viewer.timeZone);
   const [thisWeek, lastWeek, devices, paused, teams] = [
     await ownWeek(s.db, viewer.id, viewer.timeZone, thisWeekStart),
@@ -499,7 +495,7 @@ export function activityPages(r: PluginRoutes<Record<string, unknown>>): void {
 
   // A person's own page by id: only that person. Managers and admins get 403, not a view.
   r.get("/people/:personId", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const personId = uuidParam(c, "personId");
     const [person] = await s.db.select({ id: people.id }).from(people).where(eq(people.id, personId));
     if (!person) throw new HttpError(404, "There is no such person.");
@@ -508,7 +504,7 @@ export function activityPages(r: PluginRoutes<Record<string, unknown>>): void {
   });
 
   r.post("/devices", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const form = await readForm(c, deviceForm);
     if (!form.ok) return myPage(s, { errors: form.errors });
     const { token } = await registerDevice(s.db, { personId: viewer.id, name: form.data.name, at: s.clock.now() });
@@ -516,7 +512,7 @@ export function activityPages(r: PluginRoutes<Record<string, unknown>>): void {
   });
 
   r.post("/devices/:id/revoke", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const id = uuidParam(c, "id");
     const form = await readForm(c, z.object({ confirm: z.literal("yes", "Confirm the revocation.") }));
     if (!form.ok) throw new HttpError(422, "Confirm the revocation.");
@@ -527,7 +523,7 @@ export function activityPages(r: PluginRoutes<Record<string, unknown>>): void {
   });
 
   r.post("/collection", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const form = await readForm(c, collectionForm);
     if (!form.ok) throw new HttpError(422, "Choose pause or resume.", { fields: form.errors });
     await setPaused(s.db, viewer.id, form.data.state === "paused", s.clock.now());
@@ -536,7 +532,7 @@ export function activityPages(r: PluginRoutes<Record<string, unknown>>): void {
   });
 
   r.post("/delete", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const form = await readForm(c, deleteForm);
     if (!form.ok) return myPage(s, { errors: form.errors });
     await s.transaction((tx) => deleteOwn(tx, viewer.id));
@@ -545,13 +541,13 @@ export function activityPages(r: PluginRoutes<Record<string, unknown>>): void {
   });
 
   r.get("/export.json", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     c.header("Content-Disposition", 'attachment; filename="my-activity.json"');
     return c.json(await exportOwn(s.db, viewer.id));
   });
 
   r.get("/export.csv", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     c.header("Content-Type", "text/csv; charset=utf-8");
     c.header("Content-Disposition", 'attachment; filename="my-activity.csv"');
     return c.body(exportCsv(await exportOwn(s.db, viewer.id)));

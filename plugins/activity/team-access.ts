@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { HttpError, isTeamMember, type RequestServices, teams } from "../../server/plugin-api.ts";
+import { HttpError, isTeamMember, type RequestServices, requireViewer, teams } from "../../server/plugin-api.ts";
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -18,8 +18,7 @@ export async function requireTeamViewer(
   c: Context,
   s: RequestServices<Record<string, unknown>>,
 ): Promise<{ id: string; name: string; timeZone: string }> {
-  const viewer = s.viewer;
-  if (!viewer) throw new HttpError(401, "Please sign in.");
+  const viewer = requireViewer(s);
   const teamId = uuidParam(c, "teamId");
   const [team] = await s.db
     .select({ id: teams.id, name: teams.name, timeZone: teams.timeZone })

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HttpError, type RequestServices } from "../../server/plugin-api.ts";
+import { HttpError, type RequestServices, requireViewer } from "../../server/plugin-api.ts";
 import { askIdFor, paragraphsOf } from "./brief-flow.ts";
 import { addComment, type Brief, findBrief } from "./briefs.ts";
 import { isUuid } from "./local-time.ts";
@@ -9,16 +9,11 @@ import type { BriefsSettings } from "./settings.ts";
 
 type S = RequestServices<BriefsSettings>;
 
-function viewerOf(s: S): NonNullable<S["viewer"]> {
-  if (!s.viewer) throw new HttpError(401, "Please sign in to continue.");
-  return s.viewer;
-}
-
 /** The brief, if the viewer may read it: drafts only by their author. */
 export async function readableBrief(s: S, id: string | undefined): Promise<Brief> {
   const brief = isUuid(id) ? await findBrief(s.db, id) : null;
   if (!brief) throw new HttpError(404, "There is no such brief.");
-  if (brief.state === "draft" && brief.authorId !== viewerOf(s).id) {
+  if (brief.state === "draft" && brief.authorId !== requireViewer(s).id) {
     throw new HttpError(403, "This brief is still a draft; only its author can see it.");
   }
   return brief;
@@ -40,7 +35,7 @@ export async function commentOnBrief(
   brief: Brief,
   input: z.output<typeof commentForm>,
 ): Promise<{ id: string; paragraph: number; createdAt: Date }> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   if (brief.state !== "review") throw new HttpError(409, "Comments are closed: this brief is not in review.");
   const paragraph = paragraphsOf(brief.body)[input.paragraph];
   if (!paragraph || paragraph.hash !== input.paragraphHash) {

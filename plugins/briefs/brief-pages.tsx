@@ -12,6 +12,7 @@ import {
   type RequestServices,
   readForm,
   renderMarkdown,
+  requireViewer,
   type SafeHtml,
   Select,
 } from "../../server/plugin-api.ts";
@@ -77,19 +78,9 @@ const stateForm = z.object({
   decision: z.string().trim().max(5000, "Keep the decision under 5,000 characters.").optional(),
 });
 
-function viewerOf(s: S): NonNullable<S["viewer"]> {
-  if (!s.viewer) throw new HttpError(401, "Please sign in to continue.");
-  return s.viewer;
-}
-
-function _briefIdOf(id: string | undefined): string {
-  if (!isUuid(id)) throw new HttpError(404, "There is no such brief.");
-  return id;
-}
-
 async function authoredBrief(s: S, id: string | undefined): Promise<Brief> {
   const brief = await readableBrief(s, id);
-  if (brief.authorId !== viewerOf(s).id) throw new HttpError(403, "Only the author of a brief can change it.");
+  if (brief.authorId !== requireViewer(s).id) throw new HttpError(403, "Only the author of a brief can change it.");
   return brief;
 }
 
@@ -250,7 +241,7 @@ async function briefPage(
   },
   stateErrors: FieldErrors = {},
 ): Promise<Response> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   const isAuthor = brief.authorId === viewer.id;
   const [comments, reviewers, logEntry, authors] = await Promise.all([
     commentsOf(s.db, brief.id),
@@ -445,7 +436,7 @@ function AuthorActions(props: {
 }
 
 async function overview(s: S): Promise<Response> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   const now = s.clock.now();
   const [awaiting, owed, items] = await Promise.all([
     awaitingReviewBy(s.db, viewer.id),
@@ -584,7 +575,7 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
   });
 
   r.post("/", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const form = await readForm(c, briefForm);
     const values = formValues(form.values);
     if (!form.ok) return editorPage(s, { brief: null, values, errors: form.errors });
@@ -623,7 +614,7 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
   });
 
   r.post("/:id{[0-9a-f-]+}/send", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const brief = await authoredBrief(s, c.req.param("id"));
     if (!canMove(brief.state, "review")) throw new HttpError(409, "This brief was already sent for review.");
     const form = await readForm(c, sendForm);
@@ -682,7 +673,7 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
   });
 
   r.post("/:id{[0-9a-f-]+}/state", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const brief = await authoredBrief(s, c.req.param("id"));
     const form = await readForm(c, stateForm);
     if (!form.ok) return briefPage(s, brief, undefined, form.errors);

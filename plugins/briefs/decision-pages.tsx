@@ -10,6 +10,7 @@ import {
   type RequestServices,
   readForm,
   renderMarkdown,
+  requireViewer,
   type SafeHtml,
 } from "../../server/plugin-api.ts";
 import {
@@ -29,15 +30,10 @@ type S = RequestServices<BriefsSettings>;
 
 const kindLabels: Record<Decision["kind"], string> = { brief: "Kickoff brief", hiring: "Hiring", manual: "Recorded" };
 
-function viewerOf(s: S): NonNullable<S["viewer"]> {
-  if (!s.viewer) throw new HttpError(401, "Please sign in to continue.");
-  return s.viewer;
-}
-
 /** One decisions-log entry the viewer may see: 404 when missing, 403 when not theirs to see. */
 export async function visibleDecision(s: S, id: string | undefined): Promise<Decision> {
   if (!isUuid(id)) throw new HttpError(404, "There is no such decision.");
-  const found = await findDecision(s.db, viewerOf(s).id, id);
+  const found = await findDecision(s.db, requireViewer(s).id, id);
   if (found) return found;
   if (await decisionExists(s.db, id)) {
     throw new HttpError(403, "Hiring decisions are only shown to the interview panel and the hiring managers.");
@@ -104,7 +100,7 @@ async function newDecisionPage(s: S, values: Record<string, string>, errors: Fie
 
 export function decisionPages(r: PluginRoutes<BriefsSettings>): void {
   r.get("/decisions", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const query = (c.req.query("q") ?? "").slice(0, 200);
     const items = await searchDecisions(s.db, viewer.id, { query });
     return s.page(
@@ -143,11 +139,15 @@ export function decisionPages(r: PluginRoutes<BriefsSettings>): void {
   });
 
   r.get("/decisions/new", "member", (_c, s) =>
-    newDecisionPage(s, { decidedBy: viewerOf(s).name, decidedOn: localDate(s.clock.now(), viewerOf(s).timeZone) }, {}),
+    newDecisionPage(
+      s,
+      { decidedBy: requireViewer(s).name, decidedOn: localDate(s.clock.now(), requireViewer(s).timeZone) },
+      {},
+    ),
   );
 
   r.post("/decisions", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const form = await readForm(c, decisionForm);
     if (!form.ok) return newDecisionPage(s, formValues(form.values), form.errors);
     const entry = await recordManualDecision(s.db, form.data, viewer.id, s.clock.now());

@@ -10,6 +10,7 @@ import {
   type RequestServices,
   readForm,
   renderMarkdown,
+  requireViewer,
   type SafeHtml,
   Select,
 } from "../../server/plugin-api.ts";
@@ -85,18 +86,13 @@ const decisionForm = z.object({
   rationale: z.string().trim().min(1, "Say why.").max(5000, "Keep it under 5,000 characters."),
 });
 
-function viewerOf(s: S): NonNullable<S["viewer"]> {
-  if (!s.viewer) throw new HttpError(401, "Please sign in to continue.");
-  return s.viewer;
-}
-
 /** The interview and the viewer's seat on its panel; 403 for anyone else (candidate data). */
 export async function seatedInterview(
   s: S,
   id: string | undefined,
 ): Promise<{ interview: Interview; seat: PanelSeat }> {
   if (!isUuid(id)) throw new HttpError(404, "There is no such interview.");
-  const seat = await requirePanelSeat(s.db, id, viewerOf(s).id);
+  const seat = await requirePanelSeat(s.db, id, requireViewer(s).id);
   const interview = await findInterview(s.db, id);
   if (!interview) throw new HttpError(404, "There is no such interview.");
   return { interview, seat };
@@ -217,7 +213,7 @@ async function interviewPage(
   seat: PanelSeat,
   form: { errors: FieldErrors; values: Record<string, string> } = { errors: {}, values: {} },
 ): Promise<Response> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   const settings = await s.settings();
   const [panel, notes] = await Promise.all([
     panelOf(s.db, interview.id),
@@ -447,7 +443,7 @@ async function newInterviewPage(
 
 export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
   r.get("/interviews", "member", async (_c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const items = await interviewsFor(s.db, viewer.id);
     return s.page(
       <>
@@ -486,13 +482,13 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
     return newInterviewPage(s, {
       values: { teamId: mine[0]?.id ?? "" },
       interviewerIds: [],
-      hiringManagerIds: [viewerOf(s).id],
+      hiringManagerIds: [requireViewer(s).id],
       errors: {},
     });
   });
 
   r.post("/interviews", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const form = await readForm(c, interviewForm);
     const values = formValues(form.values);
     const interviewerIds = listValue(form.values.interviewerIds).filter(isUuid);
@@ -535,7 +531,7 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
   });
 
   r.get("/interviews/:id{[0-9a-f-]+}/notes", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const { interview, seat } = await seatedInterview(s, c.req.param("id"));
     const [panel, notes] = await Promise.all([
       panelOf(s.db, interview.id),
@@ -567,7 +563,7 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
   });
 
   r.post("/interviews/:id{[0-9a-f-]+}/note", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const { interview, seat } = await seatedInterview(s, c.req.param("id"));
     if (!seat.interviewer) throw new HttpError(403, "Only the interviewers on this panel write notes.");
     if (interview.state !== "open")
@@ -636,7 +632,7 @@ export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
   });
 
   r.post("/interviews/:id{[0-9a-f-]+}/decision", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const { interview, seat } = await seatedInterview(s, c.req.param("id"));
     if (!seat.hiringManager) throw new HttpError(403, "Only a hiring manager records the decision.");
     if (interview.state !== "synthesized") {

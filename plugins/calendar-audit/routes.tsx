@@ -9,6 +9,7 @@ import {
   PageHeader,
   type PluginRoutes,
   readForm,
+  requireViewer,
   type SafeHtml,
 } from "../../server/plugin-api.ts";
 import { isAdmin, type Services, uuidParam, visibleTeamIds } from "./access.ts";
@@ -151,8 +152,7 @@ async function indexPage(
   status: 200 | 422 = 200,
 ) {
   const settings = await s.settings();
-  const viewer = s.viewer;
-  if (!viewer) throw new HttpError(401, "Please sign in.");
+  const viewer = requireViewer(s);
   const teams = await s.myTeams();
   const listed = await seriesViews(s.db, settings, {
     now: s.clock.now(),
@@ -306,8 +306,7 @@ export function calendarAuditPages(r: PluginRoutes<CalendarAuditSettings>): void
     "/upload",
     "member",
     async (c, s) => {
-      const viewer = s.viewer;
-      if (!viewer) throw new HttpError(401, "Please sign in.");
+      const viewer = requireViewer(s);
       let body: Record<string, string | File | (string | File)[]>;
       try {
         body = await c.req.parseBody({ all: true });
@@ -363,8 +362,7 @@ export function calendarAuditPages(r: PluginRoutes<CalendarAuditSettings>): void
   });
 
   r.post("/feeds", "member", async (c, s) => {
-    const viewer = s.viewer;
-    if (!viewer) throw new HttpError(401, "Please sign in.");
+    const viewer = requireViewer(s);
     const form = await readForm(c, feedSchema);
     const values = { name: String(form.values.name ?? ""), target: String(form.values.target ?? "") };
     if (!form.ok) return indexPage(s, form.errors, values, 422);

@@ -10,6 +10,7 @@ import {
   type PluginRoutes,
   people,
   readForm,
+  requireViewer,
   type SafeHtml,
 } from "../../server/plugin-api.ts";
 import { giveKudos, givenSince, type KudosView, recentKudos } from "./kudos.ts";
@@ -116,8 +117,7 @@ export function kudosPages(r: PluginRoutes<KudosSettings>): void {
   r.get("/", "member", (_c, s) => render(s));
 
   r.post("/", "member", async (c, s) => {
-    const viewer = s.viewer;
-    if (!viewer) throw new HttpError(401, "Please sign in.");
+    const viewer = requireViewer(s);
     const form = await readForm(c, giveSchema);
     const values = Object.fromEntries(Object.entries(form.values).map(([k, v]) => [k, String(v)]));
     if (!form.ok) return render(s, form.errors, values);

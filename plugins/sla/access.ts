@@ -1,6 +1,13 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { HttpError, hasRole, isTeamMember, type RequestServices, teams } from "../../server/plugin-api.ts";
+import {
+  HttpError,
+  hasRole,
+  isTeamMember,
+  type RequestServices,
+  requireViewer,
+  teams,
+} from "../../server/plugin-api.ts";
 
 const uuid = z.uuid();
 
@@ -20,8 +27,7 @@ export async function teamAccess(
   rawTeamId: string | undefined,
   need: "read" | "manage",
 ): Promise<TeamAccess> {
-  const viewer = s.viewer;
-  if (!viewer) throw new HttpError(401, "Please sign in.");
+  const viewer = requireViewer(s);
   const teamId = checkUuid(rawTeamId, "team");
   const [team] = await s.db
     .select({ id: teams.id, name: teams.name, timeZone: teams.timeZone })

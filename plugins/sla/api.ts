@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { HttpError, membersOf, type PluginRoutes, type PluginSetup } from "../../server/plugin-api.ts";
+import { HttpError, membersOf, type PluginRoutes, type PluginSetup, requireViewer } from "../../server/plugin-api.ts";
 import { teamAccess } from "./access.ts";
 import {
   type Charter,
@@ -174,8 +174,7 @@ export function slaEndpoints(api: PluginSetup<SlaSettings>): void {
       }),
     },
     async (_input, s) => {
-      const viewer = s.viewer;
-      if (!viewer) throw new HttpError(401, "Please sign in.");
+      const viewer = requireViewer(s);
       const items = await openClocks(s.db, { responderId: viewer.id }, s.clock.now());
       return {
         waiting: items.map((i) => ({

@@ -2,12 +2,12 @@ import {
   type FieldErrors,
   FormErrors,
   formatInstantDay,
-  HttpError,
   membersOf,
   PageHeader,
   type PluginRoutes,
   type RequestServices,
   readForm,
+  requireViewer,
 } from "../../server/plugin-api.ts";
 import { type TeamAccess, teamAccess } from "./access.ts";
 import {
@@ -232,8 +232,7 @@ async function charterPage(
 
 export function slaPages(r: PluginRoutes<SlaSettings>): void {
   r.get("/", "member", async (_c, s) => {
-    const viewer = s.viewer;
-    if (!viewer) throw new HttpError(401, "Please sign in.");
+    const viewer = requireViewer(s);
     const items = await openClocks(s.db, { responderId: viewer.id }, s.clock.now());
     const mine = await s.myTeams();
     return s.page(

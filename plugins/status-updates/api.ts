@@ -5,18 +5,11 @@ import {
   isUuid,
   type PluginSetup,
   type RequestServices,
+  requireViewer,
 } from "../../server/plugin-api.ts";
 import { readableTeam } from "./access.ts";
 import { checkinOf } from "./checkins.ts";
-import {
-  cleanAnswer,
-  commentBody,
-  editPostedUpdate,
-  loadUpdate,
-  memberTeam,
-  postTeamUpdate,
-  viewerOf,
-} from "./posting.ts";
+import { cleanAnswer, commentBody, editPostedUpdate, loadUpdate, memberTeam, postTeamUpdate } from "./posting.ts";
 import type { Question } from "./schema.ts";
 import type { StatusSettings } from "./settings.ts";
 import { addComment, asksWaitingOn, findAsk, findUpdate, MAX_UPDATE_BYTES, type Update } from "./updates.ts";
@@ -203,7 +196,7 @@ export function statusEndpoints(api: PluginSetup<StatusSettings>): void {
       response: z.object({ comment: commentOutput }),
     },
     async ({ body, params }, s) => {
-      const viewer = viewerOf(s);
+      const viewer = requireViewer(s);
       const { update } = await loadUpdate(s, params.id);
       if (update.status !== "posted") throw new HttpError(409, "Drafts take no comments.");
       const comment = await addComment(s, update, {
@@ -242,7 +235,7 @@ export function statusEndpoints(api: PluginSetup<StatusSettings>): void {
       }),
     },
     async (_input, s) => ({
-      asks: (await asksWaitingOn(s.db, viewerOf(s).id, 100)).map((a) => ({
+      asks: (await asksWaitingOn(s.db, requireViewer(s).id, 100)).map((a) => ({
         ...a,
         createdAt: a.createdAt.toISOString(),
       })),
@@ -264,7 +257,7 @@ export function statusEndpoints(api: PluginSetup<StatusSettings>): void {
       response: z.object({ askId: z.uuid(), answeredAt: z.iso.datetime(), comment: commentOutput }),
     },
     async ({ body, params }, s) => {
-      const viewer = viewerOf(s);
+      const viewer = requireViewer(s);
       const ask = isUuid(params.id ?? "") ? await findAsk(s.db, params.id as string, viewer.id) : null;
       if (!ask) throw new HttpError(404, "No such ask.");
       const { update } = await loadUpdate(s, ask.updateId);

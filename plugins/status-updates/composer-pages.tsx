@@ -7,6 +7,7 @@ import {
   type PluginRoutes,
   type RequestServices,
   readForm,
+  requireViewer,
   type SafeHtml,
   type WritingHint,
 } from "../../server/plugin-api.ts";
@@ -21,7 +22,6 @@ import {
   memberTeam,
   postTeamUpdate,
   requireEditable,
-  viewerOf,
 } from "./posting.ts";
 import type { Question } from "./schema.ts";
 import type { StatusSettings } from "./settings.ts";
@@ -45,7 +45,7 @@ async function panelsFor(
     editor: "status-update",
     ref: `${team.id}:${period}`,
     teamId: team.id,
-    authorId: viewerOf(s).id,
+    authorId: requireViewer(s).id,
     text: c.body,
     bottomLine: c.bottomLine,
     link: `${base}/write?team=${team.id}`,
@@ -77,7 +77,7 @@ async function composerPage(
   checkin: Checkin,
   opts: { answers?: Record<string, string>; errors?: FieldErrors; update?: Update | null },
 ): Promise<Response> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   const period = periodAt(checkin, s.clock.now());
   const existing = opts.update ?? null;
   const editing = existing?.status === "posted";
@@ -119,7 +119,7 @@ async function composerPage(
 /** The composer's routes: write, live lint, autosave, post, edit. */
 export function composerRoutes(r: PluginRoutes<StatusSettings>): void {
   r.get("/write", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const teams = (await visibleTeams(s)).filter((t) => t.isMember);
     const team = await memberTeam(s, c.req.query("team") || teams[0]?.id);
     const checkin = await checkinOf(s.db, team);
@@ -152,7 +152,7 @@ export function composerRoutes(r: PluginRoutes<StatusSettings>): void {
 
   // Autosave: stores the draft for the current period, answers a short "saved" note.
   r.post("/drafts", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const form = await readForm(c, teamForm);
     if (!form.ok) throw new HttpError(422, "Choose a team.");
     const team = await memberTeam(s, form.data.teamId);
@@ -194,7 +194,7 @@ export function composerRoutes(r: PluginRoutes<StatusSettings>): void {
   });
   r.get("/updates/:id/edit", "member", async (c, s) => {
     const { update, team } = await loadUpdate(s, c.req.param("id"));
-    if (update.authorId !== viewerOf(s).id) throw new HttpError(403, "Only the author can edit an update.");
+    if (update.authorId !== requireViewer(s).id) throw new HttpError(403, "Only the author can edit an update.");
     if (update.status !== "posted") return s.redirect(`${base}/write?team=${team.id}`);
     return composerPage(s, team, await checkinOf(s.db, team), { update });
   });

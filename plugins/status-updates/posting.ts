@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type FieldErrors, HttpError, type RequestServices } from "../../server/plugin-api.ts";
+import { type FieldErrors, HttpError, type RequestServices, requireViewer } from "../../server/plugin-api.ts";
 import { readableTeam, type VisibleTeam } from "./access.ts";
 import type { Checkin } from "./checkins.ts";
 import { periodAt } from "./period.ts";
@@ -27,11 +27,6 @@ export const commentBody = z
       .refine((v) => Buffer.byteLength(v) <= MAX_COMMENT_BYTES, "Keep comments under 20 KB."),
   );
 
-export function viewerOf(s: S): NonNullable<S["viewer"]> {
-  if (!s.viewer) throw new HttpError(401, "Please sign in.");
-  return s.viewer;
-}
-
 /** The team a write/lint/draft request is for, which the viewer must be a member of. */
 export async function memberTeam(s: S, teamId: string | undefined): Promise<VisibleTeam> {
   const team = await readableTeam(s, teamId);
@@ -45,7 +40,8 @@ export async function loadUpdate(s: S, id: string | undefined): Promise<{ update
   const update = await findUpdate(s.db, id);
   if (!update) throw new HttpError(404, "No such update.");
   const team = await readableTeam(s, update.teamId);
-  if (update.status !== "posted" && update.authorId !== viewerOf(s).id) throw new HttpError(404, "No such update.");
+  if (update.status !== "posted" && update.authorId !== requireViewer(s).id)
+    throw new HttpError(404, "No such update.");
   return { update, team };
 }
 
@@ -65,7 +61,7 @@ export async function postTeamUpdate(
   const period = periodAt(checkin, now);
   const posted = await postUpdate(s, {
     teamId: team.id,
-    authorId: viewerOf(s).id,
+    authorId: requireViewer(s).id,
     period: period.key,
     dueAt: period.dueAt,
     questions: checkin.questions,
@@ -78,7 +74,7 @@ export async function postTeamUpdate(
 
 /** An update its author may edit: posted, and theirs. */
 export function requireEditable(s: S, update: Update): void {
-  if (update.authorId !== viewerOf(s).id) throw new HttpError(403, "Only the author can edit an update.");
+  if (update.authorId !== requireViewer(s).id) throw new HttpError(403, "Only the author can edit an update.");
   if (update.status !== "posted") throw new HttpError(409, "Post the update before editing it.");
 }
 
@@ -92,7 +88,7 @@ export async function editPostedUpdate(
   requireEditable(s, update);
   const errors = answerErrors(answers, checkin.questions);
   if (Object.keys(errors).length) return { ok: false, errors };
-  await editUpdate(s, update, checkin.questions, answers, viewerOf(s).id, s.clock.now());
+  await editUpdate(s, update, checkin.questions, answers, requireViewer(s).id, s.clock.now());
   return { ok: true };
 }
 

@@ -12,6 +12,7 @@ import {
   raw,
   readForm,
   renderMarkdown,
+  requireViewer,
   Select,
 } from "../../server/plugin-api.ts";
 import { readableTeam, visibleTeams } from "./access.ts";
@@ -19,7 +20,7 @@ import { checkinOf } from "./checkins.ts";
 import { composerRoutes, hintsFor } from "./composer-pages.tsx";
 import { feedPage } from "./feed.ts";
 import { isPeriodKey, periodAt, periodLabel } from "./period.ts";
-import { commentBody, loadUpdate, viewerOf } from "./posting.ts";
+import { commentBody, loadUpdate } from "./posting.ts";
 import { searchUpdates } from "./search.ts";
 import type { StatusSettings } from "./settings.ts";
 import { teamSettingsRoutes } from "./team-settings-pages.tsx";
@@ -29,7 +30,7 @@ import { base, SearchResults, UpdateCard } from "./views.tsx";
 export function statusPages(r: PluginRoutes<StatusSettings>): void {
   // The team feed: periods newest first, a page of periods at a time.
   r.get("/", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const teams = await visibleTeams(s);
     if (!teams.length && !c.req.query("team")) {
       return s.page(
@@ -136,7 +137,7 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
   composerRoutes(r);
 
   r.get("/updates/:id", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const { update, team } = await loadUpdate(s, c.req.param("id"));
     const checkin = await checkinOf(s.db, team);
     const [author, comments, readers, ask, history] = await Promise.all([
@@ -306,7 +307,7 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
   });
 
   r.post("/updates/:id/comments", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const { update } = await loadUpdate(s, c.req.param("id"));
     if (update.status !== "posted") throw new HttpError(409, "Drafts take no comments.");
     const form = await readForm(c, z.object({ body: commentBody }));
@@ -322,7 +323,7 @@ export function statusPages(r: PluginRoutes<StatusSettings>): void {
   });
 
   r.post("/updates/:id/read", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const { update } = await loadUpdate(s, c.req.param("id"));
     if (update.status !== "posted") throw new HttpError(409, "Drafts cannot be marked read.");
     await acknowledge(s.db, update.id, viewer.id, s.clock.now());

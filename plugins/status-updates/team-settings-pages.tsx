@@ -8,6 +8,7 @@ import {
   type PluginRoutes,
   type RequestServices,
   readForm,
+  requireViewer,
   type SafeHtml,
   Select,
 } from "../../server/plugin-api.ts";
@@ -16,7 +17,7 @@ import { type AnalyticsView, TrendChart, teamAnalytics } from "./analytics.tsx";
 import { type Checkin, checkinOf, defaultQuestions, questionsFromLines, saveCheckin } from "./checkins.ts";
 import { missingFor } from "./feed.ts";
 import { periodAt } from "./period.ts";
-import { formValue, viewerOf } from "./posting.ts";
+import { formValue } from "./posting.ts";
 import type { StatusSettings } from "./settings.ts";
 import { base } from "./views.tsx";
 
@@ -32,7 +33,7 @@ export function teamSettingsRoutes(r: PluginRoutes<StatusSettings>): void {
   });
 
   r.post("/teams/:teamId/settings", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const team = await managedTeam(s, c.req.param("teamId"));
     const members = await membersOf(s.db, team.id);
     const form = await readForm(c, checkinForm);

@@ -1,12 +1,12 @@
-import { EmptyState, PageHeader, type PluginRoutes, type SafeHtml } from "../../server/plugin-api.ts";
+import { EmptyState, PageHeader, type PluginRoutes, requireViewer, type SafeHtml } from "../../server/plugin-api.ts";
 import { mondayOf } from "./overlap.ts";
 import { visiblePairs } from "./pairs.ts";
-import { base, currentQuarter, type S, viewerOf } from "./request.ts";
+import { base, currentQuarter, type S } from "./request.ts";
 import type { WritingSettings } from "./settings.ts";
 
 /** The home-page card: your pair this quarter and where to go next. */
 export async function WritingCard(s: S): Promise<SafeHtml | null> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   const quarter = currentQuarter(s);
   const mine = (await visiblePairs(s.db, viewer.id, quarter, mondayOf(s.clock.now(), viewer.timeZone))).filter(
     (p) => p.writerId === viewer.id || p.partnerId === viewer.id,

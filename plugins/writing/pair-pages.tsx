@@ -10,6 +10,7 @@ import {
   type PluginRoutes,
   people,
   readForm,
+  requireViewer,
   type SafeHtml,
   Select,
 } from "../../server/plugin-api.ts";
@@ -27,7 +28,7 @@ import {
 } from "./pairs.ts";
 import { managesAnyOf } from "./people-access.ts";
 import { isQuarter, nextQuarter } from "./quarter.ts";
-import { base, currentQuarter, idParam, type S, viewerOf } from "./request.ts";
+import { base, currentQuarter, idParam, type S } from "./request.ts";
 import type { WritingSettings } from "./settings.ts";
 
 // `form` marks a real submission of the opt-in form: unticked boxes send nothing, so without it a
@@ -80,7 +81,7 @@ function PairList(props: { pairs: PairView[]; viewerId: string }): SafeHtml {
 }
 
 async function pairsPage(s: S, errors: FieldErrors = {}, values: Record<string, string> = {}): Promise<Response> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   const quarter = currentQuarter(s);
   const [mine, list, writersList, partnersList] = await Promise.all([
     optInsOf(s.db, viewer.id),
@@ -156,7 +157,7 @@ export function pairPages(r: PluginRoutes<WritingSettings>): void {
   r.get("/pairs", "member", (_c, s) => pairsPage(s));
 
   r.post("/opt-ins", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const form = await readForm(c, optInForm);
     if (!form.ok) throw new HttpError(422, "Opt-ins are checkboxes: wantsFeedback and offersReviews.");
     await saveOptIns(
@@ -170,7 +171,7 @@ export function pairPages(r: PluginRoutes<WritingSettings>): void {
   });
 
   r.post("/pairs", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const form = await readForm(c, proposeForm);
     const values = Object.fromEntries(Object.entries(form.values).map(([k, v]) => [k, String(v)]));
     if (!form.ok) return pairsPage(s, form.errors, values);
@@ -212,7 +213,7 @@ export function pairPages(r: PluginRoutes<WritingSettings>): void {
 
   for (const decision of ["accept", "decline"] as const) {
     r.post(`/pairs/:id/${decision}`, "member", async (c, s) => {
-      const viewer = viewerOf(s);
+      const viewer = requireViewer(s);
       const pair = await findPair(s.db, idParam(c.req.param("id"), "Pair"));
       if (!pair || !(await canSeePair(s.db, viewer.id, pair))) throw new HttpError(404, "Pair not found.");
       if (pair.writerId !== viewer.id && pair.partnerId !== viewer.id)

@@ -1,4 +1,4 @@
-import { HttpError, isUuid, type RequestServices, type Viewer } from "../../server/plugin-api.ts";
+import { HttpError, isUuid, type RequestServices, requireViewer } from "../../server/plugin-api.ts";
 import { quarterOf } from "./quarter.ts";
 import type { WritingSettings } from "./settings.ts";
 
@@ -6,15 +6,9 @@ export type S = RequestServices<WritingSettings>;
 
 export const base = "/writing";
 
-/** The signed-in viewer (every writing route needs one). */
-export function viewerOf(s: S): Viewer {
-  if (!s.viewer) throw new HttpError(401, "Please sign in.");
-  return s.viewer;
-}
-
 /** The current quarter in the viewer's zone. */
 export function currentQuarter(s: S): string {
-  return quarterOf(s.clock.now(), viewerOf(s).timeZone);
+  return quarterOf(s.clock.now(), requireViewer(s).timeZone);
 }
 
 /** A route id that must be a uuid: anything else is a 404, never a database error. */

@@ -10,12 +10,13 @@ import {
   PageHeader,
   type PluginRoutes,
   readForm,
+  requireViewer,
   type SafeHtml,
 } from "../../server/plugin-api.ts";
 import { offerExample } from "./examples.ts";
 import { sentencesOf } from "./measures.ts";
 import { activePairOf } from "./pairs.ts";
-import { base, currentQuarter, idParam, type S, viewerOf } from "./request.ts";
+import { base, currentQuarter, idParam, type S } from "./request.ts";
 import { reviewPanel } from "./review-panel.tsx";
 import {
   addReviewComment,
@@ -61,7 +62,7 @@ const completeForm = z.object({
 
 /** The author or the partner; anyone else is told the review does not exist. */
 async function loadReview(s: S, id: string | undefined): Promise<{ review: Review; role: "author" | "partner" }> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   const review = await findReview(s.db, idParam(id, "Review"));
   if (!review || (review.authorId !== viewer.id && review.partnerId !== viewer.id))
     throw new HttpError(404, "Review not found.");
@@ -92,7 +93,7 @@ async function reviewPage(
   role: "author" | "partner",
   errors: FieldErrors = {},
 ): Promise<Response> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   const comments = await commentsOf(s.db, review.id);
   const sentences = sentencesOf(markdownToText(review.text.replace(/^#{1,6}\s+.*$/gm, "")));
   const open = review.status === "requested";
@@ -208,7 +209,7 @@ function ReviewList(props: {
 
 export function reviewPages(r: PluginRoutes<WritingSettings>): void {
   r.get("/reviews", "member", async (_c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const [waiting, mine] = await Promise.all([reviewsWaitingOn(s.db, viewer.id), myReviewRequests(s.db, viewer.id)]);
     return s.page(
       <>
@@ -227,7 +228,7 @@ export function reviewPages(r: PluginRoutes<WritingSettings>): void {
   });
 
   r.post("/reviews", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const form = await readForm(c, requestForm);
     if (!form.ok) {
       const [field, message] = Object.entries(form.errors)[0] ?? ["form", "Invalid request."];

@@ -4,11 +4,12 @@ import {
   HttpError,
   PageHeader,
   type PluginRoutes,
+  requireViewer,
   type SafeHtml,
   teamMembers,
   teams,
 } from "../../server/plugin-api.ts";
-import { base, idParam, type S, viewerOf } from "./request.ts";
+import { base, idParam, type S } from "./request.ts";
 import type { WritingSettings } from "./settings.ts";
 import { type TrendMonth, teamTrend, writerTrend } from "./trends.ts";
 
@@ -67,7 +68,7 @@ function teamsManagedBy(s: S, teamId?: string): Promise<{ id: string; name: stri
     .innerJoin(teams, eq(teams.id, teamMembers.teamId))
     .where(
       and(
-        eq(teamMembers.personId, viewerOf(s).id),
+        eq(teamMembers.personId, requireViewer(s).id),
         eq(teamMembers.isManager, true),
         teamId ? eq(teamMembers.teamId, teamId) : undefined,
       ),
@@ -86,7 +87,7 @@ async function managedTeam(s: S, teamId: string): Promise<{ id: string; name: st
 
 export function trendPages(r: PluginRoutes<WritingSettings>): void {
   r.get("/trends", "member", async (_c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const now = s.clock.now();
     const months = await writerTrend(s.db, viewer.id, viewer.timeZone, trendSince(now));
     const managed = await teamsManagedBy(s);
@@ -158,7 +159,7 @@ export function trendPages(r: PluginRoutes<WritingSettings>): void {
 /** The writer's own trend as JSON (`GET /api/writing/trends`). */
 export function trendApi(r: PluginRoutes<WritingSettings>): void {
   r.get("/trends", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     return c.json({ months: await writerTrend(s.db, viewer.id, viewer.timeZone, trendSince(s.clock.now())) });
   });
 }

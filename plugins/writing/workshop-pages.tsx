@@ -13,11 +13,12 @@ import {
   people,
   readForm,
   renderMarkdown,
+  requireViewer,
   Select,
 } from "../../server/plugin-api.ts";
 import { workshopInvitation } from "./ics.ts";
 import { quarterOf } from "./quarter.ts";
-import { base, idParam, type S, viewerOf } from "./request.ts";
+import { base, idParam, type S } from "./request.ts";
 import type { WritingSettings } from "./settings.ts";
 import {
   attendanceOf,
@@ -50,10 +51,10 @@ const scheduleForm = z.object({
 
 const pledgeForm = z.object({ pledge: z.string().trim().min(3, "Write one thing you will change.").max(500) });
 
-const isAdmin = (s: S): boolean => ["admin", "owner"].includes(viewerOf(s).role);
+const isAdmin = (s: S): boolean => ["admin", "owner"].includes(requireViewer(s).role);
 
 async function workshopsPage(s: S, errors: FieldErrors = {}, values: Record<string, string> = {}): Promise<Response> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   const list = await listWorkshops(s.db);
   const admin = isAdmin(s);
   const facilitators = admin
@@ -153,7 +154,7 @@ async function loadWorkshop(s: S, id: string | undefined): Promise<Workshop> {
 }
 
 async function workshopPage(s: S, w: Workshop, errors: FieldErrors = {}): Promise<Response> {
-  const viewer = viewerOf(s);
+  const viewer = requireViewer(s);
   const [invitation, shown, pledges] = await Promise.all([
     invitationOf(s.db, w.id, viewer.id),
     examplesOf(s.db, w.id),
@@ -246,7 +247,7 @@ export function workshopPages(r: PluginRoutes<WritingSettings>): void {
   r.get("/workshops", "member", (_c, s) => workshopsPage(s));
 
   r.post("/workshops", "admin", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const form = await readForm(c, scheduleForm);
     const values = Object.fromEntries(Object.entries(form.values).map(([k, v]) => [k, String(v)]));
     if (!form.ok) return workshopsPage(s, form.errors, values);
@@ -300,7 +301,7 @@ export function workshopPages(r: PluginRoutes<WritingSettings>): void {
   r.get("/workshops/:id", "member", async (c, s) => workshopPage(s, await loadWorkshop(s, c.req.param("id"))));
 
   r.get("/workshops/:id/invite.ics", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const w = await loadWorkshop(s, c.req.param("id"));
     if (!(await invitationOf(s.db, w.id, viewer.id))) throw new HttpError(404, "You are not invited to this workshop.");
     const [facilitator] = await s.db.select({ email: people.email }).from(people).where(eq(people.id, w.facilitatorId));
@@ -311,7 +312,7 @@ export function workshopPages(r: PluginRoutes<WritingSettings>): void {
   });
 
   r.post("/workshops/:id/pledge", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const w = await loadWorkshop(s, c.req.param("id"));
     if (!(await invitationOf(s.db, w.id, viewer.id)))
       throw new HttpError(403, "Only people invited to this workshop pledge.");
@@ -323,7 +324,7 @@ export function workshopPages(r: PluginRoutes<WritingSettings>): void {
   });
 
   r.post("/workshops/:id/attendance", "member", async (c, s) => {
-    const viewer = viewerOf(s);
+    const viewer = requireViewer(s);
     const w = await loadWorkshop(s, c.req.param("id"));
     if (!isAdmin(s) && w.facilitatorId !== viewer.id)
       throw new HttpError(403, "Only the facilitator and admins record attendance.");

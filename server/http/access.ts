@@ -180,7 +180,11 @@ export function declareRoute(
 
 /** The signed-in viewer; the route's access rule has already turned anonymous requests away. */
 export function viewerOf(c: Context<AppEnv>): Viewer {
-  const viewer = c.get("viewer");
-  if (!viewer) throw new HttpError(401, "Please sign in to continue.");
-  return viewer;
+  return requireViewer({ viewer: c.get("viewer") });
+}
+
+/** The signed-in viewer of a plugin's request services, or a 401 (see `viewerOf`). */
+export function requireViewer(s: { viewer?: Viewer | null | undefined }): Viewer {
+  if (!s.viewer) throw new HttpError(401, "Please sign in to continue.");
+  return s.viewer;
 }
