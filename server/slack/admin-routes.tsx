@@ -35,7 +35,7 @@ function SlackPage(props: {
           </p>
         ) : (
           <p class="alert alert-info">
-            Not connected. Create the Slack app from the manifest in the operations guide, then set{" "}
+            Not connected. Create the Slack app from the manifest in docs/slack.md (the Slack guide), then set{" "}
             <code>SLACK_BOT_TOKEN</code> and <code>SLACK_SIGNING_SECRET</code> and restart.
           </p>
         )}
