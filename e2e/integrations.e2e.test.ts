@@ -47,7 +47,9 @@ describe("integrations in a browser", () => {
     const teamPath = await page
       .locator("main a")
       .evaluateAll((links) =>
-        links.map((a) => new URL((a as HTMLAnchorElement).href).pathname).find((p) => /^\/teams\/[0-9a-f-]{36}$/.test(p)),
+        links
+          .map((a) => new URL((a as HTMLAnchorElement).href).pathname)
+          .find((p) => /^\/teams\/[0-9a-f-]{36}$/.test(p)),
       );
     expect(teamPath).toBeDefined();
     await page.goto(`${teamPath}/chat`);
