@@ -136,6 +136,7 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   app.use(originCheck(new URL(ctx.config.baseUrl).origin, CSRF_EXEMPT));
   app.use(wellFormedText());
   app.use(navBadges());
+  app.use(ctx.pages.middleware());
 
   const core = declareRoutes(app, ctx.routes, { owner: "core" });
   opsRoutes(core);

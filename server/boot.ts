@@ -13,6 +13,7 @@ import { EventBus } from "./events/bus.ts";
 import { RouteRegistry } from "./http/access.ts";
 import type { AppEnv } from "./http/env.ts";
 import { coreNav } from "./http/nav.ts";
+import { PageCache } from "./http/page-cache.ts";
 import { Scheduler } from "./jobs/scheduler.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type Mailer, smtpMailer } from "./mail/mailer.ts";
@@ -79,6 +80,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const clock = options.clock ?? systemClock;
   const instance = options.instance ?? `${hostname()}:${process.pid}`;
   const metrics = new Metrics();
+  const notifier = openNotifier(database, config.databaseUrl);
   // The runtime is created after the context it serves; the getters below close over it.
   let runtime: PluginRuntime | undefined;
   const isActive = (qualifiedId: string): boolean => runtime?.ownerEnabled(qualifiedId) ?? true;
@@ -101,7 +103,8 @@ export async function boot(options: BootOptions): Promise<Booted> {
     events,
     tasks: new TaskRunner(database.db, clock, logger, instance),
     plugins: undefined as unknown as PluginRuntime,
-    changes: createChanges(openNotifier(database, config.databaseUrl), logger),
+    changes: createChanges(notifier, logger),
+    pages: new PageCache({ database, notifier, clock, logger, maxBytes: config.pageCacheBytes }),
     memberships: teamMemberships(database.db, config.settingsCacheMs),
     outboundSigners: new Map(),
     outboundKick: undefined as unknown as OutboundKicker,
@@ -130,6 +133,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   ctx.changes.on("org", () => ctx.org.refresh());
   ctx.changes.on("teams", async () => ctx.memberships.clear());
   await ctx.changes.start();
+  await ctx.pages.start();
   const app = buildApp(ctx, (app) => runtime.mount(app));
   let background = false;
   return {
@@ -150,6 +154,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       await ctx.tasks.stop(TASK_GRACE_MS);
       if (background) await Promise.all([scheduler.stop(), events.stop(), ctx.outboundKick.stop()]);
       mailer?.close();
+      ctx.pages.close();
       await ctx.changes.close();
       await database.close();
     },

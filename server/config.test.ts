@@ -23,6 +23,7 @@ describe("loadConfig", () => {
         trustProxy: false,
         secretKey: undefined,
         settingsCacheMs: 5000,
+        pageCacheBytes: 32 * 1024 * 1024,
         backup: { dir: join("./data", "backups"), schedule: "30 2 * * *", keep: 7, format: "auto", s3: null },
         metricsToken: undefined,
       },

@@ -31,6 +31,7 @@ const schema = z.object({
     .int("a whole number of milliseconds")
     .min(0, "0 or more milliseconds")
     .default(5000),
+  PAGE_CACHE_MB: z.coerce.number("a number of megabytes").min(0, "0 or more megabytes").default(32),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_SCHEDULE: z
     .string()
@@ -100,6 +101,8 @@ export interface Config {
   secretKey: string | undefined;
   /** How long plugin toggles and settings are cached before re-reading (0 = every use). */
   settingsCacheMs: number;
+  /** Memory for rendered pages kept until what they read changes (server/http/page-cache.ts); 0 = off. */
+  pageCacheBytes: number;
   /** Bearer token Prometheus sends to `/metrics`; unset, `/metrics` answers loopback only. */
   metricsToken: string | undefined;
   backup: BackupConfig;
@@ -201,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       trustProxy: e.TRUST_PROXY === "true" || e.TRUST_PROXY === "1",
       secretKey: e.SECRET_KEY,
       settingsCacheMs: e.SETTINGS_CACHE_MS,
+      pageCacheBytes: Math.round(e.PAGE_CACHE_MB * 1024 * 1024),
       backup: {
         dir: e.BACKUP_DIR ?? join(e.DATA_DIR, "backups"),
         schedule: e.BACKUP_SCHEDULE === "off" ? null : e.BACKUP_SCHEDULE,

@@ -6,6 +6,7 @@ import type { EventBus } from "./events/bus.ts";
 import type { RouteRegistry } from "./http/access.ts";
 import type { DashboardCard } from "./http/cards.ts";
 import type { NavItem } from "./http/nav.ts";
+import type { PageCache } from "./http/page-cache.ts";
 import type { Scheduler } from "./jobs/scheduler.ts";
 import type { Logger } from "./log.ts";
 import type { Mailer } from "./mail/mailer.ts";
@@ -39,6 +40,8 @@ export interface AppContext {
   tasks: TaskRunner;
   /** Announces rarely-changing state (plugins, organization, teams) to every instance, which reloads it. */
   changes: Changes;
+  /** Rendered pages kept until what they read changes (see page-cache.ts). */
+  pages: PageCache;
   /** The teams each person belongs to, kept between requests (see team-cache.ts). */
   memberships: TeamMemberships;
   /** Finishes outbound HTTP deliveries of each kind at send time (webhook signatures, secret URLs). */

@@ -15,7 +15,7 @@ const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 export function createLogger(
   level: LogLevel,
   base: Record<string, unknown> = {},
-  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  write: (line: string) => void = writeStdout,
 ): Logger {
   const min = rank[level];
   const emit = (lvl: Exclude<LogLevel, "silent">, msg: string, fields?: Record<string, unknown>): void => {
@@ -33,6 +33,24 @@ export function createLogger(
     child: (fields) => createLogger(level, { ...base, ...fields }, write),
   };
 }
+
+/**
+ * Lines written in one turn of the event loop go out in one write: under load the request line
+ * costs a system call per request otherwise. Whatever is pending is written before the process
+ * exits.
+ */
+let pending: string[] = [];
+function writeStdout(line: string): void {
+  if (pending.length === 0) setImmediate(flushStdout);
+  pending.push(line);
+}
+function flushStdout(): void {
+  if (pending.length === 0) return;
+  const lines = pending;
+  pending = [];
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+process.on("exit", flushStdout);
 
 function plain(fields: Record<string, unknown> | undefined): boolean {
   for (const key in fields) {

@@ -1,6 +1,7 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
+import type { StatementEvents } from "./statements.ts";
 import type { OuterQueryPolicy } from "./transaction-scope.ts";
 
 /**
@@ -18,6 +19,8 @@ export type DbOrTx = Db | Tx;
 export interface Database {
   db: Db;
   driver: "pglite" | "postgres";
+  /** Every statement sent through `db`, for those who watch (the page cache). */
+  statements: StatementEvents;
   /** Closes the connections, and for PGlite the engine and its thread. */
   close(): Promise<void>;
 }

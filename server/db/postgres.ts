@@ -1,6 +1,7 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres, { type Options } from "postgres";
 import type { Database, Db } from "./index.ts";
+import { StatementEvents } from "./statements.ts";
 import { scopeTransactions, type TransactionScopeOptions } from "./transaction-scope.ts";
 
 export interface PostgresOptions {
@@ -28,10 +29,12 @@ export function openPostgres(options: PostgresOptions, driver: Database["driver"
   const client = options.socketPath
     ? postgres({ ...settings, path: options.socketPath, user: "postgres", database: "postgres" })
     : postgres(options.url ?? "", settings);
-  const db = drizzle(scopeTransactions(client, options.transactions)) as unknown as Db;
+  const statements = new StatementEvents();
+  const db = drizzle(scopeTransactions(client, { ...options.transactions, statements })) as unknown as Db;
   return {
     db,
     driver,
+    statements,
     close: () => client.end({ timeout: 5 }),
   };
 }

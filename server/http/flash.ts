@@ -7,7 +7,8 @@ export interface Flash {
   message: string;
 }
 
-const COOKIE = "dt_flash";
+export const FLASH_COOKIE = "dt_flash";
+const COOKIE = FLASH_COOKIE;
 
 /** Leaves a one-time message for the next page the browser loads (after a redirect). */
 export function setFlash(c: Context, kind: FlashKind, message: string): void {
