@@ -148,6 +148,7 @@ function observeOuter<Q>(events: StatementEvents, text: string, query: Q): Q {
   const pending = query as unknown as PromiseLike<unknown> & { then: PromiseLike<unknown>["then"] };
   const then = pending.then;
   const done = (): void => events.changed([text]);
+  // biome-ignore lint/suspicious/noThenProperty: the query's own then, wrapped to see it finish
   pending.then = function (this: unknown, onFulfilled, onRejected) {
     return then.call(
       this,

@@ -1,0 +1,146 @@
+import { afterAll, describe, expect, it } from "bun:test";
+import { eq } from "drizzle-orm";
+import { updates } from "../../plugins/status-updates/schema.ts";
+import { openDatabase } from "../db/index.ts";
+import { changesData } from "../db/statements.ts";
+import { people, teamMembers, teams } from "../people/schema.ts";
+import { freshDatabase } from "../testing/database.ts";
+import { type TestApp, testApp } from "../testing/test-app.ts";
+
+const open: TestApp[] = [];
+afterAll(async () => {
+  // The second instance first: on the embedded database both share one engine.
+  for (const app of open.reverse()) await app.close();
+});
+
+async function teamOf(t: TestApp, personIds: string[]): Promise<string> {
+  const [row] = await t.ctx.db
+    .insert(teams)
+    .values({ name: `Team ${Math.random().toString(36).slice(2, 8)}`, timeZone: "UTC" })
+    .returning();
+  const id = (row as { id: string }).id;
+  await t.ctx.db.insert(teamMembers).values(personIds.map((personId) => ({ teamId: id, personId })));
+  return id;
+}
+
+async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > ms) throw new Error(`did not hold within ${ms} ms`);
+    await Bun.sleep(20);
+  }
+  return performance.now() - started;
+}
+
+describe("which statements change data", () => {
+  it("knows writes from reads", () => {
+    for (const write of [
+      'insert into "people" ("id") values ($1)',
+      "  UPDATE sessions set expires_at = $1",
+      'delete from "status_updates"."updates" where id = $1',
+      "with moved as (delete from a returning *) insert into b select * from moved",
+      "create table x (id int)",
+      "truncate notifications",
+    ])
+      expect(changesData(write)).toBe(true);
+    for (const read of [
+      'select "id" from "people" where "email" = $1',
+      "select * from job_claims for update skip locked",
+      "with recent as (select * from updates) select count(*) from recent",
+      "select pg_notify($1, $2)",
+    ])
+      expect(changesData(read)).toBe(false);
+  });
+});
+
+describe("the page cache", () => {
+  it("serves a page again from memory and drops it as soon as something it read changes", async () => {
+    const t = await testApp({ plugins: ["status-updates"] });
+    open.push(t);
+    const author = await t.signedIn("member");
+    const teamId = await teamOf(t, [author.person.id]);
+    await author.post("/status-updates/updates", { teamId, "q-bottom-line": "Search is live." });
+
+    // The first view after posting carries the "Posted" flash message, which is never kept.
+    expect(await (await author.get("/status-updates")).text()).toContain("Posted.");
+    const first = await (await author.get("/status-updates")).text();
+    expect(first).toContain("Search is live.");
+    const hits = t.ctx.pages.hits;
+    const again = await author.get("/status-updates");
+    expect(await again.text()).toBe(first);
+    expect(t.ctx.pages.hits).toBe(hits + 1);
+    expect(again.headers.get("Content-Type")).toStartWith("text/html");
+    expect(again.headers.get("Content-Security-Policy")).toBeTruthy();
+
+    // Changed outside any request, outside a transaction: the next view shows it.
+    await t.ctx.db.update(updates).set({ bottomLine: "Search is live everywhere." }).where(eq(updates.teamId, teamId));
+    expect(await (await author.get("/status-updates")).text()).toContain("Search is live everywhere.");
+
+    // Changed in a transaction: seen once it commits, not before.
+    await author.get("/status-updates");
+    await t.ctx.db.transaction(async (tx) => {
+      await tx.update(updates).set({ bottomLine: "Rolled out to all teams." }).where(eq(updates.teamId, teamId));
+    });
+    expect(await (await author.get("/status-updates")).text()).toContain("Rolled out to all teams.");
+
+    // Changed through a page: the author's redirect lands on the new state.
+    expect(await (await author.get("/status-updates")).text()).toContain("0 comments");
+    const [update] = await t.ctx.db.select({ id: updates.id }).from(updates).where(eq(updates.teamId, teamId));
+    const commented = await author.post(`/status-updates/updates/${update?.id}/comments`, { body: "Nice work." });
+    expect(commented.status).toBe(303);
+    expect(await (await author.get("/status-updates")).text()).toContain("1 comment");
+  });
+
+  it("keeps each session's pages apart, and never keeps a page with a flash message or a non-200", async () => {
+    const t = await testApp({});
+    open.push(t);
+    const admin = await t.signedIn("admin");
+    const member = await t.signedIn("member");
+    expect((await admin.get("/admin/people")).status).toBe(200);
+    expect((await admin.get("/admin/people")).status).toBe(200);
+    // The member's own request is checked and rendered, never answered with the admin's page.
+    expect((await member.get("/admin/people")).status).toBe(403);
+    expect((await member.get("/admin/people")).status).toBe(403);
+
+    const size = t.ctx.pages.size;
+    const flashed = await admin.get("/admin/people", { Cookie: "dt_flash=e30" });
+    expect(flashed.status).toBe(200);
+    expect(t.ctx.pages.size).toBe(size);
+  });
+
+  it("drops every page when rarely changing state that is also held in memory changes (a person's role)", async () => {
+    const t = await testApp({});
+    open.push(t);
+    const member = await t.signedIn("member");
+    expect((await member.get("/teams")).status).toBe(200);
+    expect((await member.get("/admin/people")).status).toBe(403);
+    await member.get("/teams");
+    expect(t.ctx.pages.size).toBeGreaterThan(0);
+    await t.ctx.db.update(people).set({ role: "admin" }).where(eq(people.id, member.person.id));
+    expect(t.ctx.pages.size).toBe(0);
+    expect((await member.get("/admin/people")).status).toBe(200);
+  });
+
+  it("holds on every instance within 2 s: an update posted on one shows in another's kept feed", async () => {
+    const database = await freshDatabase();
+    const env: Record<string, string> = database.url ? { DATABASE_URL: database.url } : {};
+    const a = await testApp({ database, env, plugins: ["status-updates"] });
+    open.push(a);
+    const second = database.url ? await openDatabase({ url: database.url, maxConnections: 3 }) : database;
+    const b = await testApp({ database: second, env, plugins: ["status-updates"], setup: false });
+    open.push(b);
+
+    const author = await a.signedIn("member");
+    const teamId = await teamOf(a, [author.person.id]);
+    const reader = await b.signedIn(author.person);
+    await reader.get("/status-updates");
+    await reader.get("/status-updates");
+    expect(b.ctx.pages.size).toBeGreaterThan(0);
+
+    await author.post("/status-updates/updates", { teamId, "q-bottom-line": "Posted on the first instance." });
+    const took = await within(2_000, async () =>
+      (await (await reader.get("/status-updates")).text()).includes("Posted on the first instance."),
+    );
+    expect(took).toBeLessThan(2_000);
+  });
+});
