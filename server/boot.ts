@@ -154,7 +154,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
       await ctx.tasks.stop(TASK_GRACE_MS);
       if (background) await Promise.all([scheduler.stop(), events.stop(), ctx.outboundKick.stop()]);
       mailer?.close();
-      ctx.pages.close();
+      await ctx.pages.close();
       await ctx.changes.close();
       await database.close();
     },

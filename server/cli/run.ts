@@ -1,6 +1,7 @@
 import { boot, pluginsDir } from "../boot.ts";
 import { loadConfig } from "../config.ts";
 import { openDatabase } from "../db/index.ts";
+import { pagesChangedElsewhere } from "../http/page-cache.ts";
 import { pluginCliCommands } from "../plugins/commands.ts";
 import { backupCommand } from "./backup.ts";
 import { type AnyCliCommand, type CommandRegistry, createCommandRegistry, helpText, parseOptions } from "./commands.ts";
@@ -81,6 +82,8 @@ export async function runCli(argv: string[], io: CliIo, registryOrNone?: Command
     try {
       return (await command.run({ config, database, print: io.out, fail }, args)) ?? 0;
     } finally {
+      // Running servers drop the pages they keep: this command may have changed their data.
+      await pagesChangedElsewhere(database, config.databaseUrl).catch(() => {});
       await database.close();
     }
   }

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Clock } from "../clock.ts";
-import type { Database, Notifier } from "../db/index.ts";
+import { type Database, type Notifier, openNotifier } from "../db/index.ts";
 import { rowsOf } from "../db/rows.ts";
 import { changesData, type StatementObserver } from "../db/statements.ts";
 import type { Logger } from "../log.ts";
@@ -46,6 +46,12 @@ const EVERY_PAGE = new Set([
   "public.team_members",
 ]);
 
+/**
+ * The longest a page is kept. Changes made past this app (psql, another program on the same
+ * Postgres) are not seen as they happen; this bounds how long a page can miss them.
+ */
+const MAX_AGE_MS = 30_000;
+
 const CHANNEL = "desktrust_pages";
 const EVERYTHING = "*";
 
@@ -56,6 +62,8 @@ interface Entry {
   tables: string[];
   /** The change counter when rendering began: any change after it makes the page stale. */
   at: number;
+  /** Wall-clock time it was stored (performance.now()). */
+  storedAt: number;
   bytes: number;
 }
 
@@ -108,10 +116,12 @@ export class PageCache {
     await this.#loadTables();
   }
 
-  close(): void {
+  /** Stops watching; changes not yet announced to other instances are sent first. */
+  async close(): Promise<void> {
     this.#unsubscribe?.();
     this.#entries.clear();
     this.#bytes = 0;
+    await this.#sendAnnouncement();
   }
 
   /** Drops every stored page (here only). */
@@ -173,7 +183,11 @@ export class PageCache {
   #fresh(key: string): Entry | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    if (entry.at >= this.#flushedAt && entry.tables.every((t) => (this.#changedAt.get(t) ?? 0) <= entry.at))
+    if (
+      entry.at >= this.#flushedAt &&
+      performance.now() - entry.storedAt < MAX_AGE_MS &&
+      entry.tables.every((t) => (this.#changedAt.get(t) ?? 0) <= entry.at)
+    )
       return entry;
     this.#drop(key, entry);
     return undefined;
@@ -190,7 +204,7 @@ export class PageCache {
     if (bytes > this.#options.maxBytes / 8) return;
     const previous = this.#entries.get(key);
     if (previous) this.#drop(key, previous);
-    this.#entries.set(key, { body, headers, tables: [...seen.tables], at, bytes });
+    this.#entries.set(key, { body, headers, tables: [...seen.tables], at, storedAt: performance.now(), bytes });
     this.#bytes += bytes;
     for (const [oldest, entry] of this.#entries) {
       if (this.#bytes <= this.#options.maxBytes) break;
@@ -243,17 +257,20 @@ export class PageCache {
     this.#outgoing ??= new Set();
     for (const table of tables ?? [EVERYTHING]) this.#outgoing.add(table);
     if (!first) return;
-    setTimeout(() => {
-      const outgoing = this.#outgoing ?? new Set<string>();
-      this.#outgoing = undefined;
-      const payload = outgoing.has(EVERYTHING) ? EVERYTHING : [...outgoing].join(",");
-      if (!payload) return;
-      this.#options.notifier
-        .notify(CHANNEL, payload.length > 7_000 ? EVERYTHING : payload)
-        .catch((error: unknown) =>
-          this.#options.logger.warn("could not tell other instances which pages changed", { error }),
-        );
-    }, 0);
+    setTimeout(() => void this.#sendAnnouncement(), 0);
+  }
+
+  async #sendAnnouncement(): Promise<void> {
+    const outgoing = this.#outgoing;
+    this.#outgoing = undefined;
+    if (!outgoing || outgoing.size === 0) return;
+    const payload = outgoing.has(EVERYTHING) ? EVERYTHING : [...outgoing].join(",");
+    try {
+      // NOTIFY payloads stop at 8,000 bytes.
+      await this.#options.notifier.notify(CHANNEL, payload.length > 7_000 ? EVERYTHING : payload);
+    } catch (error) {
+      this.#options.logger.warn("could not tell other instances which pages changed", { error });
+    }
   }
 
   /** The tables a statement names, as `schema.table`. */
@@ -297,6 +314,20 @@ export class PageCache {
     return loading.catch((error: unknown) => {
       this.#options.logger.warn("could not read the table names; pages are not cached", { error });
     });
+  }
+}
+
+/**
+ * Tells every running instance to drop its pages: for commands that change the database
+ * without booting the app (a restore). On the embedded database no server can be running.
+ */
+export async function pagesChangedElsewhere(database: Database, url: string | undefined): Promise<void> {
+  if (database.driver !== "postgres" || !url) return;
+  const notifier = openNotifier(database, url);
+  try {
+    await notifier.notify(CHANNEL, EVERYTHING);
+  } finally {
+    await notifier.close();
   }
 }
 
