@@ -155,6 +155,8 @@ export function buildApp(ctx: AppContext, extend?: (app: Hono<AppEnv>) => void):
   profileRoutes(core);
   peopleRoutes(core);
   teamRoutes(core);
+  // Core reading pages the page cache may keep (see page-cache.ts; plugins say so per route).
+  for (const path of ["/", "/home/cards/:id", "/admin/people", "/teams", "/teams/:id"]) ctx.routes.keepRendered(path);
   mailRoutes(core);
   webhookRoutes(core);
   deliveryRoutes(core);

@@ -491,7 +491,7 @@ async function transparencyPage(s: S): Promise<Response> {
 }
 
 export function activityPages(r: PluginRoutes<Record<string, unknown>>): void {
-  r.get("/", "member", (_c, s) => myPage(s));
+  r.get("/", "member", (_c, s) => myPage(s), { keepRendered: true });
 
   // A person's own page by id: only that person. Managers and admins get 403, not a view.
   r.get("/people/:personId", "member", async (c, s) => {
@@ -553,6 +553,6 @@ export function activityPages(r: PluginRoutes<Record<string, unknown>>): void {
     return c.body(exportCsv(await exportOwn(s.db, viewer.id)));
   });
 
-  r.get("/teams/:teamId", "member", (c, s) => teamPage(c, s));
+  r.get("/teams/:teamId", "member", (c, s) => teamPage(c, s), { keepRendered: true });
   r.get("/transparency", "member", (_c, s) => transparencyPage(s));
 }

@@ -567,7 +567,7 @@ async function teamExists(s: S, teamId: string): Promise<boolean> {
 }
 
 export function briefPages(r: PluginRoutes<BriefsSettings>): void {
-  r.get("/", "member", (_c, s) => overview(s));
+  r.get("/", "member", (_c, s) => overview(s), { keepRendered: true });
 
   r.get("/new", "member", async (_c, s) => {
     const mine = await s.myTeams();
@@ -592,7 +592,9 @@ export function briefPages(r: PluginRoutes<BriefsSettings>): void {
     return s.page(lintHints(s, body), { title: "Writing hints" });
   });
 
-  r.get("/:id{[0-9a-f-]+}", "member", async (c, s) => briefPage(s, await readableBrief(s, c.req.param("id"))));
+  r.get("/:id{[0-9a-f-]+}", "member", async (c, s) => briefPage(s, await readableBrief(s, c.req.param("id"))), {
+    keepRendered: true,
+  });
 
   r.get("/:id{[0-9a-f-]+}/edit", "member", async (c, s) => {
     const brief = await authoredBrief(s, c.req.param("id"));

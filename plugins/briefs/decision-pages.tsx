@@ -99,44 +99,49 @@ async function newDecisionPage(s: S, values: Record<string, string>, errors: Fie
 }
 
 export function decisionPages(r: PluginRoutes<BriefsSettings>): void {
-  r.get("/decisions", "member", async (c, s) => {
-    const viewer = requireViewer(s);
-    const query = (c.req.query("q") ?? "").slice(0, 200);
-    const items = await searchDecisions(s.db, viewer.id, { query });
-    return s.page(
-      <>
-        <BriefsNav current="decisions" />
-        <PageHeader title="Decisions log">
-          <a class="button" href="/briefs/decisions/new">
-            Record a decision
-          </a>
-        </PageHeader>
-        <search>
-          <form method="get" action="/briefs/decisions" class="filter-row briefs-search">
-            <label for="q" class="visually-hidden">
-              Search decisions
-            </label>
-            <input id="q" name="q" type="search" value={query} placeholder="Search decisions" />
-            <button type="submit" class="button-secondary">
-              Search
-            </button>
-          </form>
-        </search>
-        {items.length ? (
-          <ul class="plain-list briefs-list">
-            {items.map((d) => (
-              <DecisionRow d={d} />
-            ))}
-          </ul>
-        ) : (
-          <EmptyState title={query ? "No decision matches your search." : "No decisions recorded yet."}>
-            <p>Decided briefs and hiring decisions appear here; record other decisions with the form.</p>
-          </EmptyState>
-        )}
-      </>,
-      { title: "Decisions log" },
-    );
-  });
+  r.get(
+    "/decisions",
+    "member",
+    async (c, s) => {
+      const viewer = requireViewer(s);
+      const query = (c.req.query("q") ?? "").slice(0, 200);
+      const items = await searchDecisions(s.db, viewer.id, { query });
+      return s.page(
+        <>
+          <BriefsNav current="decisions" />
+          <PageHeader title="Decisions log">
+            <a class="button" href="/briefs/decisions/new">
+              Record a decision
+            </a>
+          </PageHeader>
+          <search>
+            <form method="get" action="/briefs/decisions" class="filter-row briefs-search">
+              <label for="q" class="visually-hidden">
+                Search decisions
+              </label>
+              <input id="q" name="q" type="search" value={query} placeholder="Search decisions" />
+              <button type="submit" class="button-secondary">
+                Search
+              </button>
+            </form>
+          </search>
+          {items.length ? (
+            <ul class="plain-list briefs-list">
+              {items.map((d) => (
+                <DecisionRow d={d} />
+              ))}
+            </ul>
+          ) : (
+            <EmptyState title={query ? "No decision matches your search." : "No decisions recorded yet."}>
+              <p>Decided briefs and hiring decisions appear here; record other decisions with the form.</p>
+            </EmptyState>
+          )}
+        </>,
+        { title: "Decisions log" },
+      );
+    },
+    { keepRendered: true },
+  );
 
   r.get("/decisions/new", "member", (_c, s) =>
     newDecisionPage(

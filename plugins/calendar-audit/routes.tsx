@@ -300,7 +300,7 @@ async function indexPage(
 }
 
 export function calendarAuditPages(r: PluginRoutes<CalendarAuditSettings>): void {
-  r.get("/", "member", (_c, s) => indexPage(s));
+  r.get("/", "member", (_c, s) => indexPage(s), { keepRendered: true });
 
   r.post(
     "/upload",

@@ -32,159 +32,165 @@ async function load(s: Services, rawId: string | undefined) {
 }
 
 export function seriesPages(r: PluginRoutes<CalendarAuditSettings>): void {
-  r.get("/series/:id", "member", async (c, s) => {
-    const { view, settings } = await load(s, c.req.param("id"));
-    const v = view.series;
-    const manage = await canManage(s, v);
-    const email = s.viewer?.email.toLowerCase() ?? "";
-    const invited = v.attendees.some((a) => a.email === email);
-    const [mine] = s.viewer
-      ? await s.db
-          .select()
-          .from(pollAnswers)
-          .where(and(eq(pollAnswers.seriesId, v.id), eq(pollAnswers.personId, s.viewer.id)))
-      : [];
-    const rec = view.recommendation;
-    const answered = view.poll.yes + view.poll.no + view.poll.unsure;
-    return s.page(
-      <>
-        <PageHeader title={v.summary} />
-        <div class="split align-start">
-          <section class="card" aria-labelledby="ca-facts">
-            <h2 id="ca-facts">The meeting</h2>
-            <dl class="calendar-audit-facts">
-              <dt>Cadence</dt>
-              <dd>
-                {v.cadence}
-                {v.recurring && !v.hasEnd ? " (no end date)" : ""}
-              </dd>
-              <dt>Length</dt>
-              <dd>{v.durationMinutes} min</dd>
-              <dt>Attendees</dt>
-              <dd>
-                {view.internal} inside, {view.external} outside, {view.declined} declined
-                {v.attendeeTotal > v.attendees.length
-                  ? ` (${v.attendeeTotal} invited; the first ${v.attendees.length} listed)`
-                  : ""}
-              </dd>
-              <dt>Attendee-hours per week</dt>
-              <dd>{view.attendeeHoursPerWeek.toFixed(1)} h</dd>
-              <dt>Cost per month</dt>
-              <dd>
-                {money(view.costPerMonth, settings.currency)} plus {money(view.focusCostPerMonth, settings.currency)} of
-                lost focus time
-              </dd>
-              <dt>Flags</dt>
-              <dd>{view.flags.join(" · ") || "none"}</dd>
-              {v.rooms.length ? (
-                <>
-                  <dt>Rooms and resources</dt>
-                  <dd>{v.rooms.join(", ")}</dd>
-                </>
-              ) : null}
-            </dl>
-          </section>
-          <section class="card" aria-labelledby="ca-verdict">
-            <h2 id="ca-verdict">Recommendation: {rec.action}</h2>
-            <p>
-              {categoryLabels[view.category]} ({categoryGroups[view.category]}){" "}
-              {v.overrideCategory
-                ? "— set by a manager"
-                : `— ${Math.round(v.confidence * 100)} % sure: ${v.reasons.join("; ")}`}
-            </p>
-            <p>Why: {rec.reason}.</p>
-            {rec.practice ? (
-              <p>
-                Instead: {rec.practice}
-                {rec.link ? (
+  r.get(
+    "/series/:id",
+    "member",
+    async (c, s) => {
+      const { view, settings } = await load(s, c.req.param("id"));
+      const v = view.series;
+      const manage = await canManage(s, v);
+      const email = s.viewer?.email.toLowerCase() ?? "";
+      const invited = v.attendees.some((a) => a.email === email);
+      const [mine] = s.viewer
+        ? await s.db
+            .select()
+            .from(pollAnswers)
+            .where(and(eq(pollAnswers.seriesId, v.id), eq(pollAnswers.personId, s.viewer.id)))
+        : [];
+      const rec = view.recommendation;
+      const answered = view.poll.yes + view.poll.no + view.poll.unsure;
+      return s.page(
+        <>
+          <PageHeader title={v.summary} />
+          <div class="split align-start">
+            <section class="card" aria-labelledby="ca-facts">
+              <h2 id="ca-facts">The meeting</h2>
+              <dl class="calendar-audit-facts">
+                <dt>Cadence</dt>
+                <dd>
+                  {v.cadence}
+                  {v.recurring && !v.hasEnd ? " (no end date)" : ""}
+                </dd>
+                <dt>Length</dt>
+                <dd>{v.durationMinutes} min</dd>
+                <dt>Attendees</dt>
+                <dd>
+                  {view.internal} inside, {view.external} outside, {view.declined} declined
+                  {v.attendeeTotal > v.attendees.length
+                    ? ` (${v.attendeeTotal} invited; the first ${v.attendees.length} listed)`
+                    : ""}
+                </dd>
+                <dt>Attendee-hours per week</dt>
+                <dd>{view.attendeeHoursPerWeek.toFixed(1)} h</dd>
+                <dt>Cost per month</dt>
+                <dd>
+                  {money(view.costPerMonth, settings.currency)} plus {money(view.focusCostPerMonth, settings.currency)}{" "}
+                  of lost focus time
+                </dd>
+                <dt>Flags</dt>
+                <dd>{view.flags.join(" · ") || "none"}</dd>
+                {v.rooms.length ? (
                   <>
-                    {" "}
-                    (<a href={rec.link}>open</a>)
+                    <dt>Rooms and resources</dt>
+                    <dd>{v.rooms.join(", ")}</dd>
                   </>
                 ) : null}
-                .
-              </p>
-            ) : null}
-            {v.outcome !== "active" ? (
+              </dl>
+            </section>
+            <section class="card" aria-labelledby="ca-verdict">
+              <h2 id="ca-verdict">Recommendation: {rec.action}</h2>
               <p>
-                <span class="badge">{v.outcome}</span> on {v.outcomeOn}
+                {categoryLabels[view.category]} ({categoryGroups[view.category]}){" "}
+                {v.overrideCategory
+                  ? "— set by a manager"
+                  : `— ${Math.round(v.confidence * 100)} % sure: ${v.reasons.join("; ")}`}
               </p>
+              <p>Why: {rec.reason}.</p>
+              {rec.practice ? (
+                <p>
+                  Instead: {rec.practice}
+                  {rec.link ? (
+                    <>
+                      {" "}
+                      (<a href={rec.link}>open</a>)
+                    </>
+                  ) : null}
+                  .
+                </p>
+              ) : null}
+              {v.outcome !== "active" ? (
+                <p>
+                  <span class="badge">{v.outcome}</span> on {v.outcomeOn}
+                </p>
+              ) : null}
+              {manage ? (
+                <>
+                  <form method="post" action={`/calendar-audit/series/${v.id}/classify`} class="calendar-audit-inline">
+                    <label for="ca-category">Kind of meeting</label>
+                    <select id="ca-category" name="category">
+                      {categories.map((k) => (
+                        <option value={k} selected={k === view.category}>
+                          {categoryLabels[k]}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="submit" class="button-small">
+                      Save
+                    </button>
+                  </form>
+                  <form method="post" action={`/calendar-audit/series/${v.id}/outcome`} class="calendar-audit-inline">
+                    <label for="ca-outcome">Mark as</label>
+                    <select id="ca-outcome" name="outcome">
+                      <option value="converted">converted</option>
+                      <option value="killed">killed</option>
+                      <option value="active">still running</option>
+                    </select>
+                    <label for="ca-on">on</label>
+                    <input id="ca-on" type="date" name="on" value={s.clock.now().toISOString().slice(0, 10)} />
+                    <button type="submit" class="button-small">
+                      Save
+                    </button>
+                  </form>
+                </>
+              ) : null}
+            </section>
+          </div>
+          <section class="card" aria-labelledby="ca-poll">
+            <h2 id="ca-poll">Would you miss this meeting?</h2>
+            {answered ? (
+              <p>
+                {view.poll.yes} would miss it, {view.poll.no} would not, {view.poll.unsure} unsure ({answered} of{" "}
+                {v.attendees.length} answered).
+              </p>
+            ) : (
+              <p class="muted">No answers yet.</p>
+            )}
+            {invited && s.viewer ? (
+              <form method="post" action={`/calendar-audit/series/${v.id}/answer`} class="stack">
+                <fieldset class="calendar-audit-choices">
+                  <legend>Your answer{mine ? ` (you said ${mine.answer})` : ""}</legend>
+                  <label>
+                    <input type="radio" name="answer" value="yes" checked={mine?.answer === "yes"} /> Yes, I would miss
+                    it
+                  </label>
+                  <label>
+                    <input type="radio" name="answer" value="no" checked={mine?.answer === "no"} /> No
+                  </label>
+                  <label>
+                    <input type="radio" name="answer" value="unsure" checked={mine?.answer === "unsure"} /> Not sure
+                  </label>
+                </fieldset>
+                <div class="field">
+                  <label for="ca-comment">Comment (optional)</label>
+                  <input id="ca-comment" name="comment" value={mine?.comment ?? ""} />
+                </div>
+                <button type="submit">Answer</button>
+              </form>
             ) : null}
             {manage ? (
-              <>
-                <form method="post" action={`/calendar-audit/series/${v.id}/classify`} class="calendar-audit-inline">
-                  <label for="ca-category">Kind of meeting</label>
-                  <select id="ca-category" name="category">
-                    {categories.map((k) => (
-                      <option value={k} selected={k === view.category}>
-                        {categoryLabels[k]}
-                      </option>
-                    ))}
-                  </select>
-                  <button type="submit" class="button-small">
-                    Save
-                  </button>
-                </form>
-                <form method="post" action={`/calendar-audit/series/${v.id}/outcome`} class="calendar-audit-inline">
-                  <label for="ca-outcome">Mark as</label>
-                  <select id="ca-outcome" name="outcome">
-                    <option value="converted">converted</option>
-                    <option value="killed">killed</option>
-                    <option value="active">still running</option>
-                  </select>
-                  <label for="ca-on">on</label>
-                  <input id="ca-on" type="date" name="on" value={s.clock.now().toISOString().slice(0, 10)} />
-                  <button type="submit" class="button-small">
-                    Save
-                  </button>
-                </form>
-              </>
+              <form method="post" action={`/calendar-audit/series/${v.id}/poll`} class="calendar-audit-ask">
+                <button type="submit" class="button-secondary">
+                  {v.pollSentAt ? "Ask attendees again" : "Ask the attendees"}
+                </button>
+              </form>
             ) : null}
           </section>
-        </div>
-        <section class="card" aria-labelledby="ca-poll">
-          <h2 id="ca-poll">Would you miss this meeting?</h2>
-          {answered ? (
-            <p>
-              {view.poll.yes} would miss it, {view.poll.no} would not, {view.poll.unsure} unsure ({answered} of{" "}
-              {v.attendees.length} answered).
-            </p>
-          ) : (
-            <p class="muted">No answers yet.</p>
-          )}
-          {invited && s.viewer ? (
-            <form method="post" action={`/calendar-audit/series/${v.id}/answer`} class="stack">
-              <fieldset class="calendar-audit-choices">
-                <legend>Your answer{mine ? ` (you said ${mine.answer})` : ""}</legend>
-                <label>
-                  <input type="radio" name="answer" value="yes" checked={mine?.answer === "yes"} /> Yes, I would miss it
-                </label>
-                <label>
-                  <input type="radio" name="answer" value="no" checked={mine?.answer === "no"} /> No
-                </label>
-                <label>
-                  <input type="radio" name="answer" value="unsure" checked={mine?.answer === "unsure"} /> Not sure
-                </label>
-              </fieldset>
-              <div class="field">
-                <label for="ca-comment">Comment (optional)</label>
-                <input id="ca-comment" name="comment" value={mine?.comment ?? ""} />
-              </div>
-              <button type="submit">Answer</button>
-            </form>
-          ) : null}
-          {manage ? (
-            <form method="post" action={`/calendar-audit/series/${v.id}/poll`} class="calendar-audit-ask">
-              <button type="submit" class="button-secondary">
-                {v.pollSentAt ? "Ask attendees again" : "Ask the attendees"}
-              </button>
-            </form>
-          ) : null}
-        </section>
-      </>,
-      { title: v.summary },
-    );
-  });
+        </>,
+        { title: v.summary },
+      );
+    },
+    { keepRendered: true },
+  );
 
   r.post("/series/:id/classify", "manager", async (c, s) => {
     const { view } = await load(s, c.req.param("id"));

@@ -231,31 +231,36 @@ async function charterPage(
 }
 
 export function slaPages(r: PluginRoutes<SlaSettings>): void {
-  r.get("/", "member", async (_c, s) => {
-    const viewer = requireViewer(s);
-    const items = await openClocks(s.db, { responderId: viewer.id }, s.clock.now());
-    const mine = await s.myTeams();
-    return s.page(
-      <>
-        <PageHeader title="Waiting on you" />
-        <section class="card" aria-labelledby="waiting">
-          <h2 id="waiting">Asks waiting on you</h2>
-          <WaitingList items={items} timeZone={viewer.timeZone} />
-        </section>
-        <section class="card" aria-labelledby="teams">
-          <h2 id="teams">Your teams' charters</h2>
-          <ul class="plain-list">
-            {mine.map((t) => (
-              <li>
-                <a href={`/sla/teams/${t.id}`}>{t.name}</a> · <a href={`/sla/teams/${t.id}/board`}>board</a>
-              </li>
-            ))}
-          </ul>
-        </section>
-      </>,
-      { title: "Waiting on you" },
-    );
-  });
+  r.get(
+    "/",
+    "member",
+    async (_c, s) => {
+      const viewer = requireViewer(s);
+      const items = await openClocks(s.db, { responderId: viewer.id }, s.clock.now());
+      const mine = await s.myTeams();
+      return s.page(
+        <>
+          <PageHeader title="Waiting on you" />
+          <section class="card" aria-labelledby="waiting">
+            <h2 id="waiting">Asks waiting on you</h2>
+            <WaitingList items={items} timeZone={viewer.timeZone} />
+          </section>
+          <section class="card" aria-labelledby="teams">
+            <h2 id="teams">Your teams' charters</h2>
+            <ul class="plain-list">
+              {mine.map((t) => (
+                <li>
+                  <a href={`/sla/teams/${t.id}`}>{t.name}</a> · <a href={`/sla/teams/${t.id}/board`}>board</a>
+                </li>
+              ))}
+            </ul>
+          </section>
+        </>,
+        { title: "Waiting on you" },
+      );
+    },
+    { keepRendered: true },
+  );
 
   r.get("/teams/:teamId", "member", async (c, s) => charterPage(s, await teamAccess(s, c.req.param("teamId"), "read")));
 
@@ -277,48 +282,53 @@ export function slaPages(r: PluginRoutes<SlaSettings>): void {
     return s.redirect(`/sla/teams/${access.team.id}`);
   });
 
-  r.get("/teams/:teamId/board", "member", async (c, s) => {
-    const access = await teamAccess(s, c.req.param("teamId"), "read");
-    const viewer = s.viewer;
-    const now = s.clock.now();
-    const { dueSoonHours } = await s.settings();
-    const items = await openClocks(s.db, { teamId: access.team.id }, now, 500);
-    const breached = items.filter((i) => i.status.status === "breached");
-    const dueSoon = items.filter(
-      (i) =>
-        i.status.status !== "breached" && i.state === "running" && i.status.remainingSeconds <= dueSoonHours * 3600,
-    );
-    return s.page(
-      <>
-        <PageHeader title={`SLA board: ${access.team.name}`} />
-        <TeamNav teamId={access.team.id} canManage={access.canManage} current="board" />
-        <ul class="sla-counts" aria-label="Summary">
-          <li>
-            <strong>{String(items.length)}</strong> open
-          </li>
-          <li>
-            <strong>{String(dueSoon.length)}</strong> due soon
-          </li>
-          <li>
-            <strong>{String(breached.length)}</strong> breached
-          </li>
-        </ul>
-        {(
-          [
-            ["Breached", breached, "No ask on this team is past its response time."],
-            ["Due soon", dueSoon, "No ask on this team is close to its response time."],
-            ["All open", items, "No ask on this team is waiting for a response."],
-          ] as const
-        ).map(([title, list, empty], i) => (
-          <section class="card" aria-labelledby={`board-${i}`}>
-            <h2 id={`board-${i}`}>{title}</h2>
-            <WaitingList items={list} timeZone={viewer?.timeZone ?? access.team.timeZone} empty={empty} />
-          </section>
-        ))}
-      </>,
-      { title: `Board · ${access.team.name}` },
-    );
-  });
+  r.get(
+    "/teams/:teamId/board",
+    "member",
+    async (c, s) => {
+      const access = await teamAccess(s, c.req.param("teamId"), "read");
+      const viewer = s.viewer;
+      const now = s.clock.now();
+      const { dueSoonHours } = await s.settings();
+      const items = await openClocks(s.db, { teamId: access.team.id }, now, 500);
+      const breached = items.filter((i) => i.status.status === "breached");
+      const dueSoon = items.filter(
+        (i) =>
+          i.status.status !== "breached" && i.state === "running" && i.status.remainingSeconds <= dueSoonHours * 3600,
+      );
+      return s.page(
+        <>
+          <PageHeader title={`SLA board: ${access.team.name}`} />
+          <TeamNav teamId={access.team.id} canManage={access.canManage} current="board" />
+          <ul class="sla-counts" aria-label="Summary">
+            <li>
+              <strong>{String(items.length)}</strong> open
+            </li>
+            <li>
+              <strong>{String(dueSoon.length)}</strong> due soon
+            </li>
+            <li>
+              <strong>{String(breached.length)}</strong> breached
+            </li>
+          </ul>
+          {(
+            [
+              ["Breached", breached, "No ask on this team is past its response time."],
+              ["Due soon", dueSoon, "No ask on this team is close to its response time."],
+              ["All open", items, "No ask on this team is waiting for a response."],
+            ] as const
+          ).map(([title, list, empty], i) => (
+            <section class="card" aria-labelledby={`board-${i}`}>
+              <h2 id={`board-${i}`}>{title}</h2>
+              <WaitingList items={list} timeZone={viewer?.timeZone ?? access.team.timeZone} empty={empty} />
+            </section>
+          ))}
+        </>,
+        { title: `Board · ${access.team.name}` },
+      );
+    },
+    { keepRendered: true },
+  );
 
   slaSettingsRoutes(r);
   slaReportRoutes(r);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const pgliteVersion: string = JSON.parse(
@@ -22,4 +22,23 @@ export function pgliteTemplate(): Promise<Blob | undefined> {
     return new Blob([await Bun.file(templatePath).arrayBuffer()]);
   })();
   return cached;
+}
+
+/**
+ * Writes the pre-initialized data directory straight to disk at `dir` (which must not hold a
+ * database), so PGlite then opens an existing directory. Faster than handing PGlite the archive
+ * (`loadDataDir` unpacks all ~43 MB in memory first) and about 200 MB lighter at the peak.
+ * Unpacked beside `dir` and renamed into place: a start cut off halfway leaves no directory that
+ * looks like a database. `false` when no template matches the installed PGlite.
+ */
+export async function unpackTemplate(dir: string): Promise<boolean> {
+  if (!existsSync(templatePath)) return false;
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  await new Bun.Archive(await Bun.file(templatePath).arrayBuffer()).extract(partial);
+  // Whatever is at `dir` has no PG_VERSION: an empty folder, or an earlier start's leftovers.
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(partial, dir);
+  return true;
 }

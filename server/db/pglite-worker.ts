@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { pgliteTemplate } from "./pglite-template.ts";
+import { pgliteTemplate, unpackTemplate } from "./pglite-template.ts";
 import { WireSessions } from "./wire-sessions.ts";
 
 /** What the opening thread sends first. */
@@ -40,10 +40,11 @@ async function start({ dataDir, socketPath }: WorkerStart): Promise<void> {
     const dir = resolve(dataDir, "pgdata");
     const isNew = !existsSync(join(dir, "PG_VERSION"));
     if (isNew) {
-      mkdirSync(dir, { recursive: true });
       reply({ type: "progress", step: "creating the embedded database" });
+      // Without a template for this PGlite version, PGlite runs its own initdb in the folder.
+      if (!(await unpackTemplate(dir))) mkdirSync(dir, { recursive: true });
     }
-    pg = await PGlite.create(dir, isNew ? { loadDataDir: await pgliteTemplate() } : {});
+    pg = await PGlite.create(dir);
   }
   const db = pg;
   sessions = new WireSessions({

@@ -37,6 +37,8 @@ export interface RouteRule {
   owner: string;
   /** A larger request-body limit than the app's default (uploads). */
   maxBodyBytes?: number;
+  /** A GET page the page cache may keep (server/http/page-cache.ts). */
+  keepRendered?: boolean;
   /**
    * The API-token scope a call with a token needs; without one, `read` for GET and the legacy
    * `write` for changes.
@@ -51,11 +53,27 @@ export class RouteRegistry {
   readonly rules: RouteRule[] = [];
   private limits: { method: string; pattern: RegExp; max: number }[] | undefined;
   private patterns: { rule: RouteRule; pattern: RegExp }[] | undefined;
+  private kept: RegExp[] | undefined;
 
   add(rule: RouteRule): void {
     this.rules.push(rule);
     this.limits = undefined;
     this.patterns = undefined;
+    this.kept = undefined;
+  }
+
+  /** Lets the page cache keep a declared GET page. */
+  keepRendered(path: string): void {
+    const rule = this.rules.find((r) => r.method === "GET" && r.path === path);
+    if (!rule) throw new Error(`No route GET ${path} to keep rendered.`);
+    rule.keepRendered = true;
+    this.kept = undefined;
+  }
+
+  /** Whether `path` is served by a GET page the page cache may keep. */
+  keepsRendered(path: string): boolean {
+    this.kept ??= this.rules.filter((r) => r.keepRendered).map((r) => routePattern(r.path));
+    return this.kept.some((pattern) => pattern.test(path));
   }
 
   /** The access rule of the route that serves `method path` (the first declared match), or null. */

@@ -19,7 +19,9 @@ import { FLASH_COOKIE } from "./flash.ts";
  * once and on every other instance through `LISTEN/NOTIFY`. Tables whose rows the app also keeps
  * in memory (the organization, plugin state, people, teams and memberships) drop every page.
  *
- * Only GET requests of a signed-in browser session for the main reading pages are kept; the key
+ * Only GET pages declared with `keepRendered` (the main reading pages: read often, changed
+ * rarely, their content all from the database and the viewer), for a signed-in browser session,
+ * are kept; the key
  * holds the session, the URL, the htmx headers, the unread count shown in the header and the
  * minute (pages say "3 minutes ago"). Nothing is kept from a request that wrote, set a cookie,
  * carried a flash message or did not answer 200 with HTML.
@@ -32,10 +34,6 @@ export interface PageCacheOptions {
   /** Memory for stored pages; 0 turns the cache off. */
   maxBytes: number;
 }
-
-/** Pages worth keeping: read often, written rarely, their data all in the database. */
-const CACHED_PATHS =
-  /^\/(?:$|home\/cards\/|status-updates(?:$|\/updates\/|\/teams\/)|sla(?:$|\/teams\/[^/]+\/board$|\/reports$)|calendar-audit(?:$|\/series\/)|activity(?:$|\/teams\/)|briefs(?:$|\/decisions$|\/[0-9a-f-]{36}$)|admin\/people$|teams(?:$|\/[0-9a-f-]{36}$))/;
 
 /** Core tables also held in memory (org state, plugin runtime, membership cache, the viewer). */
 const EVERY_PAGE = new Set([
@@ -137,7 +135,7 @@ export class PageCache {
 
   middleware(): MiddlewareHandler<AppEnv> {
     return async (c, next) => {
-      if (!this.enabled || c.req.method !== "GET" || !CACHED_PATHS.test(c.req.path)) return next();
+      if (!this.enabled || c.req.method !== "GET" || !c.get("app").routes.keepsRendered(c.req.path)) return next();
       const sessionId = c.get("sessionId");
       if (!sessionId || c.get("viaToken") || getCookie(c, FLASH_COOKIE) !== undefined) return next();
       const minute = Math.floor(this.#options.clock.now().getTime() / 60_000);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -72,6 +72,23 @@ async function stop(running: Running): Promise<{ code: number; logs: { msg: stri
 describe("server lifecycle", () => {
   it("ships a pre-initialized PGlite data directory for the installed PGlite, so a first start needs no initdb", () => {
     expect(existsSync(templatePath)).toBe(true);
+  });
+
+  it("starts after a first start was cut off while unpacking the template (leftover folders)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "desktrust-cutoff-"));
+    try {
+      // An empty database folder and a half-unpacked one beside it, as a kill -9 may leave them.
+      mkdirSync(join(dir, "pgdata"));
+      mkdirSync(join(dir, "pgdata.partial", "base"), { recursive: true });
+      writeFileSync(join(dir, "pgdata.partial", "base", "garbage"), "x");
+      const running = await start(dir);
+      expect((await fetch(`${running.base}/healthz`)).status).toBe(200);
+      expect((await stop(running)).code).toBe(0);
+      expect(existsSync(join(dir, "pgdata", "PG_VERSION"))).toBe(true);
+      expect(existsSync(join(dir, "pgdata.partial"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("starts on an empty DATA_DIR, stops cleanly on SIGTERM, and keeps its data across a restart", async () => {

@@ -148,8 +148,12 @@ export type PluginRoutes<S> = {
     path: string,
     access: Access,
     handler: PluginHandler<S>,
-    /** `maxBodyBytes` raises the 1 MB request-body limit for this route (uploads). */
-    options?: { maxBodyBytes?: number },
+    /**
+     * `maxBodyBytes` raises the 1 MB request-body limit for this route (uploads). `keepRendered`
+     * lets the page cache keep a GET page per session until a table it read changes (see the
+     * plugin guide: only for pages whose content comes from the database and the viewer).
+     */
+    options?: { maxBodyBytes?: number; keepRendered?: boolean },
   ) => PluginRoutes<S>;
 };
 

@@ -338,9 +338,9 @@ export class PluginRuntime {
       for (const method of ["get", "post", "put", "patch", "delete"] as const) {
         routes[method] = (path, access, handler, options) => {
           declared[method](path, access, (c) => handler(c, this.requestServices(id, c)));
-          if (options?.maxBodyBytes) {
-            ctx.routes.setBodyLimit(method.toUpperCase(), prefix + (path === "/" ? "" : path), options.maxBodyBytes);
-          }
+          const fullPath = prefix + (path === "/" ? "" : path);
+          if (options?.maxBodyBytes) ctx.routes.setBodyLimit(method.toUpperCase(), fullPath, options.maxBodyBytes);
+          if (options?.keepRendered && method === "get") ctx.routes.keepRendered(fullPath);
           return routes;
         };
       }
