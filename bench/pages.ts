@@ -6,6 +6,8 @@
 //   --only NAME                       only the pages whose name contains NAME
 //   --log-level L                     the app's LOG_LEVEL (default info: what the request log costs
 //                                     is part of the measurement; queries per request need info)
+//   --page-cache-mb N                 the app's PAGE_CACHE_MB (default 32; 0: every request renders its
+//                                     page, to measure what a first view costs)
 //   --keep                            keep the scaled databases and reuse them next time (seeding
 //                                     1,000 × 52 takes minutes)
 // PGlite always; Postgres too when BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL names a
@@ -34,6 +36,7 @@ const { values: flags } = parseArgs({
     scale: { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     "log-level": { type: "string", default: "info" },
+    "page-cache-mb": { type: "string", default: "32" },
   },
 });
 const quick = flags.quick === true;
@@ -196,6 +199,7 @@ async function startApp(target: Target): Promise<App> {
   const server = await spawnServer([process.execPath, "server/main.ts"], {
     ...target.env,
     LOG_LEVEL: flags["log-level"],
+    PAGE_CACHE_MB: flags["page-cache-mb"],
     SMTP_URL: undefined,
   });
   let counting: { path: string; total: number; n: number } | undefined;
