@@ -1,11 +1,14 @@
 import type { Booted } from "./boot.ts";
-import { loadConfig } from "./config.ts";
-import { openConfiguredDatabase } from "./db/index.ts";
-import { createLogger } from "./log.ts";
+import { startPgliteThread } from "./db/pglite-thread.ts";
 
-// Boot: config → database → migrations → app → serve. `npm start` runs this file. Only what
-// opening the database needs is imported up front: the database starts opening (on its own
-// thread, for the embedded one) while the rest of the app is imported.
+// Boot: config → database → migrations → app → serve. `npm start` runs this file. The embedded
+// database's thread starts first, needing only Node's own modules, and loads PGlite while
+// everything else is imported; the configuration is checked right after (an empty variable
+// counts as unset there too).
+const early = process.env.DATABASE_URL ? undefined : startPgliteThread(process.env.DATA_DIR || "./data");
+const { loadConfig } = await import("./config.ts");
+const { openConfiguredDatabase } = await import("./db/index.ts");
+const { createLogger } = await import("./log.ts");
 const result = loadConfig(process.env);
 if (!result.ok) {
   console.error(`desktrust: ${result.error}`);
@@ -19,7 +22,7 @@ logger.info("starting", {
   database: config.databaseUrl ? "Postgres" : `PGlite in ${config.dataDir}`,
   port: config.port,
 });
-const database = openConfiguredDatabase(config, logger);
+const database = openConfiguredDatabase(config, logger, early);
 // Failures are reported below, once boot awaits it.
 database.catch(() => {});
 let booted: Booted;

@@ -1,6 +1,7 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
+import type { PgliteThread } from "./pglite-thread.ts";
 import type { StatementEvents } from "./statements.ts";
 import type { OuterQueryPolicy } from "./transaction-scope.ts";
 
@@ -38,6 +39,8 @@ export interface OpenOptions {
   onRoutedQuery?: (site: string) => void;
   /** Told what a slow first start is doing. */
   onProgress?: (step: string) => void;
+  /** The embedded database's thread, started early for `dataDir` (see main.ts). */
+  thread?: PgliteThread | undefined;
 }
 
 /** Opens the database named by the config: Postgres when a URL is given, else PGlite. */
@@ -56,16 +59,18 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     max: options.maxConnections ?? 4,
     transactions,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.thread ? { thread: options.thread } : {}),
   });
 }
 
 export { type Notifier, openNotifier } from "./notify.ts";
 
 /** Opens the database the config names, reporting to the log what a slow first start is doing. */
-export function openConfiguredDatabase(config: Config, logger: Logger): Promise<Database> {
+export function openConfiguredDatabase(config: Config, logger: Logger, thread?: PgliteThread): Promise<Database> {
   return openDatabase({
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
+    thread: !config.databaseUrl && thread?.dataDir === config.dataDir ? thread : undefined,
     onRoutedQuery: (site) =>
       logger.warn("a query through the outer database handle ran inside a transaction; routed into it", { site }),
     onProgress: (step) => logger.info(step),

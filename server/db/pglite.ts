@@ -1,11 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { lockDataDir } from "./data-dir-lock.ts";
 import type { Database } from "./index.ts";
-import type { WorkerReply, WorkerStart } from "./pglite-worker.ts";
+import { type PgliteThread, startPgliteThread } from "./pglite-thread.ts";
 import { openPostgres } from "./postgres.ts";
 import type { TransactionScopeOptions } from "./transaction-scope.ts";
+
+export { DataDirInUseError } from "./pglite-thread.ts";
 
 export interface PgliteOptions {
   /** `undefined` keeps the database in memory (tests). */
@@ -13,14 +11,9 @@ export interface PgliteOptions {
   max: number;
   transactions: TransactionScopeOptions;
   onProgress?: (step: string) => void;
+  /** Started earlier for this `dataDir` (the server starts it before importing the app). */
+  thread?: PgliteThread;
 }
-
-/** Raised when another process owns the data directory. */
-export class DataDirInUseError extends Error {
-  override name = "DataDirInUseError";
-}
-
-const CLOSE_TIMEOUT_MS = 10_000;
 
 /**
  * Starts PGlite in its own thread, serving the Postgres wire protocol on a private Unix socket,
@@ -29,59 +22,20 @@ const CLOSE_TIMEOUT_MS = 10_000;
  * pre-initialized data directory shipped with the app (PGlite's own initdb takes seconds).
  */
 export async function openPglite(options: PgliteOptions): Promise<Database> {
-  let lock: { release(): void } | undefined;
-  if (options.dataDir !== undefined) {
-    mkdirSync(options.dataDir, { recursive: true });
-    const claim = lockDataDir(options.dataDir);
-    if (!claim.ok) throw new DataDirInUseError(claim.message);
-    lock = claim;
-  }
-  // A private directory (mode 0700) keeps other local users off the socket.
-  const socketDir = mkdtempSync(join(tmpdir(), "desktrust-db-"));
-  const socketPath = join(socketDir, ".s.PGSQL.5432");
-  const worker = new Worker(new URL("./pglite-worker.ts", import.meta.url).href);
-  // The thread alone never keeps the process alive: open connections and the server do.
-  (worker as Worker & { unref(): void }).unref();
-  const cleanup = (): void => {
-    lock?.release();
-    rmSync(socketDir, { recursive: true, force: true });
-  };
-  try {
-    await new Promise<void>((ready, fail) => {
-      worker.onmessage = (event: MessageEvent<WorkerReply>) => {
-        const reply = event.data;
-        if (reply.type === "ready") ready();
-        else if (reply.type === "failed") fail(new Error(`the embedded database did not start: ${reply.message}`));
-        else if (reply.type === "progress") options.onProgress?.(reply.step);
-      };
-      worker.onerror = (event) => fail(new Error(`the embedded database did not start: ${event.message}`));
-      worker.postMessage({ type: "start", dataDir: options.dataDir, socketPath } satisfies WorkerStart);
-    });
-  } catch (error) {
-    worker.terminate();
-    cleanup();
-    throw error;
-  }
-  const pool = openPostgres({ socketPath, max: options.max, transactions: options.transactions }, "pglite");
+  const thread = options.thread ?? startPgliteThread(options.dataDir);
+  if (options.onProgress) thread.onProgress(options.onProgress);
+  await thread.ready;
+  const pool = openPostgres(
+    { socketPath: thread.socketPath, max: options.max, transactions: options.transactions },
+    "pglite",
+  );
   let closing: Promise<void> | undefined;
   return {
     ...pool,
     close() {
       closing ??= (async () => {
         await pool.close();
-        // PGlite shuts down cleanly (checkpoint, files closed) before its thread ends.
-        await new Promise<void>((done) => {
-          const timer = setTimeout(done, CLOSE_TIMEOUT_MS);
-          worker.onmessage = (event: MessageEvent<WorkerReply>) => {
-            if (event.data.type === "closed") {
-              clearTimeout(timer);
-              done();
-            }
-          };
-          worker.postMessage({ type: "close" });
-        });
-        worker.terminate();
-        cleanup();
+        await thread.close();
       })();
       return closing;
     },

@@ -111,7 +111,8 @@ export class PageCache {
       // Messages sent while not listening were missed.
       () => this.#apply(undefined),
     );
-    await this.#loadTables();
+    // Not awaited: a start does not wait for it; pages are kept once the names are known.
+    void this.#loadTables();
   }
 
   /** Stops watching; changes not yet announced to other instances are sent first. */

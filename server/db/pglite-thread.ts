@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { lockDataDir } from "./data-dir-lock.ts";
+import type { WorkerReply, WorkerStart } from "./pglite-worker.ts";
+
+/** Raised when another process owns the data directory. */
+export class DataDirInUseError extends Error {
+  override name = "DataDirInUseError";
+}
+
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/** The embedded database's thread: PGlite serving the wire protocol on a private socket. */
+export interface PgliteThread {
+  /** The data directory it opened (`undefined`: in memory). */
+  dataDir: string | undefined;
+  socketPath: string;
+  /** Settles when the database answers on the socket, or fails to start. */
+  ready: Promise<void>;
+  /** Receives what a slow first start is doing, including steps reported before it was called. */
+  onProgress(listener: (step: string) => void): void;
+  /** Shuts PGlite down cleanly (checkpoint, files closed), ends the thread, frees the directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Claims the data directory and starts PGlite in its own thread. Needs nothing but Node's own
+ * modules, so the server calls it before importing the rest of the app: the thread loads PGlite
+ * while the app is imported.
+ */
+export function startPgliteThread(dataDir: string | undefined): PgliteThread {
+  const failed = (error: Error): PgliteThread => {
+    const ready = Promise.reject(error);
+    ready.catch(() => {});
+    return { dataDir, socketPath: "", ready, onProgress() {}, close: async () => {} };
+  };
+  let lock: { release(): void } | undefined;
+  if (dataDir !== undefined) {
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      const claim = lockDataDir(dataDir);
+      if (!claim.ok) return failed(new DataDirInUseError(claim.message));
+      lock = claim;
+    } catch (error) {
+      // An unwritable DATA_DIR: reported as one line when the database is awaited.
+      return failed(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  // A private directory (mode 0700) keeps other local users off the socket.
+  const socketDir = mkdtempSync(join(tmpdir(), "desktrust-db-"));
+  const socketPath = join(socketDir, ".s.PGSQL.5432");
+  const worker = new Worker(new URL("./pglite-worker.ts", import.meta.url).href);
+  // The thread alone never keeps the process alive: open connections and the server do.
+  (worker as Worker & { unref(): void }).unref();
+  const cleanup = (): void => {
+    lock?.release();
+    rmSync(socketDir, { recursive: true, force: true });
+  };
+  const steps: string[] = [];
+  let progress: ((step: string) => void) | undefined;
+  const ready = new Promise<void>((done, fail) => {
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      const reply = event.data;
+      if (reply.type === "ready") done();
+      else if (reply.type === "failed") fail(new Error(`the embedded database did not start: ${reply.message}`));
+      else if (reply.type === "progress") {
+        steps.push(reply.step);
+        progress?.(reply.step);
+      }
+    };
+    worker.onerror = (event) => fail(new Error(`the embedded database did not start: ${event.message}`));
+    worker.postMessage({ type: "start", dataDir, socketPath } satisfies WorkerStart);
+  });
+  ready.catch(() => {
+    worker.terminate();
+    cleanup();
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    dataDir,
+    socketPath,
+    ready,
+    onProgress(listener) {
+      progress = listener;
+      for (const step of steps) listener(step);
+    },
+    close() {
+      closing ??= new Promise<void>((done) => {
+        const timer = setTimeout(done, CLOSE_TIMEOUT_MS);
+        worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+          if (event.data.type === "closed") {
+            clearTimeout(timer);
+            done();
+          }
+        };
+        worker.postMessage({ type: "close" });
+      }).then(() => {
+        worker.terminate();
+        cleanup();
+      });
+      return closing;
+    },
+  };
+}
