@@ -37,7 +37,14 @@ export function secureHeaders(options: { hsts: boolean }): MiddlewareHandler<App
     : defaults;
   return async function secureHeaders(c, next) {
     await next();
-    for (const [name, value] of headers) if (!c.res.headers.has(name)) c.header(name, value);
+    // Set on the response itself: `c.header` after the response exists copies it per call.
+    const own = c.res.headers;
+    try {
+      for (const [name, value] of headers) if (!own.has(name)) own.set(name, value);
+    } catch {
+      // A response with immutable headers (one passed through from fetch).
+      for (const [name, value] of headers) if (!c.res.headers.has(name)) c.header(name, value);
+    }
   };
 }
 
