@@ -6,6 +6,7 @@ import { changesData } from "../db/statements.ts";
 import { people, teamMembers, teams } from "../people/schema.ts";
 import { freshDatabase } from "../testing/database.ts";
 import { type TestApp, testApp } from "../testing/test-app.ts";
+import { acceptsGzip } from "./page-cache.ts";
 
 const open: TestApp[] = [];
 afterAll(async () => {
@@ -53,6 +54,17 @@ describe("which statements change data", () => {
   });
 });
 
+describe("Accept-Encoding", () => {
+  it("takes gzip when listed or with a wildcard, not when refused with q=0", () => {
+    expect(acceptsGzip("gzip, deflate, br")).toBe(true);
+    expect(acceptsGzip("br;q=1.0, gzip;q=0.8")).toBe(true);
+    expect(acceptsGzip("*")).toBe(true);
+    expect(acceptsGzip("gzip;q=0")).toBe(false);
+    expect(acceptsGzip("deflate, br")).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
+  });
+});
+
 describe("the page cache", () => {
   it("serves a page again from memory and drops it as soon as something it read changes", async () => {
     const t = await testApp({ plugins: ["status-updates"] });
@@ -71,6 +83,12 @@ describe("the page cache", () => {
     expect(t.ctx.pages.hits).toBe(hits + 1);
     expect(again.headers.get("Content-Type")).toStartWith("text/html");
     expect(again.headers.get("Content-Security-Policy")).toBeTruthy();
+    expect(again.headers.get("Content-Encoding")).toBeNull();
+    // A browser (which accepts gzip) gets the kept page gzipped once, not per request.
+    const zipped = await author.get("/status-updates", { "Accept-Encoding": "gzip, deflate, br" });
+    expect(zipped.headers.get("Content-Encoding")).toBe("gzip");
+    expect(zipped.headers.get("Vary")).toContain("Accept-Encoding");
+    expect(new TextDecoder().decode(Bun.gunzipSync(new Uint8Array(await zipped.arrayBuffer())))).toBe(first);
 
     // Changed outside any request, outside a transaction: the next view shows it.
     await t.ctx.db.update(updates).set({ bottomLine: "Search is live everywhere." }).where(eq(updates.teamId, teamId));

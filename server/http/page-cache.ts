@@ -56,7 +56,10 @@ const EVERYTHING = "*";
 interface Entry {
   /** Encoded once: a hit sends the bytes as they are. */
   body: Uint8Array<ArrayBuffer>;
+  /** The body gzipped once, for clients that accept it (every browser); none for small pages. */
+  gzip: Uint8Array<ArrayBuffer> | undefined;
   headers: [string, string][];
+  gzipHeaders: [string, string][];
   tables: string[];
   /** The change counter when rendering began: any change after it makes the page stale. */
   at: number;
@@ -163,7 +166,9 @@ export class PageCache {
         // Most recently used last: the oldest are dropped first.
         this.#entries.delete(key);
         this.#entries.set(key, entry);
-        return new Response(entry.body, { status: 200, headers: entry.headers });
+        return entry.gzip && acceptsGzip(c.req.header("Accept-Encoding"))
+          ? new Response(entry.gzip, { status: 200, headers: entry.gzipHeaders })
+          : new Response(entry.body, { status: 200, headers: entry.headers });
       }
       this.misses++;
       const at = this.#counter;
@@ -198,12 +203,27 @@ export class PageCache {
     // Changed (or flushed) while rendering: what was read may already be stale.
     if (at < this.#flushedAt || [...seen.tables].some((t) => (this.#changedAt.get(t) ?? 0) > at)) return;
     const body = new Uint8Array(await res.clone().arrayBuffer());
-    const headers = [...res.headers.entries()];
-    const bytes = body.byteLength + key.length * 2 + 200;
+    const gzip = body.byteLength >= GZIP_FROM_BYTES ? Bun.gzipSync(body) : undefined;
+    const vary = [res.headers.get("Vary"), "Accept-Encoding"].filter(Boolean).join(", ");
+    const headers: [string, string][] = [
+      ...[...res.headers.entries()].filter(([name]) => !/^(vary|content-length|content-encoding)$/i.test(name)),
+      ["Vary", vary],
+    ];
+    const gzipHeaders: [string, string][] = [...headers, ["Content-Encoding", "gzip"]];
+    const bytes = body.byteLength + (gzip?.byteLength ?? 0) + key.length * 2 + 400;
     if (bytes > this.#options.maxBytes / 8) return;
     const previous = this.#entries.get(key);
     if (previous) this.#drop(key, previous);
-    this.#entries.set(key, { body, headers, tables: [...seen.tables], at, storedAt: performance.now(), bytes });
+    this.#entries.set(key, {
+      body,
+      gzip,
+      headers,
+      gzipHeaders,
+      tables: [...seen.tables],
+      at,
+      storedAt: performance.now(),
+      bytes,
+    });
     this.#bytes += bytes;
     for (const [oldest, entry] of this.#entries) {
       if (this.#bytes <= this.#options.maxBytes) break;
@@ -328,6 +348,24 @@ export async function pagesChangedElsewhere(database: Database, url: string | un
   } finally {
     await notifier.close();
   }
+}
+
+/**
+ * Kept pages this large or larger are also kept gzipped: a hit then sends a few KB instead of
+ * tens (and a response that fits the server's 16 KB write buffer goes out in one write).
+ */
+const GZIP_FROM_BYTES = 2_048;
+
+/** Whether an `Accept-Encoding` header takes gzip (and does not refuse it with q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  for (const part of header.split(",")) {
+    const [coding, ...params] = part.trim().toLowerCase().split(";");
+    if (coding !== "gzip" && coding !== "*") continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  }
+  return false;
 }
 
 /** A name, maybe qualified: `"schema"."table"`, `schema.table`, `table`. */
