@@ -21,10 +21,9 @@ import { FLASH_COOKIE } from "./flash.ts";
  *
  * Only GET pages declared with `keepRendered` (the main reading pages: read often, changed
  * rarely, their content all from the database and the viewer), for a signed-in browser session,
- * are kept; the key
- * holds the session, the URL, the htmx headers, the unread count shown in the header and the
- * minute (pages say "3 minutes ago"). Nothing is kept from a request that wrote, set a cookie,
- * carried a flash message or did not answer 200 with HTML.
+ * are kept; the key holds the session, the URL, the htmx headers, the unread count shown in the
+ * header and the minute (pages say "3 minutes ago"). Nothing is kept from a request that wrote,
+ * set a cookie, carried a flash message or did not answer 200 with HTML.
  */
 export interface PageCacheOptions {
   database: Database;
@@ -177,7 +176,16 @@ export class PageCache {
       this.#rendering.set(key, rendered);
       try {
         await rendered;
-        await this.#keep(key, at, seen, c.res);
+        if (c.res.status === 200) {
+          // Later views of this page may come gzipped: say so on the first one too.
+          try {
+            c.res.headers.append("Vary", "Accept-Encoding");
+          } catch {
+            // Immutable headers: such a response is not kept either (see #keep).
+            return;
+          }
+          await this.#keep(key, at, seen, c.res);
+        }
       } finally {
         this.#rendering.delete(key);
       }
@@ -204,11 +212,9 @@ export class PageCache {
     if (at < this.#flushedAt || [...seen.tables].some((t) => (this.#changedAt.get(t) ?? 0) > at)) return;
     const body = new Uint8Array(await res.clone().arrayBuffer());
     const gzip = body.byteLength >= GZIP_FROM_BYTES ? Bun.gzipSync(body) : undefined;
-    const vary = [res.headers.get("Vary"), "Accept-Encoding"].filter(Boolean).join(", ");
-    const headers: [string, string][] = [
-      ...[...res.headers.entries()].filter(([name]) => !/^(vary|content-length|content-encoding)$/i.test(name)),
-      ["Vary", vary],
-    ];
+    const headers: [string, string][] = [...res.headers.entries()].filter(
+      ([name]) => !/^(content-length|content-encoding)$/i.test(name),
+    );
     const gzipHeaders: [string, string][] = [...headers, ["Content-Encoding", "gzip"]];
     const bytes = body.byteLength + (gzip?.byteLength ?? 0) + key.length * 2 + 400;
     if (bytes > this.#options.maxBytes / 8) return;
