@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from "bun:test";
-import { eq } from "drizzle-orm";
+import { count, eq } from "drizzle-orm";
 import { updates } from "../../plugins/status-updates/schema.ts";
 import { openDatabase } from "../db/index.ts";
 import { changesData } from "../db/statements.ts";
+import { auditLog } from "../org/schema.ts";
 import { people, teamMembers, teams } from "../people/schema.ts";
 import { freshDatabase } from "../testing/database.ts";
 import { type TestApp, testApp } from "../testing/test-app.ts";
@@ -107,6 +108,82 @@ describe("the page cache", () => {
     const commented = await author.post(`/status-updates/updates/${update?.id}/comments`, { body: "Nice work." });
     expect(commented.status).toBe(303);
     expect(await (await author.get("/status-updates")).text()).toContain("1 comment");
+  });
+
+  it("never shows a page older than a change that has finished, with views racing the changes", async () => {
+    const t = await testApp({ plugins: ["status-updates"] });
+    open.push(t);
+    const author = await t.signedIn("member");
+    const teamId = await teamOf(t, [author.person.id]);
+    await author.post("/status-updates/updates", { teamId, "q-bottom-line": "Version 0." });
+    await author.get("/status-updates");
+    let stop = false;
+    // Readers keep rendering and keeping the feed while the changes land.
+    const readers = Array.from({ length: 4 }, async () => {
+      while (!stop) await (await author.get("/status-updates")).text();
+    });
+    try {
+      for (let version = 1; version <= 15; version++) {
+        await t.ctx.db
+          .update(updates)
+          .set({ bottomLine: `Version ${version}.` })
+          .where(eq(updates.teamId, teamId));
+        const seen = await (await author.get("/status-updates")).text();
+        expect(seen).toContain(`Version ${version}.`);
+      }
+    } finally {
+      stop = true;
+      await Promise.all(readers);
+    }
+    expect(t.ctx.pages.hits).toBeGreaterThan(0);
+  });
+
+  it("does not keep what a page read before a change that finished while it was rendering", async () => {
+    // A page that counts audit entries, then waits until the test lets it finish.
+    let gate: Promise<void> = Promise.resolve();
+    const t = await testApp({
+      pluginModules: [
+        {
+          id: "gated",
+          name: "Gated",
+          version: "1.0.0",
+          apiVersion: "^1.0.0",
+          setup(api: { pages: (build: (r: { get: (...a: unknown[]) => unknown }) => void) => void }) {
+            api.pages((r) => {
+              r.get(
+                "/",
+                "member",
+                async (c: { html: (body: string) => Response }, s: { db: TestApp["ctx"]["db"] }) => {
+                  const [row] = await s.db.select({ n: count() }).from(auditLog);
+                  await gate;
+                  return c.html(`<p>entries: ${row?.n}</p>`);
+                },
+                { keepRendered: true },
+              );
+            });
+          },
+        },
+      ],
+    });
+    open.push(t);
+    const member = await t.signedIn("member");
+    const before = await (await member.get("/gated")).text();
+    const n = Number(/entries: (\d+)/.exec(before)?.[1]);
+
+    let release = (): void => {};
+    gate = new Promise((done) => {
+      release = done;
+    });
+    // A URL not kept yet, so this view renders (and would keep what it read).
+    const rendering = member.get("/gated?view=2");
+    await Bun.sleep(50);
+    await t.ctx.db.insert(auditLog).values({ action: "test.changed" });
+    // Also past the change's announcement to the instances (this one hears its own).
+    await Bun.sleep(100);
+    release();
+    expect(await (await rendering).text()).toContain(`entries: ${n}`);
+    gate = Promise.resolve();
+    expect(await (await member.get("/gated?view=2")).text()).toContain(`entries: ${n + 1}`);
   });
 
   it("keeps each session's pages apart, and never keeps a page with a flash message or a non-200", async () => {
