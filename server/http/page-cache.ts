@@ -312,8 +312,12 @@ export class PageCache {
       else if (known.has(`public.${first}`)) found.add(`public.${first}`);
     }
     tables = [...found];
-    if (this.#tablesOfText.size > 5_000) this.#tablesOfText.clear();
-    this.#tablesOfText.set(text, tables);
+    // Remembered for the statements the app sends again and again, not for one-off long ones
+    // (a bulk insert's text can be tens of KB).
+    if (text.length <= 8_192) {
+      if (this.#tablesOfText.size >= 5_000) this.#tablesOfText.clear();
+      this.#tablesOfText.set(text, tables);
+    }
     return tables;
   }
 
