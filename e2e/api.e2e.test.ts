@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import type { Page } from "playwright-core";
-import { type Harness, startHarness, watchConsole } from "./harness.ts";
+import { type Harness, pageWidth, startHarness, watchConsole } from "./harness.ts";
 import { setUpOrganization } from "./steps.ts";
 
 // A person makes a scoped API token on a phone, a script uses it over HTTP, and the API docs
@@ -11,10 +10,6 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(() => h?.close());
-
-async function pageWidth(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth);
-}
 
 describe("the write API in a browser and over HTTP", () => {
   it("creates a token with chosen scopes on a phone, and a script records a decision with it", async () => {

@@ -150,3 +150,8 @@ export function watchConsole(page: Page): string[] {
   });
   return problems;
 }
+
+/** The page's laid-out width: more than the viewport means it scrolls sideways. */
+export function pageWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}

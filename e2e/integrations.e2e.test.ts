@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
-import type { Page } from "playwright-core";
-import { type Harness, startHarness, watchConsole } from "./harness.ts";
+import { type Harness, pageWidth, startHarness, watchConsole } from "./harness.ts";
 import { loadDemo } from "./steps.ts";
 
 // The integration pages on a phone: an admin adds a webhook endpoint (its secret shown once),
@@ -11,10 +10,6 @@ beforeAll(async () => {
   h = await startHarness();
 });
 afterAll(() => h?.close());
-
-async function pageWidth(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth);
-}
 
 describe("integrations in a browser", () => {
   it("adds a webhook endpoint and shows deliveries, Slack and team chat pages within 390 px", async () => {

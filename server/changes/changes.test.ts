@@ -3,6 +3,7 @@ import { openDatabase } from "../db/index.ts";
 import { teams } from "../people/schema.ts";
 import { freshDatabase } from "../testing/database.ts";
 import { type TestApp, testApp } from "../testing/test-app.ts";
+import { within } from "../testing/wait.ts";
 
 const DAY = 86_400_000;
 const open: TestApp[] = [];
@@ -10,16 +11,6 @@ afterAll(async () => {
   // The second instance first: on the embedded database both share one engine.
   for (const app of open.reverse()) await app.close();
 });
-
-/** Polls until `check` holds; returns how long that took. */
-async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > ms) throw new Error(`did not hold within ${ms} ms`);
-    await Bun.sleep(20);
-  }
-  return performance.now() - started;
-}
 
 describe("a change on one instance", () => {
   it("holds on every instance within 2 s: a disabled plugin's nav, pages and jobs, a team membership", async () => {

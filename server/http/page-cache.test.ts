@@ -7,6 +7,7 @@ import { auditLog } from "../org/schema.ts";
 import { people, teamMembers, teams } from "../people/schema.ts";
 import { freshDatabase } from "../testing/database.ts";
 import { type TestApp, testApp } from "../testing/test-app.ts";
+import { within } from "../testing/wait.ts";
 import { acceptsGzip } from "./page-cache.ts";
 
 const open: TestApp[] = [];
@@ -23,15 +24,6 @@ async function teamOf(t: TestApp, personIds: string[]): Promise<string> {
   const id = (row as { id: string }).id;
   await t.ctx.db.insert(teamMembers).values(personIds.map((personId) => ({ teamId: id, personId })));
   return id;
-}
-
-async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > ms) throw new Error(`did not hold within ${ms} ms`);
-    await Bun.sleep(20);
-  }
-  return performance.now() - started;
 }
 
 describe("which statements change data", () => {
