@@ -104,7 +104,7 @@ export class PageCache {
     if (!this.enabled) return;
     const observer: StatementObserver = {
       sent: (text) => this.#sent(text),
-      changed: (texts) => this.#changed(texts, true),
+      changed: (texts) => this.#changed(texts),
     };
     this.#unsubscribe = this.#options.database.statements.subscribe(observer);
     await this.#options.notifier.listen(
@@ -250,7 +250,7 @@ export class PageCache {
   }
 
   /** A change seen here: apply it, and tell the other instances. */
-  #changed(texts: readonly string[], announce: boolean): void {
+  #changed(texts: readonly string[]): void {
     let tables: string[] | undefined = [];
     for (const text of texts) {
       // A schema change (a plugin's migrations) may add tables: reload their names.
@@ -262,7 +262,7 @@ export class PageCache {
       tables.push(...this.#tablesOf(text));
     }
     this.#apply(tables);
-    if (announce) this.#announce(tables);
+    this.#announce(tables);
   }
 
   /** Marks tables changed (`undefined`: everything). */
