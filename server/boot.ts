@@ -7,7 +7,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
 import { type Database, openConfiguredDatabase, openNotifier } from "./db/index.ts";
-import { type MigrationReport, migrate } from "./db/migrate.ts";
+import { appliedMigrations, type MigrationReport, migrate } from "./db/migrate.ts";
 import { coreJobs } from "./digest/jobs.ts";
 import { EventBus } from "./events/bus.ts";
 import { RouteRegistry } from "./http/access.ts";
@@ -73,8 +73,13 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const source: PluginSource = { dir: pluginsDir, enabled: config.plugins, ...options.plugins };
   // Plugin code is imported while the database opens: on a start, most of the wait is the database.
   if (!source.modules && source.dir && !source.imported) source.imported = importPlugins(source.dir);
+  // The embedded database started early hands its handle over at once (its connections wait for
+  // the engine): the work below that needs no database runs while the engine opens.
   const database = await opening;
-  const migrations: MigrationReport[] = [await migrate(database.db, { owner: "core", folder: coreMigrations })];
+  // One read tells core and every plugin what is applied; only a set with news migrates.
+  const applied = appliedMigrations(database.db);
+  applied.catch(() => {}); // awaited below
+  const migrations: MigrationReport[] = [];
   const mailer =
     options.mailer !== undefined ? options.mailer : config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
   const clock = options.clock ?? systemClock;
@@ -122,7 +127,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   if (config.slack) registerSigner(ctx.outboundSigners, slackSigner(config.slack));
   for (const job of coreJobs(ctx)) scheduler.add(job);
   registerOutbound(ctx);
-  await runtime.load(source);
+  await runtime.setUp(source);
   metrics.gauge("desktrust_outbound_depth", "Outgoing webhook and chat requests queued or being sent.", () =>
     outboundDepth(database.db),
   );
@@ -132,9 +137,14 @@ export async function boot(options: BootOptions): Promise<Booted> {
   ctx.changes.on("plugins", () => (runtime as PluginRuntime).refreshState(true));
   ctx.changes.on("org", () => ctx.org.refresh());
   ctx.changes.on("teams", async () => ctx.memberships.clear());
+  const app = buildApp(ctx, (app) => runtime.mount(app));
+  // Hono compiles its route table on the first match: do it now, while the database may still be
+  // opening, rather than in the first request.
+  app.router.match("GET", "/");
+  migrations.push(await migrate(database.db, { owner: "core", folder: coreMigrations }, await applied));
+  await runtime.applyMigrations(await applied);
   await ctx.changes.start();
   await ctx.pages.start();
-  const app = buildApp(ctx, (app) => runtime.mount(app));
   let background = false;
   return {
     ctx,

@@ -1,5 +1,5 @@
 import type { Booted } from "./boot.ts";
-import { startPgliteThread } from "./db/pglite-thread.ts";
+import { EmbeddedStartError, startPgliteThread } from "./db/pglite-thread.ts";
 
 // Boot: config → database → migrations → app → serve. `npm start` runs this file. The embedded
 // database's thread starts first, needing only Node's own modules, and loads PGlite while
@@ -30,8 +30,10 @@ try {
   const { boot } = await import("./boot.ts");
   booted = await boot({ config, logger, database });
 } catch (error) {
-  // One line, no stack: a data directory in use, an unreachable database, a failed migration.
-  console.error(`desktrust: ${error instanceof Error ? error.message : String(error)}`);
+  // One line, no stack: a data directory in use, an unreachable database, a failed migration. The
+  // embedded database's own start failure reaches boot as the cause of its first query's.
+  const reason = error instanceof Error && error.cause instanceof EmbeddedStartError ? error.cause : error;
+  console.error(`desktrust: ${reason instanceof Error ? reason.message : String(reason)}`);
   process.exit(1);
 }
 const { ctx, app, close, startBackground } = booted;
@@ -44,8 +46,11 @@ const server = Bun.serve({
   fetch: app.fetch,
 });
 
-// Jobs (digests, mail delivery, plugin jobs) and event handlers run in the background.
-startBackground();
+// Jobs (digests, mail delivery, plugin jobs) and event handlers run in the background, from a
+// moment after the server answers: a start's first requests (the health probe that tells an
+// orchestrator it is up, the first page) are not queued behind the scheduler's catch-up.
+const BACKGROUND_DELAY_MS = 1_000;
+const background = setTimeout(startBackground, BACKGROUND_DELAY_MS);
 
 ctx.logger.info("desktrust started", {
   url: config.baseUrl,
@@ -60,6 +65,7 @@ let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
+  clearTimeout(background);
   ctx.logger.info("shutting down", { signal });
   // Stop accepting connections and let in-flight requests finish, then close the database.
   // A request that hangs must not keep the process alive past an orchestrator's kill timeout.

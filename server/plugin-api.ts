@@ -282,6 +282,14 @@ export type { DuePerson, LocalSchedule } from "./jobs/person-schedule.ts";
  */
 export { claimPersonPeriod, latestOccurrence, peopleDue } from "./jobs/person-schedule.ts";
 /**
+ * A library loaded on first use rather than at start (see server/lazy.ts).
+ *
+ * @example
+ * const parser = onFirstUse(() => (require("big-parser") as typeof import("big-parser")).parse);
+ * parser()(text);
+ */
+export { onFirstUse } from "./lazy.ts";
+/**
  * User Markdown to sanitized HTML (GitHub-flavoured; scripts, handlers, styles and
  * `javascript:` links removed), and to plain text for snippets, digests and the linter.
  *

@@ -1,5 +1,8 @@
-import { syllable } from "syllable";
-import { markdownToText, type WritingLinter } from "../../server/plugin-api.ts";
+import type { syllable as Syllable } from "syllable";
+import { markdownToText, onFirstUse, type WritingLinter } from "../../server/plugin-api.ts";
+
+// Its word lists load on the first update measured, not at start.
+const syllable = onFirstUse(() => (require("syllable") as { syllable: typeof Syllable }).syllable);
 
 /** The writing measures of one posted update. */
 export interface UpdateMeasures {
@@ -48,7 +51,8 @@ export function measureUpdate(linter: WritingLinter, body: string, ask: string):
   const prose = markdownToText(body.replace(/^#{1,6}\s+.*$/gm, ""));
   const sentences = sentencesOf(prose);
   const words = wordsOf(prose);
-  const syllables = words.reduce((n, w) => n + syllable(w), 0);
+  const count = syllable();
+  const syllables = words.reduce((n, w) => n + count(w), 0);
   const hasAsk = ask.trim() !== "";
   const askHints = hasAsk ? linter.lint(ask, { kind: "ask" }) : [];
   return {

@@ -6,6 +6,7 @@ import { loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { freshDatabase } from "../testing/database.ts";
 import { type Database, openDatabase } from "./index.ts";
+import { appliedMigrations, migrate } from "./migrate.ts";
 import { rowsOf } from "./rows.ts";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -44,6 +45,43 @@ describe("migrations", () => {
       await primary.db.execute(sql`select count(*)::int as n from desktrust_migrations."core"`),
     );
     expect(coreCount[0]?.n).toBe(readMigrationFiles({ migrationsFolder: coreMigrations }).length);
+  });
+});
+
+describe("reading what is applied", () => {
+  it("reads every set's applied migrations at once, and a set shown up to date migrates without a statement", async () => {
+    const database = await freshDatabase();
+    cleanup.push(() => database.close());
+    const config = loadConfig({ LOG_LEVEL: "silent" });
+    if (!config.ok) throw new Error(config.error);
+    const booted = await boot({
+      config: config.config,
+      logger: createLogger("silent"),
+      mailer: null,
+      database,
+      plugins: { enabled: ["kudos"] },
+    });
+    const applied = await appliedMigrations(database.db);
+    const core = readMigrationFiles({ migrationsFolder: coreMigrations }).map((m) => m.hash);
+    expect([...(applied.get("core") ?? [])].sort()).toEqual([...core].sort());
+    expect(applied.get("kudos")?.size).toBeGreaterThan(0);
+    const sent: string[] = [];
+    const stop = database.statements.subscribe({ sent: (text) => sent.push(text), changed() {} });
+    try {
+      const report = await migrate(database.db, { owner: "core", folder: coreMigrations }, applied);
+      expect(report.applied).toEqual([]);
+      expect(sent).toEqual([]);
+      // Told nothing, it reads for itself.
+      await migrate(database.db, { owner: "core", folder: coreMigrations });
+      expect(sent.length).toBeGreaterThan(0);
+    } finally {
+      stop();
+    }
+    // A set the read did not show (a plugin added since) migrates as before.
+    const none = await appliedMigrations(database.db);
+    const withoutKudos = new Map([...none].filter(([owner]) => owner !== "kudos"));
+    const kudos = booted.ctx.plugins.get("kudos")?.definition?.migrations ?? "";
+    expect((await migrate(database.db, { owner: "kudos", folder: kudos }, withoutKudos)).applied).toEqual([]);
   });
 });
 

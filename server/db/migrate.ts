@@ -19,15 +19,48 @@ export interface MigrationReport {
 // the second sees what the first applied. Transaction-scoped so a crash releases it.
 const MIGRATION_LOCK = 0x6465736b; // "desk"
 
+/** The migration hashes each set has applied, by owner, as one read found them. */
+export type AppliedMigrations = ReadonlyMap<string, ReadonlySet<string>>;
+
+/**
+ * Reads what every set has applied in two round trips, however many sets there are: a start
+ * with many plugins learns that nothing is pending without a pair of reads per set.
+ */
+export async function appliedMigrations(db: Db): Promise<AppliedMigrations> {
+  const tables = rowsOf<{ owner: string }>(
+    await db.execute(
+      sql`select c.relname as owner from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'desktrust_migrations' and c.relkind in ('r', 'p')`,
+    ),
+  );
+  const applied = new Map<string, Set<string>>();
+  if (!tables.length) return applied;
+  const reads = tables.map(
+    ({ owner }) => sql`select ${owner}::text as owner, hash from ${sql.raw(migrationTable(owner))}`,
+  );
+  const rows = rowsOf<{ owner: string; hash: string }>(await db.execute(sql.join(reads, sql` union all `)));
+  for (const { owner } of tables) applied.set(owner, new Set());
+  for (const { owner, hash } of rows) applied.get(owner)?.add(hash);
+  return applied;
+}
+
+/** The bookkeeping table of one set, quoted. */
+function migrationTable(owner: string): string {
+  return `desktrust_migrations."${owner.replaceAll('"', '""')}"`;
+}
+
 /**
  * Applies the pending migrations of one set, in order, in one transaction under the
  * cluster-wide migration lock. Each set keeps its own table: a shared Drizzle migrations table
- * compares timestamps across sets and silently skips migrations.
+ * compares timestamps across sets and silently skips migrations. `applied` (from
+ * `appliedMigrations`, read earlier in the same start) saves the set its own reads when it shows
+ * nothing pending; anything pending is re-read under the lock.
  */
-export async function migrate(db: Db, set: MigrationSet): Promise<MigrationReport> {
+export async function migrate(db: Db, set: MigrationSet, applied?: AppliedMigrations): Promise<MigrationReport> {
   const migrations = readMigrationFiles({ migrationsFolder: set.folder });
-  const name = `desktrust_migrations."${set.owner.replaceAll('"', "")}"`;
+  const name = migrationTable(set.owner);
   const table = sql.raw(name);
+  const known = applied?.get(set.owner);
+  if (known && migrations.every((m) => known.has(m.hash))) return { owner: set.owner, applied: [] };
   // Most starts have nothing to apply: find that out in two reads, without the lock.
   const [found] = rowsOf<{ present: boolean }>(
     await db.execute(sql`select to_regclass(${name}) is not null as present`),

@@ -4,8 +4,13 @@ import { join } from "node:path";
 import { lockDataDir } from "./data-dir-lock.ts";
 import type { WorkerReply, WorkerStart } from "./pglite-worker.ts";
 
+/** The embedded database could not start: its queries fail with this as their cause. */
+export class EmbeddedStartError extends Error {
+  override name = "EmbeddedStartError";
+}
+
 /** Raised when another process owns the data directory. */
-export class DataDirInUseError extends Error {
+export class DataDirInUseError extends EmbeddedStartError {
   override name = "DataDirInUseError";
 }
 
@@ -44,7 +49,7 @@ export function startPgliteThread(dataDir: string | undefined): PgliteThread {
       lock = claim;
     } catch (error) {
       // An unwritable DATA_DIR: reported as one line when the database is awaited.
-      return failed(error instanceof Error ? error : new Error(String(error)));
+      return failed(new EmbeddedStartError(error instanceof Error ? error.message : String(error)));
     }
   }
   // A private directory (mode 0700) keeps other local users off the socket.
@@ -63,13 +68,14 @@ export function startPgliteThread(dataDir: string | undefined): PgliteThread {
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
       if (reply.type === "ready") done();
-      else if (reply.type === "failed") fail(new Error(`the embedded database did not start: ${reply.message}`));
+      else if (reply.type === "failed")
+        fail(new EmbeddedStartError(`the embedded database did not start: ${reply.message}`));
       else if (reply.type === "progress") {
         steps.push(reply.step);
         progress?.(reply.step);
       }
     };
-    worker.onerror = (event) => fail(new Error(`the embedded database did not start: ${event.message}`));
+    worker.onerror = (event) => fail(new EmbeddedStartError(`the embedded database did not start: ${event.message}`));
     worker.postMessage({ type: "start", dataDir, socketPath } satisfies WorkerStart);
   });
   ready.catch(() => {

@@ -1,3 +1,5 @@
+import { once } from "node:events";
+import { createConnection } from "node:net";
 import type { Database } from "./index.ts";
 import { type PgliteThread, startPgliteThread } from "./pglite-thread.ts";
 import { openPostgres } from "./postgres.ts";
@@ -20,13 +22,28 @@ export interface PgliteOptions {
  * and connects postgres.js to it: queries never run on the request thread, and the app speaks
  * to the embedded database exactly as to Postgres. A new database is restored from the
  * pre-initialized data directory shipped with the app (PGlite's own initdb takes seconds).
+ *
+ * With a thread started earlier (the server's), the handle comes back at once and each
+ * connection waits until the engine answers, so the caller's own start-up work runs meanwhile; a
+ * failed start (a data directory in use) fails the first query with the reason. Otherwise it
+ * resolves once the engine answers, or rejects.
  */
 export async function openPglite(options: PgliteOptions): Promise<Database> {
   const thread = options.thread ?? startPgliteThread(options.dataDir);
   if (options.onProgress) thread.onProgress(options.onProgress);
-  await thread.ready;
+  if (!options.thread) await thread.ready;
   const pool = openPostgres(
-    { socketPath: thread.socketPath, max: options.max, transactions: options.transactions },
+    {
+      socketPath: thread.socketPath,
+      connect: async () => {
+        await thread.ready;
+        const socket = createConnection(thread.socketPath);
+        await once(socket, "connect");
+        return socket;
+      },
+      max: options.max,
+      transactions: options.transactions,
+    },
     "pglite",
   );
   let closing: Promise<void> | undefined;

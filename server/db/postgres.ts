@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres, { type Options } from "postgres";
 import type { Database, Db } from "./index.ts";
@@ -8,6 +9,8 @@ export interface PostgresOptions {
   /** postgres:// URL, or a Unix socket path (the embedded database's). */
   url?: string;
   socketPath?: string;
+  /** Opens each connection's socket, already connected (the embedded database's, once it answers). */
+  connect?: () => Promise<Socket>;
   max: number;
   transactions: TransactionScopeOptions;
   /** Called with the driver's error when a connection cannot be made. */
@@ -26,9 +29,16 @@ export function openPostgres(options: PostgresOptions, driver: Database["driver"
     // Idle connections are closed so a database restart is noticed and reconnected cleanly.
     idle_timeout: 60,
   };
-  const client = options.socketPath
-    ? postgres({ ...settings, path: options.socketPath, user: "postgres", database: "postgres" })
-    : postgres(options.url ?? "", settings);
+  const client =
+    options.socketPath !== undefined
+      ? postgres({
+          ...settings,
+          path: options.socketPath,
+          user: "postgres",
+          database: "postgres",
+          ...(options.connect ? { socket: options.connect } : {}),
+        })
+      : postgres(options.url ?? "", settings);
   const statements = new StatementEvents();
   const db = drizzle(scopeTransactions(client, { ...options.transactions, statements })) as unknown as Db;
   return {

@@ -331,8 +331,11 @@ export class PageCache {
     const loading = (async () => {
       const rows = rowsOf<{ name: string }>(
         await this.#options.database.db.execute(
-          sql`select table_schema || '.' || table_name as name from information_schema.tables
-              where table_schema not in ('pg_catalog', 'information_schema')`,
+          // The catalog itself, not information_schema's views over it: a tenth of the work.
+          sql`select n.nspname || '.' || c.relname as name from pg_class c
+              join pg_namespace n on n.oid = c.relnamespace
+              where c.relkind in ('r', 'p', 'v', 'm', 'f')
+                and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\_%'`,
         ),
       );
       if (this.#loadToken !== token) return;

@@ -1,4 +1,4 @@
-import nodemailer from "nodemailer";
+import type Nodemailer from "nodemailer";
 import type { MailAttachment } from "./schema.ts";
 
 export interface MailMessage {
@@ -21,6 +21,8 @@ export interface Mailer {
 /** A Mailer over SMTP (nodemailer). `url` is `smtp://user:pass@host:port` or `smtps://…`. */
 export function smtpMailer(url: string, from: string, options: { timeoutMs?: number } = {}): Mailer {
   const timeout = options.timeoutMs ?? 15_000;
+  // Loaded only where mail goes out over SMTP: without SMTP_URL, a start never needs it.
+  const nodemailer = require("nodemailer") as typeof Nodemailer;
   const transport = nodemailer.createTransport({
     url,
     connectionTimeout: timeout,

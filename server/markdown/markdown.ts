@@ -1,13 +1,16 @@
 import { Marked } from "marked";
-import sanitizeHtml from "sanitize-html";
+import type SanitizeHtml from "sanitize-html";
 import { raw, type SafeHtml } from "../../views/html/escape.ts";
+import { onFirstUse } from "../lazy.ts";
 
 // GitHub-flavoured Markdown without raw HTML passthrough surprises: whatever marked produces is
 // sanitized against a small allowlist below, so `<script>`, event handlers, `style` and
 // `javascript:` links never reach a page.
 const marked = new Marked({ gfm: true, breaks: false, async: false });
+// sanitize-html (with its CSS parser) takes longer to load than anything else a page needs.
+const sanitizeHtml = onFirstUse(() => require("sanitize-html") as typeof SanitizeHtml);
 
-const allowed: sanitizeHtml.IOptions = {
+const allowed: SanitizeHtml.IOptions = {
   allowedTags: [
     "p",
     "br",
@@ -48,7 +51,7 @@ const allowed: sanitizeHtml.IOptions = {
   allowedSchemesAppliedToAttributes: ["href"],
   allowProtocolRelative: false,
   transformTags: {
-    a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow" }),
+    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: "noopener noreferrer nofollow" } }),
     // Task-list checkboxes render, but read-only.
     input: (_tag, attribs) => ({
       tagName: attribs.type === "checkbox" ? "input" : "span",
@@ -64,13 +67,13 @@ allowed.allowedAttributes = { ...allowed.allowedAttributes, a: ["href", "title",
 /** Renders user Markdown to sanitized HTML, safe to put in a page or an email. */
 export function renderMarkdown(markdown: string): SafeHtml {
   const html = marked.parse(markdown) as string;
-  return raw(sanitizeHtml(html, allowed));
+  return raw(sanitizeHtml()(html, allowed));
 }
 
 /** Plain text of a Markdown document (for digests, snippets and the writing linter). */
 export function markdownToText(markdown: string): string {
   const html = marked.parse(markdown) as string;
-  return sanitizeHtml(html.replace(/<\/(p|li|h[1-6]|blockquote|pre|tr)>/g, "\n"), {
+  return sanitizeHtml()(html.replace(/<\/(p|li|h[1-6]|blockquote|pre|tr)>/g, "\n"), {
     allowedTags: [],
     allowedAttributes: {},
   })

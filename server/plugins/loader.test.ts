@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { definePlugin } from "../plugin-api.ts";
 import { type TestApp, testApp } from "../testing/test-app.ts";
 
@@ -171,6 +174,56 @@ describe("upload routes", () => {
       expect((await send("/uploader/notes")).status).toBe(413);
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe("plugin migrations", () => {
+  it("fails a plugin whose migration fails after its setup ran: its pages answer 404, its hook is withdrawn, a dependant is refused", async () => {
+    // Setup runs while the database opens and migrations after it: a failed migration must undo
+    // what setup made count.
+    const folder = mkdtempSync(join(tmpdir(), "desktrust-bad-migration-"));
+    mkdirSync(join(folder, "meta"));
+    writeFileSync(
+      join(folder, "meta", "_journal.json"),
+      JSON.stringify({
+        version: "7",
+        dialect: "postgresql",
+        entries: [{ idx: 0, version: "7", when: 1, tag: "0000_broken", breakpoints: true }],
+      }),
+    );
+    writeFileSync(join(folder, "0000_broken.sql"), "create table broken (id int references nowhere(id));");
+    const linter = { lint: () => [] };
+    const app = await testApp({
+      pluginModules: [
+        plugin("broken-schema", {
+          migrations: folder,
+          setup(api: {
+            provide: (h: string, i: unknown) => void;
+            pages: (b: (r: { get: (...a: unknown[]) => unknown }) => void) => void;
+          }) {
+            api.provide("writing.linter", linter);
+            api.pages((r) => r.get("/", "member", (c: { text: (s: string) => Response }) => c.text("should not show")));
+          },
+        }),
+        plugin("needs-broken", { dependsOn: ["broken-schema"] }),
+        plugin("fine"),
+      ],
+    });
+    try {
+      expect(app.ctx.plugins.get("broken-schema")?.status).toBe("failed");
+      expect(app.ctx.plugins.get("broken-schema")?.error).toContain("nowhere");
+      expect(app.ctx.plugins.provider("writing.linter")).toBeUndefined();
+      expect(app.ctx.plugins.get("needs-broken")?.status).toBe("refused");
+      expect(app.ctx.plugins.get("needs-broken")?.error).toBe('depends on "broken-schema", which is not running');
+      expect(app.ctx.plugins.get("fine")?.status).toBe("active");
+      const member = await app.signedIn("member");
+      expect((await member.get("/broken-schema")).status).toBe(404);
+      expect((await member.get("/needs-broken")).status).toBe(404);
+      expect(await (await member.get("/fine")).text()).toBe("hello from fine");
+    } finally {
+      await app.close();
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

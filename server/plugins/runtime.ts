@@ -8,7 +8,7 @@ import { writeScopePattern } from "../auth/api-scopes.ts";
 import { chatTransport } from "../chat/transport.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/index.ts";
-import { type MigrationReport, migrate } from "../db/migrate.ts";
+import { type AppliedMigrations, type MigrationReport, migrate } from "../db/migrate.ts";
 import type { EventBus } from "../events/bus.ts";
 import { declareRoute, declareRoutes, mayOpen } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
@@ -37,7 +37,7 @@ import type {
 } from "./definition.ts";
 import type { Provides, WritingLinter } from "./hooks.ts";
 
-import { type DiscoveredPlugin, importPlugins, type PluginCandidate, resolvePlugins } from "./loader.ts";
+import { importPlugins, type PluginCandidate, resolvePlugins } from "./loader.ts";
 import { pluginState } from "./schema.ts";
 
 // Core's writing linter, used unless a plugin provides "writing.linter".
@@ -247,7 +247,11 @@ export class PluginRuntime {
   }
 
   /** Discovers, validates, orders, migrates and sets up plugins. */
-  async load(source: PluginSource): Promise<void> {
+  /**
+   * Imports (unless given), resolves and sets up the plugins. Needs no database, so boot runs it
+   * while the database opens; `applyMigrations` then migrates them before anything is served.
+   */
+  async setUp(source: PluginSource): Promise<void> {
     const candidates: PluginCandidate[] = source.modules
       ? source.modules.map((module) => ({ dir: null, module }))
       : source.dir
@@ -285,13 +289,47 @@ export class PluginRuntime {
         record.error = `depends on "${blocked}", which is ${this.get(blocked)?.status === "not-enabled" ? "not enabled (PLUGINS)" : "not running"}`;
         continue;
       }
-      await this.start(record, found);
+      await this.start(record, found.definition);
+    }
+  }
+
+  /**
+   * Applies each set-up plugin's migrations, in load order, then reads toggles and settings. A
+   * plugin whose migrations fail is failed (its routes, jobs and handlers stay off, as for a
+   * disabled plugin, and its hooks are withdrawn), and so is a plugin that depends on it.
+   * `applied`: what every migration set had applied, read once by boot.
+   */
+  async applyMigrations(applied?: AppliedMigrations): Promise<void> {
+    for (const record of this.plugins) {
+      const def = record.definition;
+      if (record.status !== "active" || !def) continue;
+      const blocked = (def.dependsOn ?? []).find((d) => this.get(d)?.status !== "active");
+      if (blocked) {
+        record.status = "refused";
+        record.error = `depends on "${blocked}", which is not running`;
+        this.withdrawHooks(def.id);
+        continue;
+      }
+      if (!def.migrations) continue;
+      try {
+        this.onMigrated(await migrate(this.ctx.db, { owner: def.id, folder: def.migrations }, applied));
+      } catch (error) {
+        this.fail(record, error);
+        this.withdrawHooks(def.id);
+      }
     }
     await this.refreshState(true);
   }
 
-  private async start(record: PluginRecord, found: Extract<DiscoveredPlugin, { status: "ready" }>): Promise<void> {
-    const def = found.definition;
+  private withdrawHooks(pluginId: string): void {
+    for (const [hook, owner] of this.providers) {
+      if (owner !== pluginId) continue;
+      this.providers.delete(hook);
+      this.provided.delete(hook);
+    }
+  }
+
+  private async start(record: PluginRecord, def: PluginDefinition): Promise<void> {
     try {
       if (def.settings && !def.settings.safeParse({}).success) {
         throw new Error("its settings schema must give every field a default (settings.parse({}) fails)");
@@ -300,7 +338,6 @@ export class PluginRuntime {
         record.assets.push(versioned(`${def.id}.css`, def.assets.stylesheet, "text/css; charset=utf-8"));
       if (def.assets?.script)
         record.assets.push(versioned(`${def.id}.js`, def.assets.script, "text/javascript; charset=utf-8"));
-      if (def.migrations) this.onMigrated(await migrate(this.ctx.db, { owner: def.id, folder: def.migrations }));
       const provided = new Map<keyof Provides, unknown>();
       await def.setup(this.setupApi(record, def, provided) as PluginSetup<never>);
       // Hook implementations count only once setup has succeeded.
@@ -310,10 +347,14 @@ export class PluginRuntime {
         this.providers.set(hook, def.id);
       }
     } catch (error) {
-      record.status = "failed";
-      record.error = error instanceof Error ? error.message : String(error);
-      this.ctx.logger.error("plugin failed to start", { plugin: def.id, error });
+      this.fail(record, error);
     }
+  }
+
+  private fail(record: PluginRecord, error: unknown): void {
+    record.status = "failed";
+    record.error = error instanceof Error ? error.message : String(error);
+    this.ctx.logger.error("plugin failed to start", { plugin: record.id, error });
   }
 
   private setupApi(

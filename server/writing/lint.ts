@@ -1,8 +1,9 @@
-import retextEnglish from "retext-english";
-import retextPassive from "retext-passive";
-import retextReadability from "retext-readability";
-import { unified } from "unified";
+import type RetextEnglish from "retext-english";
+import type RetextPassive from "retext-passive";
+import type RetextReadability from "retext-readability";
+import type { unified as Unified } from "unified";
 import { VFile } from "vfile";
+import { onFirstUse } from "../lazy.ts";
 import type { WritingHint } from "../plugins/hooks.ts";
 
 export type { WritingHint } from "../plugins/hooks.ts";
@@ -24,13 +25,23 @@ export const MAX_SENTENCE_WORDS = 25;
 /** The bottom line must be stated within this many words. */
 export const BLUF_WORDS = 60;
 
-// Both plugins run once per process: parsing the retext plugins' word lists is the slow part.
-const prose = unified()
-  .use(retextEnglish)
-  .use(retextPassive)
-  // age 16 ≈ US grade 10: sentences most of 7 formulas rate harder than that are flagged.
-  .use(retextReadability, { age: 16, minWords: 6, threshold: 4 / 7 })
-  .freeze();
+// Built once per process, on the first lint: loading the retext plugins and their word lists is
+// the slow part, and a start does not need it.
+const prose = onFirstUse(() => {
+  const { unified } = require("unified") as { unified: typeof Unified };
+  return (
+    unified()
+      .use((require("retext-english") as { default: typeof RetextEnglish }).default)
+      .use((require("retext-passive") as { default: typeof RetextPassive }).default)
+      // age 16 ≈ US grade 10: sentences most of 7 formulas rate harder than that are flagged.
+      .use((require("retext-readability") as { default: typeof RetextReadability }).default, {
+        age: 16,
+        minWords: 6,
+        threshold: 4 / 7,
+      })
+      .freeze()
+  );
+});
 
 // Words that state a conclusion or a status: a bottom line usually has one.
 const conclusion =
@@ -181,7 +192,8 @@ function proseHints(text: string): WritingHint[] {
     }
   }
   const file = new VFile(text);
-  prose.runSync(prose.parse(file), file);
+  const pipeline = prose();
+  pipeline.runSync(pipeline.parse(file), file);
   // retext-passive knows irregular participles ("written"); regular ones ("was deployed") are
   // matched here: a form of "to be", an optional adverb, and an -ed word.
   const passive: { actual: string; start: number; end: number }[] = file.messages

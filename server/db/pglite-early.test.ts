@@ -1,0 +1,58 @@
+import { afterAll, describe, expect, it } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import { openPglite } from "./pglite.ts";
+import { DataDirInUseError, startPgliteThread } from "./pglite-thread.ts";
+import { rowsOf } from "./rows.ts";
+
+// The server starts the embedded database's thread before importing the app and gets its handle
+// at once, so its own start-up work runs while the engine opens.
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+const transactions = { policy: "route" } as const;
+
+describe("the embedded database started early", () => {
+  it("hands its handle over before the engine answers; a query sent meanwhile waits and succeeds", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "desktrust-early-"));
+    dirs.push(dir);
+    const thread = startPgliteThread(dir);
+    let engineReady = false;
+    void thread.ready.then(() => {
+      engineReady = true;
+    });
+    const database = await openPglite({ dataDir: dir, max: 2, transactions, thread });
+    try {
+      expect(engineReady).toBe(false);
+      const [row] = rowsOf<{ n: number }>(await database.db.execute(sql`select 41 + 1 as n`));
+      expect(row?.n).toBe(42);
+      expect(engineReady).toBe(true);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("fails the first query with the reason when the data directory is taken, and never connects elsewhere", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "desktrust-early-"));
+    dirs.push(dir);
+    // Held by a live process on another machine sharing the directory.
+    writeFileSync(
+      join(dir, "desktrust.lock"),
+      JSON.stringify({ pid: 1, host: "another-machine", since: new Date().toISOString() }),
+    );
+    const second = await openPglite({ dataDir: dir, max: 1, transactions, thread: startPgliteThread(dir) });
+    try {
+      const failure = await second.db.execute(sql`select 1`).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      expect(failure?.cause).toBeInstanceOf(DataDirInUseError);
+      expect(String((failure?.cause as Error | undefined)?.message)).toContain("is in use by another DeskTrust process");
+    } finally {
+      await second.close();
+    }
+  });
+});
