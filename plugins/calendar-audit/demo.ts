@@ -1,5 +1,5 @@
 import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
-import { defaultWindow } from "./expand.ts";
+import { defaultWindow } from "./expansion.ts";
 import { expandOffThread } from "./expand-off-thread.ts";
 import { storeExpansion } from "./importer.ts";
 import { orgDomains } from "./org.ts";

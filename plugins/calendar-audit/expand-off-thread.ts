@@ -1,4 +1,4 @@
-import { type ExpandOptions, type ExpandWindow, type Expansion, NotACalendarError } from "./expand.ts";
+import { type ExpandOptions, type ExpandWindow, type Expansion, NotACalendarError } from "./expansion.ts";
 import type { ExpandReply, ExpandRequest } from "./expand-thread.ts";
 
 /** A file that takes longer than this to expand is given up, and the import says so. */

@@ -1,7 +1,7 @@
 import ICAL from "ical.js";
+import { NotACalendarError } from "./expansion.ts";
 
-/** Thrown for input that is not a calendar at all; anything else is reported in the notes. */
-export class NotACalendarError extends Error {}
+export { NotACalendarError } from "./expansion.ts";
 
 /**
  * An alarm (VALARM), or a content line (with its folded continuation lines) of a property the

@@ -5,7 +5,7 @@ import { visibleTeamIds } from "./access.ts";
 import { seriesViews } from "./analysis.ts";
 import { importDemoCalendars } from "./demo.ts";
 import { transitionDigest } from "./digest.tsx";
-import { defaultWindow, expand, NotACalendarError } from "./expand.ts";
+import { defaultWindow, NotACalendarError } from "./expansion.ts";
 import { refreshDueFeeds } from "./feeds.ts";
 import { runQueuedImports } from "./importer.ts";
 import { reportPages } from "./report-pages.tsx";
@@ -133,6 +133,8 @@ export default definePlugin<CalendarAuditSettings>({
         if (typeof args.to === "string") window.to = new Date(args.to);
         if (window.to <= window.from) return s.fail("--to must be after --from.");
         try {
+          // The parser loads here, not at start: the server expands in its own thread.
+          const { expand } = await import("./expand.ts");
           const x = expand(await file.text(), window, { maxAttendees: (await s.settings()).maxAttendees });
           for (const o of x.occurrences) {
             s.out(

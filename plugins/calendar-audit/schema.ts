@@ -13,7 +13,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { pluginSchema } from "../../server/plugin-api.ts";
-import type { Attendee } from "./expand.ts";
+import type { Attendee } from "./expansion.ts";
 
 /** Every calendar-audit table lives in the plugin's own Postgres schema, `calendar_audit`. */
 export const calendarAuditSchema = pluginSchema("calendar-audit");

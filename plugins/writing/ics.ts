@@ -1,4 +1,12 @@
-import ICAL from "ical.js";
+import type ICALType from "ical.js";
+import { onFirstUse } from "../../server/plugin-api.ts";
+
+// Loaded with the first invitation, not at start.
+const ical = onFirstUse(() => {
+  // `require` gets ical.js's CommonJS build, whose exports are the namespace itself.
+  const loaded = require("ical.js") as typeof ICALType & { default?: typeof ICALType };
+  return loaded.default ?? loaded;
+});
 
 export interface WorkshopEvent {
   uid: string;
@@ -14,12 +22,13 @@ export interface WorkshopEvent {
 
 /** An iCalendar invitation (RFC 5545, METHOD:REQUEST) for one attendee, built with ical.js. */
 export function workshopInvitation(e: WorkshopEvent): string {
+  const ICAL = ical();
   const cal = new ICAL.Component(["vcalendar", [], []]);
   cal.addPropertyWithValue("prodid", "-//DeskTrust//Writing workshop//EN");
   cal.addPropertyWithValue("version", "2.0");
   cal.addPropertyWithValue("method", "REQUEST");
   const event = new ICAL.Component("vevent");
-  const utc = (d: Date): ICAL.Time => ICAL.Time.fromJSDate(d, true);
+  const utc = (d: Date): ICALType.Time => ICAL.Time.fromJSDate(d, true);
   event.addPropertyWithValue("uid", e.uid);
   event.addPropertyWithValue("dtstamp", utc(e.stamp));
   event.addPropertyWithValue("dtstart", utc(e.startsAt));
