@@ -5,9 +5,14 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
+import { compileEngine } from "./pglite-engine.ts";
 import { pgliteTemplate, unpackTemplate } from "./pglite-template.ts";
 import { WireSessions } from "./wire-sessions.ts";
+
+// First of all: the engine compiles while PGlite's JavaScript loads (see start).
+const engine = compileEngine();
+engine.catch(() => {}); // without it PGlite loads its engine itself
 
 /** What the opening thread sends first. */
 export interface WorkerStart {
@@ -34,8 +39,11 @@ function reply(message: WorkerReply): void {
 }
 
 async function start({ dataDir, socketPath }: WorkerStart): Promise<void> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const pgliteWasmModule = await engine.catch(() => undefined);
+  const compiled = pgliteWasmModule ? { pgliteWasmModule } : {};
   if (dataDir === undefined) {
-    pg = await PGlite.create({ loadDataDir: await pgliteTemplate() });
+    pg = await PGlite.create({ loadDataDir: await pgliteTemplate(), ...compiled });
   } else {
     const dir = resolve(dataDir, "pgdata");
     const isNew = !existsSync(join(dir, "PG_VERSION"));
@@ -44,7 +52,7 @@ async function start({ dataDir, socketPath }: WorkerStart): Promise<void> {
       // Without a template for this PGlite version, PGlite runs its own initdb in the folder.
       if (!(await unpackTemplate(dir))) mkdirSync(dir, { recursive: true });
     }
-    pg = await PGlite.create(dir);
+    pg = await PGlite.create(dir, compiled);
   }
   const db = pg;
   sessions = new WireSessions({
