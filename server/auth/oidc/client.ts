@@ -1,13 +1,17 @@
-import * as oidc from "openid-client";
+import type * as Oidc from "openid-client";
+import { onFirstUse } from "../../lazy.ts";
 import type { OidcConnection } from "./settings.ts";
+
+// Loaded with the first single sign-on, not at start (with oauth4webapi and jose, 200 KB).
+const oidc = onFirstUse(() => require("openid-client") as typeof Oidc);
 
 // The OpenID Connect relying party, done by openid-client (a certified implementation): discovery,
 // PKCE, state and nonce checks, ID-token signature and claim validation, and JWKS fetching —
 // an unknown `kid` makes it refetch the provider's keys, which is how key rotation is handled.
 
 /** Provider metadata and signing keys, cached per issuer: a cache only, any instance can rebuild it. */
-const metadataCache = new Map<string, Promise<oidc.ServerMetadata>>();
-const jwksCache = new Map<string, oidc.ExportedJWKSCache>();
+const metadataCache = new Map<string, Promise<Oidc.ServerMetadata>>();
+const jwksCache = new Map<string, Oidc.ExportedJWKSCache>();
 
 /** Plain http is accepted only for a provider on this machine (development and tests). */
 export function isLocalIssuer(issuer: string): boolean {
@@ -15,12 +19,12 @@ export function isLocalIssuer(issuer: string): boolean {
   return url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
 }
 
-async function serverMetadata(connection: OidcConnection): Promise<oidc.ServerMetadata> {
+async function serverMetadata(connection: OidcConnection): Promise<Oidc.ServerMetadata> {
   let metadata = metadataCache.get(connection.issuer);
   if (!metadata) {
-    metadata = oidc
+    metadata = oidc()
       .discovery(new URL(connection.issuer), connection.clientId, undefined, undefined, {
-        ...(isLocalIssuer(connection.issuer) ? { execute: [oidc.allowInsecureRequests] } : {}),
+        ...(isLocalIssuer(connection.issuer) ? { execute: [oidc().allowInsecureRequests] } : {}),
         timeout: 10,
       })
       .then((config) => config.serverMetadata());
@@ -35,20 +39,20 @@ async function serverMetadata(connection: OidcConnection): Promise<oidc.ServerMe
  * A client configuration for one sign-in. `now` is the app's clock: ID-token `exp`, `iat` and
  * `nbf` are judged against it (openid-client takes it as a skew from the system clock).
  */
-async function configuration(connection: OidcConnection, now: Date): Promise<oidc.Configuration> {
+async function configuration(connection: OidcConnection, now: Date): Promise<Oidc.Configuration> {
   const metadata = await serverMetadata(connection);
-  const config = new oidc.Configuration(
+  const config = new (oidc().Configuration)(
     metadata,
     connection.clientId,
-    { [oidc.clockSkew]: Math.round((now.getTime() - Date.now()) / 1000) },
-    connection.clientSecret ? oidc.ClientSecretPost(connection.clientSecret) : oidc.None(),
+    { [oidc().clockSkew]: Math.round((now.getTime() - Date.now()) / 1000) },
+    connection.clientSecret ? oidc().ClientSecretPost(connection.clientSecret) : oidc().None(),
   );
-  if (isLocalIssuer(connection.issuer)) oidc.allowInsecureRequests(config);
+  if (isLocalIssuer(connection.issuer)) oidc().allowInsecureRequests(config);
   // OpenID Connect lets a client skip the ID token's signature when it came straight from the
   // token endpoint over TLS; DeskTrust checks it anyway, so a token altered anywhere is refused.
-  oidc.enableNonRepudiationChecks(config);
+  oidc().enableNonRepudiationChecks(config);
   const keys = jwksCache.get(connection.issuer);
-  if (keys) oidc.setJwksCache(config, keys);
+  if (keys) oidc().setJwksCache(config, keys);
   return config;
 }
 
@@ -66,15 +70,15 @@ export async function authorizationUrl(
 ): Promise<{ url: URL; secrets: SignInSecrets }> {
   const config = await configuration(connection, input.now);
   const secrets: SignInSecrets = {
-    state: oidc.randomState(),
-    nonce: oidc.randomNonce(),
-    codeVerifier: oidc.randomPKCECodeVerifier(),
+    state: oidc().randomState(),
+    nonce: oidc().randomNonce(),
+    codeVerifier: oidc().randomPKCECodeVerifier(),
   };
-  const url = oidc.buildAuthorizationUrl(config, {
+  const url = oidc().buildAuthorizationUrl(config, {
     redirect_uri: input.redirectUri,
     scope: connection.scopes,
     response_type: "code",
-    code_challenge: await oidc.calculatePKCECodeChallenge(secrets.codeVerifier),
+    code_challenge: await oidc().calculatePKCECodeChallenge(secrets.codeVerifier),
     code_challenge_method: "S256",
     state: secrets.state,
     nonce: secrets.nonce,
@@ -83,7 +87,7 @@ export async function authorizationUrl(
 }
 
 /** The validated ID-token claims DeskTrust uses. */
-export type IdTokenClaims = oidc.IDToken;
+export type IdTokenClaims = Oidc.IDToken;
 
 export type CodeExchange = { ok: true; claims: IdTokenClaims } | { ok: false; reason: string };
 
@@ -97,7 +101,7 @@ export async function exchangeCode(
 ): Promise<CodeExchange> {
   const config = await configuration(connection, input.now);
   try {
-    const tokens = await oidc.authorizationCodeGrant(config, input.callbackUrl, {
+    const tokens = await oidc().authorizationCodeGrant(config, input.callbackUrl, {
       pkceCodeVerifier: input.secrets.codeVerifier,
       expectedState: input.secrets.state,
       expectedNonce: input.secrets.nonce,
@@ -109,7 +113,7 @@ export async function exchangeCode(
   } catch (error) {
     return { ok: false, reason: describeError(error) };
   } finally {
-    const keys = oidc.getJwksCache(config);
+    const keys = oidc().getJwksCache(config);
     if (keys) jwksCache.set(connection.issuer, keys);
   }
 }

@@ -1,4 +1,8 @@
-import { Secret, TOTP } from "otpauth";
+import type * as OtpAuth from "otpauth";
+import { onFirstUse } from "../../lazy.ts";
+
+// Loaded with the first two-step sign-in, not at start.
+const otpauth = onFirstUse(() => require("otpauth") as typeof OtpAuth);
 
 // Time-based one-time passwords (RFC 6238) by the otpauth library. DeskTrust uses what every
 // authenticator app supports: HMAC-SHA1, 6 digits, 30-second steps.
@@ -12,12 +16,12 @@ export interface TotpOptions {
 
 /** A new random secret (160 bits, as RFC 4226 recommends), base32 for authenticator apps. */
 export function newTotpSecret(): string {
-  return new Secret({ size: 20 }).base32;
+  return new (otpauth().Secret)({ size: 20 }).base32;
 }
 
-function totp(secretBase32: string, options: TotpOptions = {}): TOTP {
-  return new TOTP({
-    secret: Secret.fromBase32(secretBase32),
+function totp(secretBase32: string, options: TotpOptions = {}): OtpAuth.TOTP {
+  return new (otpauth().TOTP)({
+    secret: otpauth().Secret.fromBase32(secretBase32),
     algorithm: options.algorithm ?? "SHA1",
     digits: options.digits ?? 6,
     period: PERIOD_SECONDS,
@@ -47,10 +51,10 @@ export function matchingStep(secretBase32: string, code: string, at: Date): numb
 
 /** The otpauth:// URI an authenticator app reads (as a QR code or a link). */
 export function totpUri(secretBase32: string, account: string, issuer: string): string {
-  return new TOTP({
+  return new (otpauth().TOTP)({
     issuer,
     label: account,
-    secret: Secret.fromBase32(secretBase32),
+    secret: otpauth().Secret.fromBase32(secretBase32),
     period: PERIOD_SECONDS,
   }).toString();
 }
