@@ -1,12 +1,12 @@
 // Cold start: `bun server/main.ts` on a fresh, empty DATA_DIR (PGlite restored from the shipped
 // template) until the first 200 on /healthz, then the same on the existing directory. Peak RSS is
-// the child's VmHWM. Three runs each; medians printed.
+// the child's VmHWM. Five runs each; medians printed.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appServer, mb, median, peakRss, table } from "./lib.ts";
+import { appServer, cpuTimeMs, mb, median, peakRss, table } from "./lib.ts";
 
-const RUNS = 3;
+const RUNS = 5;
 
 export interface ColdStartRow {
   scenario: string;
@@ -14,22 +14,28 @@ export interface ColdStartRow {
   peakRssBytes: number;
   /** A bare PGlite open of the same directory in a fresh process, measured in the same run. */
   bareOpenMs: number;
+  /** CPU time (all threads) the server used until ready, and the bare open until its exit. */
+  cpuMs: number;
+  bareCpuMs: number;
 }
 
-/** Spawn → `PGlite.create(dir)` ready → exit, in milliseconds (the close is not counted). */
-async function bareOpen(dataDir: string): Promise<number> {
+/** Spawn → `PGlite.create(dir)` ready, a query, closed → exit: milliseconds, and CPU milliseconds. */
+async function bareOpen(dataDir: string): Promise<{ ms: number; cpuMs: number }> {
   const started = performance.now();
   const child = Bun.spawn([process.execPath, join(import.meta.dir, "pglite-open.ts"), dataDir], {
     stdout: "ignore",
     stderr: "inherit",
   });
   if ((await child.exited) !== 0) throw new Error("bare PGlite open failed");
-  return performance.now() - started;
+  const ms = performance.now() - started;
+  const usage = child.resourceUsage();
+  return { ms, cpuMs: usage ? Number(usage.cpuTime.total) / 1000 : 0 };
 }
 
 export async function coldStart(): Promise<ColdStartRow[]> {
-  const fresh: { ms: number; rss: number; bare: number }[] = [];
-  const restart: { ms: number; rss: number; bare: number }[] = [];
+  type Run = { ms: number; rss: number; cpu: number; bare: number; bareCpu: number };
+  const fresh: Run[] = [];
+  const restart: Run[] = [];
   for (let i = 0; i < RUNS; i++) {
     const dataDir = mkdtempSync(join(tmpdir(), "desktrust-bench-"));
     const bareDir = mkdtempSync(join(tmpdir(), "desktrust-bench-bare-"));
@@ -37,8 +43,14 @@ export async function coldStart(): Promise<ColdStartRow[]> {
       for (const into of [fresh, restart]) {
         const bare = await bareOpen(bareDir);
         const server = await appServer({ DATA_DIR: dataDir, DATABASE_URL: undefined, SMTP_URL: undefined });
-        // The server's RSS plus its database thread: one process.
-        into.push({ ms: server.readyMs, rss: peakRss(server.child.pid), bare });
+        // The server's RSS and CPU with its database thread: one process.
+        into.push({
+          ms: server.readyMs,
+          rss: peakRss(server.child.pid),
+          cpu: cpuTimeMs(server.child.pid),
+          bare: bare.ms,
+          bareCpu: bare.cpuMs,
+        });
         const code = await server.stop();
         if (code !== 0) throw new Error(`server exited with ${code}`);
       }
@@ -52,6 +64,8 @@ export async function coldStart(): Promise<ColdStartRow[]> {
     readyMs: median(runs.map((r) => r.ms)),
     peakRssBytes: median(runs.map((r) => r.rss)),
     bareOpenMs: median(runs.map((r) => r.bare)),
+    cpuMs: median(runs.map((r) => r.cpu)),
+    bareCpuMs: median(runs.map((r) => r.bareCpu)),
   });
   return [row("first start, empty DATA_DIR", fresh), row("restart, existing DATA_DIR", restart)];
 }
@@ -62,12 +76,13 @@ export function printColdStart(rows: ColdStartRow[]): void {
   );
   console.log(
     table(
-      ["scenario", "ready", "bare PGlite open", "ratio", "peak RSS"],
+      ["scenario", "ready", "bare PGlite open", "ratio", "CPU (bare)", "peak RSS"],
       rows.map((r) => [
         r.scenario,
         `${r.readyMs.toFixed(0)} ms`,
         `${r.bareOpenMs.toFixed(0)} ms`,
         `${(r.readyMs / r.bareOpenMs).toFixed(2)}×`,
+        r.cpuMs ? `${r.cpuMs.toFixed(0)} ms (${r.bareCpuMs.toFixed(0)})` : "n/a",
         r.peakRssBytes ? mb(r.peakRssBytes) : "n/a",
       ]),
     ),

@@ -17,6 +17,17 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** CPU time (user + system, every thread) a process has used so far, in ms (Linux only; 0 elsewhere). */
+export function cpuTimeMs(pid: number): number {
+  try {
+    const fields = (readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
+    // utime and stime, in clock ticks of 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 /** Peak resident memory of a process so far, in bytes (Linux only; 0 elsewhere). */
 export function peakRss(pid: number): number {
   try {
