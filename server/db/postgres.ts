@@ -39,6 +39,7 @@ export function openPostgres(options: PostgresOptions, driver: Database["driver"
           ...(options.connect ? { socket: options.connect } : {}),
         })
       : postgres(options.url ?? "", settings);
+  readArrayTypesOnce(client.options as unknown as ArrayTypeOptions);
   const statements = new StatementEvents();
   const db = drizzle(scopeTransactions(client, { ...options.transactions, statements })) as unknown as Db;
   return {
@@ -47,4 +48,24 @@ export function openPostgres(options: PostgresOptions, driver: Database["driver"
     statements,
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+export interface ArrayTypeOptions {
+  fetch_types: boolean;
+  shared: { typeArrayMap: Record<number, number> };
+}
+
+/**
+ * postgres.js reads the array types from the catalog on every new connection and reconnection,
+ * though what it learns (the parsers and serializers) belongs to the whole pool. Once one
+ * connection has read them, the others skip it: on the embedded database each such read takes
+ * the single engine for a few milliseconds, ahead of everyone's queries, and a pool opens up to
+ * four connections at once when a burst of requests arrives.
+ */
+export function readArrayTypesOnce(options: ArrayTypeOptions): void {
+  if (!options.fetch_types) return;
+  Object.defineProperty(options, "fetch_types", {
+    configurable: true,
+    get: () => Object.keys(options.shared.typeArrayMap).length === 0,
+  });
 }
