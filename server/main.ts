@@ -48,9 +48,13 @@ const server = Bun.serve({
 
 // Jobs (digests, mail delivery, plugin jobs) and event handlers run in the background, from a
 // moment after the server answers: a start's first requests (the health probe that tells an
-// orchestrator it is up, the first page) are not queued behind the scheduler's catch-up.
+// orchestrator it is up, the first page) are not queued behind the scheduler's catch-up. An
+// empty install reachable from the network asks for a setup code: it is logged then too.
 const BACKGROUND_DELAY_MS = 1_000;
-const background = setTimeout(startBackground, BACKGROUND_DELAY_MS);
+const background = setTimeout(() => {
+  startBackground();
+  announceSetupCode(ctx).catch((error: unknown) => ctx.logger.warn("no setup code", { error }));
+}, BACKGROUND_DELAY_MS);
 
 ctx.logger.info("desktrust started", {
   url: config.baseUrl,
@@ -100,6 +104,3 @@ if (launcher > 1) {
   }, 500).unref();
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));
-
-// An empty install reachable from the network asks for this code on the setup page.
-await announceSetupCode(ctx).catch((error: unknown) => ctx.logger.warn("no setup code", { error }));
