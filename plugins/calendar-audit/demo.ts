@@ -1,6 +1,6 @@
 import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
-import { defaultWindow } from "./expansion.ts";
 import { expandOffThread } from "./expand-off-thread.ts";
+import { defaultWindow } from "./expansion.ts";
 import { storeExpansion } from "./importer.ts";
 import { orgDomains } from "./org.ts";
 import { calendarSources } from "./schema.ts";

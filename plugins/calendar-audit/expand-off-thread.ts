@@ -1,5 +1,5 @@
-import { type ExpandOptions, type ExpandWindow, type Expansion, NotACalendarError } from "./expansion.ts";
 import type { ExpandReply, ExpandRequest } from "./expand-thread.ts";
+import { type ExpandOptions, type ExpandWindow, type Expansion, NotACalendarError } from "./expansion.ts";
 
 /** A file that takes longer than this to expand is given up, and the import says so. */
 export const EXPAND_TIME_BUDGET_MS = 60_000;

@@ -1,6 +1,5 @@
 import type ICAL from "ical.js";
 import {
-  type Attendee,
   type EventBase,
   endOf,
   instantMs,
@@ -12,11 +11,6 @@ import {
   type ZonedTime,
 } from "./event-reader.ts";
 import { versionsByUid } from "./event-versions.ts";
-import { NotACalendarError, parseLeniently, withReadPropertiesOnly } from "./ics-parse.ts";
-import { RSCALE_RULE, repairCalendar } from "./ics-repair.ts";
-import { dayOf, expandSeries, occurrenceOf, zoneOf } from "./series-expansion.ts";
-import { ZoneResolver } from "./zones.ts";
-
 import {
   type CalendarEvent,
   defaultBudget,
@@ -25,6 +19,10 @@ import {
   type Expansion,
   type Occurrence,
 } from "./expansion.ts";
+import { NotACalendarError, parseLeniently, withReadPropertiesOnly } from "./ics-parse.ts";
+import { RSCALE_RULE, repairCalendar } from "./ics-repair.ts";
+import { dayOf, expandSeries, occurrenceOf, zoneOf } from "./series-expansion.ts";
+import { ZoneResolver } from "./zones.ts";
 
 export * from "./expansion.ts";
 export { ianaName } from "./zones.ts";

@@ -2,8 +2,8 @@ import { and, asc, eq, lt, sql } from "drizzle-orm";
 import { type DbOrTx, type PluginServices, people, teamMembers } from "../../server/plugin-api.ts";
 import { cadenceOf } from "./cadence.ts";
 import { classify } from "./classify.ts";
-import { type Attendee, defaultWindow, type ExpandWindow, type Expansion, NotACalendarError } from "./expansion.ts";
 import { ExpansionTimeoutError, expandOffThread } from "./expand-off-thread.ts";
+import { type Attendee, defaultWindow, type ExpandWindow, type Expansion, NotACalendarError } from "./expansion.ts";
 import { withoutNul } from "./ics-repair.ts";
 import { orgDomains, rowsOf } from "./org.ts";
 import {

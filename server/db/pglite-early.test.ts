@@ -50,7 +50,9 @@ describe("the embedded database started early", () => {
         (error: unknown) => error as Error,
       );
       expect(failure?.cause).toBeInstanceOf(DataDirInUseError);
-      expect(String((failure?.cause as Error | undefined)?.message)).toContain("is in use by another DeskTrust process");
+      expect(String((failure?.cause as Error | undefined)?.message)).toContain(
+        "is in use by another DeskTrust process",
+      );
     } finally {
       await second.close();
     }

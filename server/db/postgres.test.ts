@@ -30,7 +30,9 @@ describe("array types", () => {
       expect(first?.xs).toEqual(["a", "b"]);
       // Three at once, each holding its connection a moment: the pool opens more connections.
       const rows = await Promise.all(
-        [1, 2, 3].map(() => sql`select pg_sleep(0.05), array[gen_random_uuid()]::uuid[] as ids, pg_backend_pid() as pid`),
+        [1, 2, 3].map(
+          () => sql`select pg_sleep(0.05), array[gen_random_uuid()]::uuid[] as ids, pg_backend_pid() as pid`,
+        ),
       );
       for (const [row] of rows) expect(Array.isArray(row?.ids)).toBe(true);
       expect(reads).toBe(1);
