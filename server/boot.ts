@@ -26,7 +26,8 @@ import { outboundDepth } from "./outbound/outbox.ts";
 import { registerOutbound } from "./outbound/register.ts";
 import { teamMemberships } from "./people/team-cache.ts";
 import { importPlugins } from "./plugins/loader.ts";
-import { PluginRuntime, type PluginSource } from "./plugins/runtime.ts";
+import type { PluginSource } from "./plugins/record.ts";
+import { PluginRuntime } from "./plugins/runtime.ts";
 import { slackSigner } from "./slack/api.ts";
 import { TaskRunner } from "./tasks/tasks.ts";
 

@@ -8,7 +8,8 @@ import { setFlash } from "../http/flash.ts";
 import { type FormValues, readForm } from "../http/forms.ts";
 import { page, redirect } from "../http/render.tsx";
 import { parseSettings, SettingsInputs, settingsFields } from "../settings/form.tsx";
-import type { PluginRecord, PluginRuntime } from "./runtime.ts";
+import type { PluginRecord } from "./record.ts";
+import type { PluginRuntime } from "./runtime.ts";
 
 const statusBadge: Record<string, SafeHtml> = {
   active: <span class="badge badge-success">Running</span>,

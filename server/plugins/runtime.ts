@@ -1,18 +1,14 @@
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import type { z } from "zod";
-import { type Asset, versioned } from "../../views/assets.ts";
+import { versioned } from "../../views/assets.ts";
 import { raw } from "../../views/html/escape.ts";
-import { endpointHandler } from "../api/endpoint.ts";
-import type { EndpointSpec } from "../api/spec.ts";
-import { writeScopePattern } from "../auth/api-scopes.ts";
 import { chatTransport } from "../chat/transport.ts";
 import type { AppContext } from "../context.ts";
 import type { Tx } from "../db/index.ts";
 import { type AppliedMigrations, type MigrationReport, migrate } from "../db/migrate.ts";
 import type { EventBus } from "../events/bus.ts";
-import { declareRoute, declareRoutes, mayOpen } from "../http/access.ts";
+import { mayOpen } from "../http/access.ts";
 import type { AppEnv } from "../http/env.ts";
-import { HttpError } from "../http/errors.ts";
 import { setFlash } from "../http/flash.ts";
 import { page, redirect } from "../http/render.tsx";
 import type { Scheduler } from "../jobs/scheduler.ts";
@@ -27,10 +23,8 @@ import type {
   DigestSection,
   EditorPanel,
   Exemption,
-  PluginCommand,
   PluginDefinition,
   PluginHandler,
-  PluginRoutes,
   PluginServices,
   PluginSetup,
   RequestServices,
@@ -38,41 +32,12 @@ import type {
 import type { Provides, WritingLinter } from "./hooks.ts";
 
 import { importPlugins, type PluginCandidate, resolvePlugins } from "./loader.ts";
+import type { PluginRecord, PluginSource } from "./record.ts";
 import { pluginState } from "./schema.ts";
+import { type SetupHost, setupApi } from "./setup-api.ts";
 
 // Core's writing linter, used unless a plugin provides "writing.linter".
 const coreLinter: WritingLinter = { lint: lintWriting };
-
-export type PluginStatus = "active" | "failed" | "refused" | "not-enabled";
-
-/** A plugin as the admin Plugins page shows it. */
-export interface PluginRecord {
-  id: string;
-  name: string;
-  version: string;
-  description: string;
-  status: PluginStatus;
-  error?: string;
-  definition?: PluginDefinition;
-  pages?: Hono<AppEnv>;
-  api?: Hono<AppEnv>;
-  /** Extra API prefixes claimed with `apiAt`. */
-  extraApis: { prefix: string; hono: Hono<AppEnv> }[];
-  digest: DigestSection<unknown>[];
-  commands: PluginCommand<unknown>[];
-  assets: Asset[];
-}
-
-export interface PluginSource {
-  /** Folder with one sub-folder per plugin (default: the app's `plugins/`). */
-  dir?: string;
-  /** Definitions given directly (tests); used instead of discovering `dir`. */
-  modules?: unknown[];
-  /** `dir`'s plugins, already being imported (boot starts this while the database opens). */
-  imported?: Promise<PluginCandidate[]>;
-  /** `"*"` or the ids to enable (the PLUGINS variable). */
-  enabled: "*" | string[];
-}
 
 const teamsPerRequest = new WeakMap<object, Promise<TeamSummary[]>>();
 
@@ -89,13 +54,28 @@ export class PluginRuntime {
   private readonly editorPanelList: { owner: string; panel: EditorPanel<unknown> }[] = [];
   private state = new Map<string, { enabled: boolean; settings: Record<string, unknown> }>();
   private stateLoadedAt = 0;
+  /** What the registration calls reach of this runtime. */
+  private readonly host: SetupHost;
 
   constructor(
     private readonly ctx: AppContext,
-    private readonly scheduler: Scheduler,
+    scheduler: Scheduler,
     private readonly bus: EventBus,
     private readonly onMigrated: (report: MigrationReport) => void = () => {},
-  ) {}
+  ) {
+    this.host = {
+      ctx,
+      scheduler,
+      bus,
+      plugins: this.plugins,
+      isEnabled: (id) => this.isEnabled(id),
+      services: (id) => this.services(id),
+      requestServices: (id, c) => this.requestServices(id, c),
+      providerOf: (hook) => this.providers.get(hook),
+      exemptions: this.exemptions,
+      editorPanels: this.editorPanelList,
+    };
+  }
 
   get(id: string): PluginRecord | undefined {
     return this.plugins.find((p) => p.id === id);
@@ -246,7 +226,6 @@ export class PluginRuntime {
     };
   }
 
-  /** Discovers, validates, orders, migrates and sets up plugins. */
   /**
    * Imports (unless given), resolves and sets up the plugins. Needs no database, so boot runs it
    * while the database opens; `applyMigrations` then migrates them before anything is served.
@@ -339,7 +318,7 @@ export class PluginRuntime {
       if (def.assets?.script)
         record.assets.push(versioned(`${def.id}.js`, def.assets.script, "text/javascript; charset=utf-8"));
       const provided = new Map<keyof Provides, unknown>();
-      await def.setup(this.setupApi(record, def, provided) as PluginSetup<never>);
+      await def.setup(setupApi(this.host, record, def, provided) as PluginSetup<never>);
       // Hook implementations count only once setup has succeeded.
       for (const [hook, provision] of provided) {
         const implementation = typeof provision === "function" ? provision(this.services(def.id)) : provision;
@@ -355,152 +334,6 @@ export class PluginRuntime {
     record.status = "failed";
     record.error = error instanceof Error ? error.message : String(error);
     this.ctx.logger.error("plugin failed to start", { plugin: record.id, error });
-  }
-
-  private setupApi(
-    record: PluginRecord,
-    def: PluginDefinition,
-    provided: Map<keyof Provides, unknown>,
-  ): PluginSetup<unknown> {
-    const { ctx } = this;
-    const id = def.id;
-    const enabled = (): boolean => this.isEnabled(id);
-    const guarded = (): Hono<AppEnv> => {
-      const hono = new Hono<AppEnv>();
-      hono.use(async function pluginEnabled(c, next) {
-        if (!enabled()) throw new HttpError(404, `There is no page at ${c.req.path}.`);
-        await next();
-      });
-      return hono;
-    };
-    const routesFor = (prefix: string, hono = guarded()): { hono: Hono<AppEnv>; routes: PluginRoutes<unknown> } => {
-      const declared = declareRoutes(hono, ctx.routes, { prefix, owner: id });
-      const routes = {} as PluginRoutes<unknown>;
-      for (const method of ["get", "post", "put", "patch", "delete"] as const) {
-        routes[method] = (path, access, handler, options) => {
-          declared[method](path, access, (c) => handler(c, this.requestServices(id, c)));
-          const fullPath = prefix + (path === "/" ? "" : path);
-          if (options?.maxBodyBytes) ctx.routes.setBodyLimit(method.toUpperCase(), fullPath, options.maxBodyBytes);
-          if (options?.keepRendered && method === "get") ctx.routes.keepRendered(fullPath);
-          return routes;
-        };
-      }
-      return { hono, routes };
-    };
-    const api: PluginSetup<unknown> = {
-      id,
-      logger: ctx.logger.child({ plugin: id }),
-      pages: (build) => {
-        const { hono, routes } = routesFor(`/${id}`);
-        build(routes);
-        record.pages = hono;
-      },
-      // `api` and `endpoint` share one sub-app under /api/<id>.
-      api: (build) => {
-        record.api ??= guarded();
-        build(routesFor(`/api/${id}`, record.api).routes);
-      },
-      endpoint: (spec, handler) => {
-        const endpoint = spec as EndpointSpec;
-        const fits = endpoint.method === "get" ? endpoint.scope === "read" : writeScopePattern.test(endpoint.scope);
-        if (!fits)
-          throw new Error(
-            `endpoint ${endpoint.method.toUpperCase()} ${endpoint.path}: a read needs the "read" scope, a change a "<resource>:write" scope, not "${endpoint.scope}"`,
-          );
-        record.api ??= guarded();
-        const prefix = `/api/${id}`;
-        const full = prefix + (endpoint.path === "/" ? "" : endpoint.path);
-        if (ctx.routes.rules.some((r) => r.method === endpoint.method.toUpperCase() && r.path === full))
-          throw new Error(`endpoint ${endpoint.method.toUpperCase()} ${full} is declared twice`);
-        declareRoute(
-          record.api,
-          ctx.routes,
-          { prefix, owner: id },
-          {
-            method: endpoint.method,
-            path: endpoint.path,
-            access: endpoint.access,
-            scope: endpoint.scope,
-            endpoint: { ...endpoint, path: full },
-          },
-          endpointHandler(endpoint, (input, c) =>
-            (handler as (i: typeof input, s: RequestServices<unknown>, c: unknown) => Promise<unknown>)(
-              input,
-              this.requestServices(id, c),
-              c,
-            ),
-          ),
-        );
-      },
-      apiAt: (prefix, build) => {
-        if (!/^\/api\/[a-z0-9][a-z0-9._-]*$/.test(prefix))
-          throw new Error(`apiAt needs a prefix like /api/0, not "${prefix}"`);
-        const taken = this.plugins.find(
-          (p) => p.id !== id && (prefix === `/api/${p.id}` || p.extraApis.some((e) => e.prefix === prefix)),
-        );
-        if (taken) throw new Error(`the API prefix ${prefix} belongs to "${taken.id}"`);
-        const { hono, routes } = routesFor(prefix);
-        build(routes);
-        record.extraApis.push({ prefix, hono });
-      },
-      nav: (item) => {
-        ctx.nav.push({ ...item, order: item.order ?? 100, section: item.section ?? "main", enabled });
-      },
-      card: (card) => {
-        ctx.cards.push({
-          id: `${id}.${card.id}`,
-          title: card.title,
-          access: card.access,
-          order: card.order ?? 100,
-          loading: card.loading ?? "lazy",
-          enabled,
-          render: (c) => card.render(c, this.requestServices(id, c)),
-        });
-      },
-      job: (job) => {
-        this.scheduler.add({
-          id: `${id}.${job.id}`,
-          schedule: job.schedule,
-          scope: job.scope,
-          ...(job.timezone ? { timezone: job.timezone } : {}),
-          ...(job.description ? { description: job.description } : {}),
-          run: ({ slot }) => job.run({ ...this.services(id), slot }),
-        });
-      },
-      on: (type, handler) => {
-        this.bus.on({
-          id: `${id}.${handler.id}`,
-          type,
-          handle: (event) => handler.handle(event as never, this.services(id)),
-        });
-      },
-      digest: (section) => {
-        record.digest.push(section as DigestSection<unknown>);
-      },
-      command: (command) => {
-        record.commands.push(command as PluginCommand<unknown>);
-      },
-      demo: (contribute) => {
-        ctx.demo.push({
-          owner: id,
-          contribute: async (tx, demo) => {
-            if (enabled()) await contribute(tx, demo, this.services(id));
-          },
-        });
-      },
-      exemption: (exemption) => {
-        this.exemptions.push({ owner: id, exemption: exemption as Exemption<unknown> });
-      },
-      editorPanel: (panel) => {
-        this.editorPanelList.push({ owner: id, panel: panel as EditorPanel<unknown> });
-      },
-      provide: (hook, implementation) => {
-        const owner = this.providers.get(hook);
-        if (owner) throw new Error(`the "${hook}" hook is already provided by "${owner}"`);
-        provided.set(hook, implementation);
-      },
-    };
-    return api;
   }
 
   /** Mounts every started plugin's pages and API (each answers 404 while its plugin is disabled). */
