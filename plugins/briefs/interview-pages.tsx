@@ -1,31 +1,27 @@
 import { z } from "zod";
 import {
   EmptyState,
-  Field,
   type FieldErrors,
-  FormErrors,
   HttpError,
   PageHeader,
   type PluginRoutes,
   type RequestServices,
   readForm,
-  renderMarkdown,
   requireViewer,
-  type SafeHtml,
-  Select,
 } from "../../server/plugin-api.ts";
-import { mayReadConclusion, type Note, type PanelSeat, requirePanelSeat } from "./access.ts";
+import { type PanelSeat, requirePanelSeat } from "./access.ts";
 import { askIdFor } from "./brief-flow.ts";
 import { activePeople } from "./briefs.ts";
 import { decisionRecorded, recordDecision } from "./decisions.ts";
+import { newInterviewPage } from "./interview-new-page.tsx";
+import { interviewPage } from "./interview-page.tsx";
+import { NotesPanel, outcomeLabel } from "./interview-views.tsx";
 import {
   createInterview,
   findInterview,
   type Interview,
   interviewsFor,
-  noteDueAt,
   notesOnInterview,
-  type Panelist,
   panelOf,
   recordOutcome,
   submitNote,
@@ -33,18 +29,7 @@ import {
 } from "./interviews.ts";
 import { instantFromLocal, isUuid, localDate } from "./local-time.ts";
 import { type BriefsSettings, competenciesOf, ratingScale } from "./settings.ts";
-import {
-  activePeopleOptions,
-  BriefsNav,
-  Card,
-  formValues,
-  listValue,
-  type Option,
-  PeoplePicker,
-  TextArea,
-  teamOptions,
-  When,
-} from "./views.tsx";
+import { BriefsNav, formValues, listValue, teamOptions, When } from "./views.tsx";
 
 type S = RequestServices<BriefsSettings>;
 
@@ -98,348 +83,8 @@ export async function seatedInterview(
   return { interview, seat };
 }
 
-const outcomeLabel = (o: "hire" | "no_hire"): string => (o === "hire" ? "Hire" : "No hire");
-
 const noteIsFinal = (): HttpError =>
   new HttpError(409, "Your note is submitted and final: notes cannot change after you have read the others.");
-
-function NotesPanel(props: {
-  interview: Interview;
-  seat: PanelSeat;
-  notes: Note[];
-  panel: Panelist[];
-  viewerId: string;
-  timeZone: string;
-}): SafeHtml {
-  const names = new Map(props.panel.map((p) => [p.personId, p.name]));
-  const blind = !props.seat.hiringManager && !props.seat.submitted;
-  return (
-    <div
-      id="briefs-notes"
-      hx-get={`/briefs/interviews/${props.interview.id}/notes`}
-      hx-trigger="every 60s"
-      hx-swap="outerHTML"
-    >
-      {blind ? <p class="alert">Other interviewers' notes appear here once you submit yours — no groupthink.</p> : null}
-      {props.notes.length ? (
-        props.notes.map((n) => (
-          <article class="briefs-note card">
-            <h3>
-              {names.get(n.interviewerId) ?? "Interviewer"}
-              {n.interviewerId === props.viewerId ? " (you)" : ""}:{" "}
-              <span class={n.recommendation === "hire" ? "badge badge-success" : "badge badge-danger"}>
-                {outcomeLabel(n.recommendation)}
-              </span>
-            </h3>
-            <dl class="briefs-ratings">
-              {Object.entries(n.ratings).map(([competency, rating]) => (
-                <>
-                  <dt>{competency}</dt>
-                  <dd>{rating}</dd>
-                </>
-              ))}
-            </dl>
-            <div>{renderMarkdown(n.evidence)}</div>
-            <p class="muted small">
-              Submitted <When at={n.submittedAt} timeZone={props.timeZone} />
-            </p>
-          </article>
-        ))
-      ) : blind ? null : (
-        <p class="muted">No notes yet.</p>
-      )}
-    </div>
-  );
-}
-
-function NoteForm(props: {
-  interview: Interview;
-  competencies: string[];
-  scale: { min: number; max: number };
-  mine: Note | null;
-  values: Record<string, string>;
-  errors: FieldErrors;
-}): SafeHtml {
-  const ratingOptions: string[] = [];
-  for (let v = props.scale.min; v <= props.scale.max; v++) ratingOptions.push(String(v));
-  const value = (i: number, name: string): string =>
-    props.values[`r${i}`] ?? (props.mine?.ratings[name] !== undefined ? String(props.mine.ratings[name]) : "");
-  return (
-    <form method="post" action={`/briefs/interviews/${props.interview.id}/note`} class="stack" novalidate>
-      <FormErrors errors={props.errors} />
-      <fieldset class="briefs-scorecard">
-        <legend>
-          Ratings ({props.scale.min} = weak, {props.scale.max} = strong)
-        </legend>
-        {props.competencies.map((name, i) => (
-          <Select
-            label={name}
-            name={`r${i}`}
-            value={value(i, name)}
-            options={[{ value: "", label: "Choose…" }, ...ratingOptions]}
-            error={props.errors[`r${i}`]}
-          />
-        ))}
-      </fieldset>
-      <TextArea
-        label="Evidence"
-        name="evidence"
-        rows={8}
-        value={props.values.evidence ?? props.mine?.evidence}
-        error={props.errors.evidence}
-        hint="What the candidate said and did that supports each rating."
-      />
-      <Select
-        label="Recommendation"
-        name="recommendation"
-        value={props.values.recommendation ?? props.mine?.recommendation ?? ""}
-        options={[
-          { value: "", label: "Choose…" },
-          { value: "hire", label: "Hire" },
-          { value: "no_hire", label: "No hire" },
-        ]}
-        error={props.errors.recommendation}
-      />
-      <div>
-        <button type="submit">Submit my note</button>
-      </div>
-    </form>
-  );
-}
-
-async function interviewPage(
-  s: S,
-  interview: Interview,
-  seat: PanelSeat,
-  form: { errors: FieldErrors; values: Record<string, string> } = { errors: {}, values: {} },
-): Promise<Response> {
-  const viewer = requireViewer(s);
-  const settings = await s.settings();
-  const [panel, notes] = await Promise.all([
-    panelOf(s.db, interview.id),
-    notesOnInterview(s.db, viewer.id, interview.id),
-  ]);
-  const mine = notes.find((n) => n.interviewerId === viewer.id) ?? null;
-  const now = s.clock.now();
-  const dueAt = noteDueAt(interview, settings);
-  const title = `${interview.role}: ${interview.candidateName}`;
-  const interviewers = panel.filter((p) => p.part === "interviewer");
-  const managers = panel.filter((p) => p.part === "hiring_manager");
-  return s.page(
-    <>
-      <BriefsNav current="interviews" />
-      <PageHeader title={title}>
-        <span class="badge">
-          {interview.state === "open"
-            ? "Collecting notes"
-            : interview.state === "synthesized"
-              ? "Synthesized"
-              : "Decided"}
-        </span>
-      </PageHeader>
-      <dl class="briefs-facts">
-        <dt>When</dt>
-        <dd>
-          <When at={interview.startsAt} timeZone={viewer.timeZone} /> –{" "}
-          <When at={interview.endsAt} timeZone={viewer.timeZone} />
-        </dd>
-        <dt>Notes due</dt>
-        <dd>
-          <When at={dueAt} timeZone={viewer.timeZone} />
-        </dd>
-        {interview.candidateContact ? (
-          <>
-            <dt>Candidate contact</dt>
-            <dd>{interview.candidateContact}</dd>
-          </>
-        ) : null}
-        <dt>Interviewers</dt>
-        <dd>{interviewers.map((p) => p.name).join(", ")}</dd>
-        <dt>Hiring managers</dt>
-        <dd>{managers.map((p) => p.name).join(", ")}</dd>
-      </dl>
-      {interview.state !== "open" && mayReadConclusion(seat) ? (
-        <section class="card" aria-labelledby="synthesis">
-          <h2 id="synthesis">Synthesis</h2>
-          {renderMarkdown(interview.synthesis)}
-          {interview.outcome ? (
-            <p>
-              <strong>Decision:</strong> {outcomeLabel(interview.outcome)}
-            </p>
-          ) : null}
-        </section>
-      ) : null}
-      <div class="split">
-        {seat.interviewer ? (
-          <Card title="Your note" id="your-note">
-            {interview.state !== "open" ? (
-              <p class="muted">Notes are locked: the hiring manager has written the synthesis.</p>
-            ) : now < interview.startsAt ? (
-              <p class="muted">You can write your note once the interview has started.</p>
-            ) : mine ? (
-              <p class="muted">
-                Submitted <When at={mine.submittedAt} timeZone={viewer.timeZone} />. A submitted note is final, so
-                nobody rewrites theirs after reading the others; it is shown under Panel notes.
-              </p>
-            ) : (
-              <NoteForm
-                interview={interview}
-                competencies={competenciesOf(settings)}
-                scale={ratingScale(settings)}
-                mine={mine}
-                values={form.values}
-                errors={form.errors}
-              />
-            )}
-          </Card>
-        ) : null}
-        <Card title="Panel notes" id="panel-notes">
-          <NotesPanel
-            interview={interview}
-            seat={seat}
-            notes={notes}
-            panel={panel}
-            viewerId={viewer.id}
-            timeZone={viewer.timeZone}
-          />
-        </Card>
-      </div>
-      {seat.hiringManager && interview.state === "open" ? (
-        <Card title="Write the synthesis" id="write-synthesis">
-          <form method="post" action={`/briefs/interviews/${interview.id}/synthesis`} class="stack" novalidate>
-            <TextArea
-              label="Synthesis"
-              name="synthesis"
-              rows={6}
-              hint="Writing it locks every note."
-              error={form.errors.synthesis}
-            />
-            <div>
-              <button type="submit">Write synthesis and lock notes</button>
-            </div>
-          </form>
-        </Card>
-      ) : null}
-      {seat.hiringManager && interview.state === "synthesized" ? (
-        <Card title="Record the hiring decision" id="record-decision">
-          <form method="post" action={`/briefs/interviews/${interview.id}/decision`} class="stack" novalidate>
-            <FormErrors errors={form.errors} />
-            <Select
-              label="Decision"
-              name="outcome"
-              value={form.values.outcome ?? ""}
-              options={[
-                { value: "", label: "Choose…" },
-                { value: "hire", label: "Hire" },
-                { value: "no_hire", label: "No hire" },
-              ]}
-              error={form.errors.outcome}
-            />
-            <TextArea
-              label="Why"
-              name="rationale"
-              rows={4}
-              value={form.values.rationale}
-              error={form.errors.rationale}
-            />
-            <div>
-              <button type="submit">Record decision</button>
-            </div>
-          </form>
-        </Card>
-      ) : null}
-    </>,
-    { title, status: Object.keys(form.errors).length ? 422 : 200 },
-  );
-}
-
-function InterviewForm(props: {
-  teams: Option[];
-  people: Option[];
-  values: Record<string, string>;
-  interviewerIds: string[];
-  hiringManagerIds: string[];
-  errors: FieldErrors;
-}): SafeHtml {
-  const e = props.errors;
-  return (
-    <form method="post" action="/briefs/interviews" class="stack" novalidate>
-      <FormErrors errors={e} />
-      <Field
-        label="Candidate"
-        name="candidateName"
-        value={props.values.candidateName}
-        error={e.candidateName}
-        required
-      />
-      <Field
-        label="Candidate contact (optional)"
-        name="candidateContact"
-        value={props.values.candidateContact}
-        error={e.candidateContact}
-      />
-      <Field label="Role" name="role" value={props.values.role} error={e.role} required />
-      <Select
-        label="Hiring team"
-        name="teamId"
-        value={props.values.teamId ?? ""}
-        options={[{ value: "", label: "Choose a team…" }, ...props.teams.map((t) => ({ value: t.id, label: t.name }))]}
-        error={e.teamId}
-      />
-      <div class="row">
-        <Field
-          label="Starts (your time)"
-          name="startsAt"
-          type="datetime-local"
-          value={props.values.startsAt}
-          error={e.startsAt}
-          required
-        />
-        <Field
-          label="Ends (your time)"
-          name="endsAt"
-          type="datetime-local"
-          value={props.values.endsAt}
-          error={e.endsAt}
-          required
-        />
-      </div>
-      <PeoplePicker
-        label="Interviewers"
-        name="interviewerIds"
-        options={props.people}
-        selected={props.interviewerIds}
-        error={e.interviewerIds}
-        hint="Each writes a blind note, due within hours of the interview's end."
-      />
-      <PeoplePicker
-        label="Hiring managers"
-        name="hiringManagerIds"
-        options={props.people}
-        selected={props.hiringManagerIds}
-        error={e.hiringManagerIds}
-        hint="They see every note, write the synthesis and decide. You are one if you choose nobody."
-      />
-      <div>
-        <button type="submit">Create interview</button>
-      </div>
-    </form>
-  );
-}
-
-async function newInterviewPage(
-  s: S,
-  form: { values: Record<string, string>; interviewerIds: string[]; hiringManagerIds: string[]; errors: FieldErrors },
-): Promise<Response> {
-  return s.page(
-    <>
-      <BriefsNav current="interviews" />
-      <PageHeader title="New interview" />
-      <InterviewForm teams={await teamOptions(s.db)} people={await activePeopleOptions(s.db)} {...form} />
-    </>,
-    { title: "New interview", status: Object.keys(form.errors).length ? 422 : 200 },
-  );
-}
 
 export function interviewPages(r: PluginRoutes<BriefsSettings>): void {
   r.get("/interviews", "member", async (_c, s) => {
