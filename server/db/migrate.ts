@@ -51,24 +51,16 @@ function migrationTable(owner: string): string {
 /**
  * Applies the pending migrations of one set, in order, in one transaction under the
  * cluster-wide migration lock. Each set keeps its own table: a shared Drizzle migrations table
- * compares timestamps across sets and silently skips migrations. `applied` (from
- * `appliedMigrations`, read earlier in the same start) saves the set its own reads when it shows
- * nothing pending; anything pending is re-read under the lock.
+ * compares timestamps across sets and silently skips migrations. Most starts have nothing to
+ * apply and find that out without the lock, from `applied` (`appliedMigrations`, read once for
+ * every set of a start) or, when not given, from a read of their own; anything pending is read
+ * again under the lock.
  */
 export async function migrate(db: Db, set: MigrationSet, applied?: AppliedMigrations): Promise<MigrationReport> {
   const migrations = readMigrationFiles({ migrationsFolder: set.folder });
-  const name = migrationTable(set.owner);
-  const table = sql.raw(name);
-  const known = applied?.get(set.owner);
+  const table = sql.raw(migrationTable(set.owner));
+  const known = (applied ?? (await appliedMigrations(db))).get(set.owner);
   if (known && migrations.every((m) => known.has(m.hash))) return { owner: set.owner, applied: [] };
-  // Most starts have nothing to apply: find that out in two reads, without the lock.
-  const [found] = rowsOf<{ present: boolean }>(
-    await db.execute(sql`select to_regclass(${name}) is not null as present`),
-  );
-  if (found?.present) {
-    const done = new Set(rowsOf<{ hash: string }>(await db.execute(sql`select hash from ${table}`)).map((r) => r.hash));
-    if (migrations.every((m) => done.has(m.hash))) return { owner: set.owner, applied: [] };
-  }
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`);
     await tx.execute(sql`create schema if not exists desktrust_migrations`);
