@@ -42,9 +42,9 @@ const coreLinter: WritingLinter = { lint: lintWriting };
 const teamsPerRequest = new WeakMap<object, Promise<TeamSummary[]>>();
 
 /**
- * Loads, migrates and sets up plugins, and answers "is this plugin on?" for every place that
+ * Loads, sets up and migrates plugins, and answers "is this plugin on?" for every place that
  * shows plugin output (routes, nav, cards, jobs, events, digests). A plugin that fails to
- * load, migrate or set up is recorded as failed; the others carry on.
+ * load, set up or migrate is recorded as failed; the others carry on.
  */
 export class PluginRuntime {
   readonly plugins: PluginRecord[] = [];
@@ -262,7 +262,7 @@ export class PluginRuntime {
         record.status = "not-enabled";
         continue;
       }
-      const blocked = (def?.dependsOn ?? []).find((d) => this.get(d)?.status !== "active");
+      const blocked = this.blockedBy(found.definition);
       if (blocked) {
         record.status = "refused";
         record.error = `depends on "${blocked}", which is ${this.get(blocked)?.status === "not-enabled" ? "not enabled (PLUGINS)" : "not running"}`;
@@ -275,14 +275,14 @@ export class PluginRuntime {
   /**
    * Applies each set-up plugin's migrations, in load order, then reads toggles and settings. A
    * plugin whose migrations fail is failed (its routes, jobs and handlers stay off, as for a
-   * disabled plugin, and its hooks are withdrawn), and so is a plugin that depends on it.
+   * disabled plugin, and its hooks are withdrawn); a plugin that depends on it is refused.
    * `applied`: what every migration set had applied, read once by boot.
    */
   async applyMigrations(applied?: AppliedMigrations): Promise<void> {
     for (const record of this.plugins) {
       const def = record.definition;
       if (record.status !== "active" || !def) continue;
-      const blocked = (def.dependsOn ?? []).find((d) => this.get(d)?.status !== "active");
+      const blocked = this.blockedBy(def);
       if (blocked) {
         record.status = "refused";
         record.error = `depends on "${blocked}", which is not running`;
@@ -298,6 +298,11 @@ export class PluginRuntime {
       }
     }
     await this.refreshState(true);
+  }
+
+  /** The first plugin this one depends on that is not running. */
+  private blockedBy(def: PluginDefinition): string | undefined {
+    return (def.dependsOn ?? []).find((d) => this.get(d)?.status !== "active");
   }
 
   private withdrawHooks(pluginId: string): void {
