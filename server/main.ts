@@ -1,10 +1,10 @@
 import type { Booted } from "./boot.ts";
 import { EmbeddedStartError, startPgliteThread } from "./db/pglite-thread.ts";
 
-// Boot: config → database → migrations → app → serve. `npm start` runs this file. The embedded
-// database's thread starts first, needing only Node's own modules, and loads PGlite while
-// everything else is imported; the configuration is checked right after (an empty variable
-// counts as unset there too).
+// Boot: config → database → plugins and app → migrations → serve. `npm start` runs this file.
+// The embedded database's thread starts first, needing only Node's own modules, and opens PGlite
+// while everything else is imported and set up; the configuration is checked right after (an
+// empty variable counts as unset there too).
 const early = process.env.DATABASE_URL ? undefined : startPgliteThread(process.env.DATA_DIR || "./data");
 const { loadConfig } = await import("./config.ts");
 const { openConfiguredDatabase } = await import("./db/index.ts");

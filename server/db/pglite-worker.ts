@@ -10,9 +10,16 @@ import { compileEngine } from "./pglite-engine.ts";
 import { pgliteTemplate, unpackTemplate } from "./pglite-template.ts";
 import { WireSessions } from "./wire-sessions.ts";
 
-// First of all: the engine compiles while PGlite's JavaScript loads (see start).
+// First of all: the engine compiles while PGlite's JavaScript loads and a first start unpacks
+// its data directory.
 const engine = compileEngine();
-engine.catch(() => {}); // without it PGlite loads its engine itself
+engine.catch(() => {}); // see compiledEngine
+
+/** `PGlite.create`'s option for the engine compiled above; none if that failed (PGlite loads it). */
+async function compiledEngine(): Promise<{ pgliteWasmModule?: WebAssembly.Module }> {
+  const pgliteWasmModule = await engine.catch(() => undefined);
+  return pgliteWasmModule ? { pgliteWasmModule } : {};
+}
 
 /** What the opening thread sends first. */
 export interface WorkerStart {
@@ -40,10 +47,8 @@ function reply(message: WorkerReply): void {
 
 async function start({ dataDir, socketPath }: WorkerStart): Promise<void> {
   const { PGlite } = await import("@electric-sql/pglite");
-  const pgliteWasmModule = await engine.catch(() => undefined);
-  const compiled = pgliteWasmModule ? { pgliteWasmModule } : {};
   if (dataDir === undefined) {
-    pg = await PGlite.create({ loadDataDir: await pgliteTemplate(), ...compiled });
+    pg = await PGlite.create({ loadDataDir: await pgliteTemplate(), ...(await compiledEngine()) });
   } else {
     const dir = resolve(dataDir, "pgdata");
     const isNew = !existsSync(join(dir, "PG_VERSION"));
@@ -52,7 +57,7 @@ async function start({ dataDir, socketPath }: WorkerStart): Promise<void> {
       // Without a template for this PGlite version, PGlite runs its own initdb in the folder.
       if (!(await unpackTemplate(dir))) mkdirSync(dir, { recursive: true });
     }
-    pg = await PGlite.create(dir, compiled);
+    pg = await PGlite.create(dir, await compiledEngine());
   }
   const db = pg;
   sessions = new WireSessions({
