@@ -237,6 +237,37 @@ function Outcome(props: { brief: Brief; logEntryId: string | null }): SafeHtml {
   );
 }
 
+/** A step of the brief's flow that needs a text: closing comments with a synthesis, deciding. */
+function StepForm(props: {
+  brief: Brief;
+  to: "synthesis" | "decided";
+  title: string;
+  id: string;
+  field: { name: "synthesis" | "decision"; label: string; rows: number };
+  hint: string;
+  button: string;
+  errors: FieldErrors;
+}): SafeHtml {
+  return (
+    <Card title={props.title} id={props.id}>
+      <form method="post" action={`/briefs/${props.brief.id}/state`} class="stack" novalidate>
+        <input type="hidden" name="to" value={props.to} />
+        <FormErrors errors={props.errors} />
+        <TextArea
+          label={props.field.label}
+          name={props.field.name}
+          rows={props.field.rows}
+          error={props.errors[props.field.name]}
+          hint={props.hint}
+        />
+        <div>
+          <button type="submit">{props.button}</button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
 function AuthorActions(props: {
   brief: Brief;
   s: S;
@@ -272,40 +303,28 @@ function AuthorActions(props: {
         </>
       ) : null}
       {b.state === "review" ? (
-        <Card title="Close comments and write the synthesis" id="synthesize">
-          <form method="post" action={`/briefs/${b.id}/state`} class="stack" novalidate>
-            <input type="hidden" name="to" value="synthesis" />
-            <FormErrors errors={props.stateErrors} />
-            <TextArea
-              label="Synthesis"
-              name="synthesis"
-              rows={8}
-              error={props.stateErrors.synthesis}
-              hint="What reviewers said, what changed, what is still open."
-            />
-            <div>
-              <button type="submit">Close comments</button>
-            </div>
-          </form>
-        </Card>
+        <StepForm
+          brief={b}
+          to="synthesis"
+          title="Close comments and write the synthesis"
+          id="synthesize"
+          field={{ name: "synthesis", label: "Synthesis", rows: 8 }}
+          hint="What reviewers said, what changed, what is still open."
+          button="Close comments"
+          errors={props.stateErrors}
+        />
       ) : null}
       {b.state === "synthesis" ? (
-        <Card title="Record the decision" id="decide">
-          <form method="post" action={`/briefs/${b.id}/state`} class="stack" novalidate>
-            <input type="hidden" name="to" value="decided" />
-            <FormErrors errors={props.stateErrors} />
-            <TextArea
-              label="Decision"
-              name="decision"
-              rows={4}
-              error={props.stateErrors.decision}
-              hint="What was decided; it goes into the decisions log with the synthesis."
-            />
-            <div>
-              <button type="submit">Record decision</button>
-            </div>
-          </form>
-        </Card>
+        <StepForm
+          brief={b}
+          to="decided"
+          title="Record the decision"
+          id="decide"
+          field={{ name: "decision", label: "Decision", rows: 4 }}
+          hint="What was decided; it goes into the decisions log with the synthesis."
+          button="Record decision"
+          errors={props.stateErrors}
+        />
       ) : null}
       {abandon}
     </div>
