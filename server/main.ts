@@ -39,6 +39,7 @@ try {
 const { ctx, app, close, startBackground } = booted;
 const { afterResponseSettled } = await import("./http/after-response.ts");
 const { announceSetupCode } = await import("./org/setup-code.ts");
+const { warmUp } = await import("./lazy.ts");
 
 const server = Bun.serve({
   port: config.port,
@@ -49,11 +50,13 @@ const server = Bun.serve({
 // Jobs (digests, mail delivery, plugin jobs) and event handlers run in the background, from a
 // moment after the server answers: a start's first requests (the health probe that tells an
 // orchestrator it is up, the first page) are not queued behind the scheduler's catch-up. An
-// empty install reachable from the network asks for a setup code: it is logged then too.
+// empty install reachable from the network asks for a setup code: it is logged then too, and
+// the libraries nearly every page needs but a start does not are loaded (see server/lazy.ts).
 const BACKGROUND_DELAY_MS = 1_000;
 const background = setTimeout(() => {
   startBackground();
   announceSetupCode(ctx).catch((error: unknown) => ctx.logger.warn("no setup code", { error }));
+  void warmUp();
 }, BACKGROUND_DELAY_MS);
 
 ctx.logger.info("desktrust started", {

@@ -288,7 +288,17 @@ export { claimPersonPeriod, latestOccurrence, peopleDue } from "./jobs/person-sc
  * const parser = onFirstUse(() => (require("big-parser") as typeof import("big-parser")).parse);
  * parser()(text);
  */
-export { onFirstUse } from "./lazy.ts";
+/**
+ * Lets waiting requests run before going on: call it between pieces of long work done on the
+ * request thread (generating demo rows, composing many documents), every few milliseconds.
+ *
+ * @example
+ * for (const team of demo.teams) {
+ *   rows.push(...generate(team));
+ *   await yieldToRequests();
+ * }
+ */
+export { onFirstUse, yieldToRequests } from "./lazy.ts";
 /**
  * User Markdown to sanitized HTML (GitHub-flavoured; scripts, handlers, styles and
  * `javascript:` links removed), and to plain text for snippets, digests and the linter.

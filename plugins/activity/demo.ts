@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
+import { type DbOrTx, type DemoOrg, type PluginServices, yieldToRequests } from "../../server/plugin-api.ts";
 import { secureNoise } from "./noise.ts";
 import { currentPolicy } from "./policy.ts";
 import { closedWeeks, releaseTeamWeek } from "./release.ts";
@@ -53,11 +53,13 @@ export async function seedDemoActivity(
   await ensurePartitions(tx, from, horizon);
   const rows: { p: string; s: string; c: string; n: number }[] = [];
   const seen = new Set<string>();
-  demo.teams.forEach((team, t) => {
+  for (const [t, team] of demo.teams.entries()) {
     const contributors = t === demo.teams.length - 1 ? team.memberIds.slice(0, 3) : team.memberIds;
-    contributors.forEach((personId, i) => {
-      if (seen.has(personId)) return;
+    for (const [i, personId] of contributors.entries()) {
+      if (seen.has(personId)) continue;
       seen.add(personId);
+      // A person's four weeks take a few milliseconds to generate: requests get a turn between.
+      await yieldToRequests();
       const rand = random(t * 1000 + i + 1);
       const lateOwl = i % 4 === 0;
       for (let at = from.getTime(); at < horizon.getTime(); at += SLOT_MS) {
@@ -76,8 +78,8 @@ export async function seedDemoActivity(
           n: Math.round(420 + rand() * 480),
         });
       }
-    });
-  });
+    }
+  }
   // Small statements: between them, other requests get their turn on the embedded database.
   for (let i = 0; i < rows.length; i += DEMO_CHUNK) {
     // After-hours is marked as the rows go in (as markAfterHours would), not by rewriting them all after.

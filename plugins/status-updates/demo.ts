@@ -1,5 +1,5 @@
 import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
-import { handleOf } from "../../server/plugin-api.ts";
+import { handleOf, yieldToRequests } from "../../server/plugin-api.ts";
 import { defaultQuestions } from "./checkins.ts";
 import { recentPeriods } from "./period.ts";
 import { acknowledgements, askAddressees, asks, comments, updates } from "./schema.ts";
@@ -52,12 +52,15 @@ export async function seedDemoUpdates(tx: DbOrTx, demo: DemoOrg, _s: PluginServi
       demo.now,
       demo.weeks,
     );
-    periods.forEach((period, w) => {
+    for (const [w, period] of periods.entries()) {
       const current = w === periods.length - 1;
-      team.memberIds.forEach((authorId, i) => {
+      // Composing renders and checks Markdown, a few milliseconds per team and week: requests
+      // get a turn between.
+      await yieldToRequests();
+      for (const [i, authorId] of team.memberIds.entries()) {
         n++;
         // Roughly one in seven skipped; in the current week only some have posted yet.
-        if ((i * 7 + w * 3) % 7 === 0 || (current && i % 2 === 1)) return;
+        if ((i * 7 + w * 3) % 7 === 0 || (current && i % 2 === 1)) continue;
         const postedAt = new Date(
           Math.min(period.dueAt.getTime() + (((i + w) % 5) - 3) * 3_600_000, demo.now.getTime() - 60_000),
         );
@@ -120,8 +123,8 @@ export async function seedDemoUpdates(tx: DbOrTx, demo: DemoOrg, _s: PluginServi
         for (const readerId of team.memberIds.slice(0, 3)) {
           if (readerId !== authorId) ackRows.push({ updateId: id, personId: readerId, at: replyAt });
         }
-      });
-    });
+      }
+    }
   }
   const chunk = async <T>(rows: T[], insert: (part: T[]) => Promise<unknown>): Promise<void> => {
     for (let i = 0; i < rows.length; i += 100) await insert(rows.slice(i, i + 100));

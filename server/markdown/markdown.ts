@@ -7,8 +7,9 @@ import { onFirstUse } from "../lazy.ts";
 // sanitized against a small allowlist below, so `<script>`, event handlers, `style` and
 // `javascript:` links never reach a page.
 const marked = new Marked({ gfm: true, breaks: false, async: false });
-// sanitize-html (with its CSS parser) takes longer to load than anything else a page needs.
-const sanitizeHtml = onFirstUse(() => require("sanitize-html") as typeof SanitizeHtml);
+// sanitize-html (with its CSS parser) takes longer to load than anything else a page needs: not
+// at start, but soon after (nearly every page shows Markdown).
+const sanitizeHtml = onFirstUse(() => require("sanitize-html") as typeof SanitizeHtml, { warm: true });
 
 const allowed: SanitizeHtml.IOptions = {
   allowedTags: [

@@ -25,23 +25,26 @@ export const MAX_SENTENCE_WORDS = 25;
 /** The bottom line must be stated within this many words. */
 export const BLUF_WORDS = 60;
 
-// Built once per process, on the first lint: loading the retext plugins and their word lists is
-// the slow part, and a start does not need it.
-const prose = onFirstUse(() => {
-  const { unified } = require("unified") as { unified: typeof Unified };
-  return (
-    unified()
-      .use((require("retext-english") as { default: typeof RetextEnglish }).default)
-      .use((require("retext-passive") as { default: typeof RetextPassive }).default)
-      // age 16 ≈ US grade 10: sentences most of 7 formulas rate harder than that are flagged.
-      .use((require("retext-readability") as { default: typeof RetextReadability }).default, {
-        age: 16,
-        minWords: 6,
-        threshold: 4 / 7,
-      })
-      .freeze()
-  );
-});
+// Built once per process, soon after start rather than in the first lint: loading the retext
+// plugins and their word lists is the slow part, and a start does not need it.
+const prose = onFirstUse(
+  () => {
+    const { unified } = require("unified") as { unified: typeof Unified };
+    return (
+      unified()
+        .use((require("retext-english") as { default: typeof RetextEnglish }).default)
+        .use((require("retext-passive") as { default: typeof RetextPassive }).default)
+        // age 16 ≈ US grade 10: sentences most of 7 formulas rate harder than that are flagged.
+        .use((require("retext-readability") as { default: typeof RetextReadability }).default, {
+          age: 16,
+          minWords: 6,
+          threshold: 4 / 7,
+        })
+        .freeze()
+    );
+  },
+  { warm: true },
+);
 
 // Words that state a conclusion or a status: a bottom line usually has one.
 const conclusion =
