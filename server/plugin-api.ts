@@ -288,17 +288,7 @@ export { claimPersonPeriod, latestOccurrence, peopleDue } from "./jobs/person-sc
  * const parser = onFirstUse(() => (require("big-parser") as typeof import("big-parser")).parse);
  * parser()(text);
  */
-/**
- * Lets waiting requests run before going on: call it between pieces of long work done on the
- * request thread (generating demo rows, composing many documents), every few milliseconds.
- *
- * @example
- * for (const team of demo.teams) {
- *   rows.push(...generate(team));
- *   await yieldToRequests();
- * }
- */
-export { onFirstUse, yieldToRequests } from "./lazy.ts";
+export { onFirstUse } from "./lazy.ts";
 /**
  * User Markdown to sanitized HTML (GitHub-flavoured; scripts, handlers, styles and
  * `javascript:` links removed), and to plain text for snippets, digests and the linter.
@@ -314,6 +304,19 @@ export { markdownToText, renderMarkdown } from "./markdown/markdown.ts";
  * const [org] = await s.db.select({ domains: organization.emailDomains }).from(organization);
  */
 export { organization } from "./org/schema.ts";
+/**
+ * Long work on the request thread (generating demo rows, composing many documents) in pieces of
+ * a few milliseconds: `yieldToRequests` lets waiting requests run before going on; `pacer` does
+ * so inside a tight loop once a few milliseconds have passed (see server/pace.ts).
+ *
+ * @example
+ * const pause = pacer();
+ * for (const slot of slots) {
+ *   await pause();
+ *   rows.push(generate(slot));
+ * }
+ */
+export { pacer, yieldToRequests } from "./pace.ts";
 /**
  * Times in a person's or team's zone: read a `datetime-local` value as an instant, show an
  * instant in such an input, check a "YYYY-MM-DD" date, and check a route id before a query.

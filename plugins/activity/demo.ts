@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type DbOrTx, type DemoOrg, type PluginServices, yieldToRequests } from "../../server/plugin-api.ts";
+import { type DbOrTx, type DemoOrg, type PluginServices, pacer } from "../../server/plugin-api.ts";
 import { secureNoise } from "./noise.ts";
 import { currentPolicy } from "./policy.ts";
 import { closedWeeks, releaseTeamWeek } from "./release.ts";
@@ -53,16 +53,18 @@ export async function seedDemoActivity(
   await ensurePartitions(tx, from, horizon);
   const rows: { p: string; s: string; c: string; n: number }[] = [];
   const seen = new Set<string>();
+  // Thousands of slots per person, slow while the code is still cold: requests get a turn every
+  // few milliseconds.
+  const pause = pacer();
   for (const [t, team] of demo.teams.entries()) {
     const contributors = t === demo.teams.length - 1 ? team.memberIds.slice(0, 3) : team.memberIds;
     for (const [i, personId] of contributors.entries()) {
       if (seen.has(personId)) continue;
       seen.add(personId);
-      // A person's four weeks take a few milliseconds to generate: requests get a turn between.
-      await yieldToRequests();
       const rand = random(t * 1000 + i + 1);
       const lateOwl = i % 4 === 0;
       for (let at = from.getTime(); at < horizon.getTime(); at += SLOT_MS) {
+        await pause();
         const local = Temporal.Instant.fromEpochMilliseconds(at).toZonedDateTimeISO(team.timeZone);
         const hour = local.hour + local.minute / 60;
         const workday = local.dayOfWeek <= 5;
@@ -102,9 +104,11 @@ export async function seedDemoActivity(
   for (const team of demo.teams) {
     for (const week of closedWeeks(horizon, team.timeZone, 3)) {
       // Each release in a short transaction of its own (it takes a transaction-scoped lock).
-      await tx.transaction((release) =>
-        releaseTeamWeek(release, team, week, { k: minGroupSize, noise: secureNoise, now: demo.now }),
-      );
+      await releaseTeamWeek(tx, (fn) => tx.transaction(fn), team, week, {
+        k: minGroupSize,
+        noise: secureNoise,
+        now: demo.now,
+      });
     }
   }
 }

@@ -65,7 +65,7 @@ export function closedWeeks(finalUntil: Date, timeZone: string, lookbackWeeks: n
   return weeks.slice(0, lookbackWeeks);
 }
 
-interface Aggregate {
+export interface Aggregate {
   kind: "heat" | "category" | "after";
   slice: string;
   key: string;
@@ -78,7 +78,7 @@ interface Aggregate {
  * one statement. Clamping happens per person before any sum, so the sensitivities in
  * noise.ts hold however much one device reports.
  */
-async function aggregate(
+export async function aggregate(
   tx: DbOrTx,
   members: { p: string; z: string }[],
   period: { start: Date; end: Date },
@@ -120,37 +120,103 @@ async function aggregate(
   );
 }
 
+/** Runs `fn` in a transaction of its own. */
+export type InTransaction = <R>(fn: (tx: DbOrTx) => Promise<R>) => Promise<R>;
+
 /**
- * Releases one closed week of one team, in the caller's transaction. Returns false when the
- * week was already released (releases are never redone). The membership is the team's active
- * members now; a member whose weekly privacy budget is spent is left out of this release.
+ * Releases one closed week of one team. Returns false when the week was already released
+ * (releases are never redone). The membership is the team's active members now; a member whose
+ * weekly privacy budget is spent is left out of this release.
+ *
+ * The figures are read first, a person at a time and outside the transaction: on the embedded
+ * database a transaction holds the single engine from its first statement to its commit, and
+ * the whole team's aggregate in one statement held it 50–190 ms on a small machine, stalling
+ * every other request meanwhile. A final week's rollups never change, so the figures read
+ * before are the figures of the release; the transaction then takes the lock, checks the week
+ * is not released yet and the membership is still the one read for (otherwise it reads the
+ * figures again, inside), records the budget and stores the release.
  */
-export async function releaseTeamWeek(tx: DbOrTx, team: TeamRef, week: string, opts: ReleaseOptions): Promise<boolean> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`activity.release:${team.id}:${week}`}))`);
-  const [existing] = await tx
-    .select({ week: releases.week })
-    .from(releases)
-    .where(and(eq(releases.teamId, team.id), eq(releases.week, week)))
-    .limit(1);
-  if (existing) return false;
+export async function releaseTeamWeek(
+  db: DbOrTx,
+  transaction: InTransaction,
+  team: TeamRef,
+  week: string,
+  opts: ReleaseOptions,
+): Promise<boolean> {
   const period = weekPeriod(week, team.timeZone);
+  const readFor = await eligibleMembers(db, team, week);
+  const read = await aggregatePerPerson(db, readFor, period, team.timeZone);
+  return transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`activity.release:${team.id}:${week}`}))`);
+    const [existing] = await tx
+      .select({ week: releases.week })
+      .from(releases)
+      .where(and(eq(releases.teamId, team.id), eq(releases.week, week)))
+      .limit(1);
+    if (existing) return false;
+    const members = await eligibleMembers(tx, team, week);
+    const rows = sameMembers(members, readFor) ? read : await aggregatePerPerson(tx, members, period, team.timeZone);
+    if (members.length)
+      await tx
+        .insert(releaseBudget)
+        .values(members.map((m) => ({ personId: m.p, week, teamId: team.id, rho: RHO_PER_RELEASE })));
+    await store(tx, team, week, period, decideCells(rows, members, opts), opts);
+    return true;
+  });
+}
+
+/** The team's active members whose privacy budget for the week allows one more release. */
+async function eligibleMembers(db: DbOrTx, team: TeamRef, week: string): Promise<{ p: string; z: string }[]> {
   const candidates = rowsOf<{ p: string; z: string; spent: number }>(
-    await tx.execute(sql`
+    await db.execute(sql`
       select tm.person_id as p, p.time_zone as z,
              coalesce((select sum(b.rho) from activity.release_budget b
                        where b.person_id = tm.person_id and b.week = ${week}::date), 0)::float8 as spent
       from team_members tm join people p on p.id = tm.person_id
-      where tm.team_id = ${team.id}::uuid and p.status = 'active'`),
+      where tm.team_id = ${team.id}::uuid and p.status = 'active'
+      order by tm.person_id`),
   );
-  const members = candidates
+  return candidates
     .filter((c) => Number(c.spent) + RHO_PER_RELEASE <= RHO_PER_PERSON_WEEK + 1e-9)
     .map(({ p, z }) => ({ p, z }));
-  if (members.length)
-    await tx
-      .insert(releaseBudget)
-      .values(members.map((m) => ({ personId: m.p, week, teamId: team.id, rho: RHO_PER_RELEASE })));
-  const rows = members.length ? await aggregate(tx, members, period, team.timeZone) : [];
-  const cells = decideCells(rows, members, opts);
+}
+
+function sameMembers(a: { p: string; z: string }[], b: { p: string; z: string }[]): boolean {
+  return a.length === b.length && a.every((m, i) => m.p === b[i]?.p && m.z === b[i]?.z);
+}
+
+/**
+ * `aggregate` one person per statement, summed: each person's contributions are clamped on
+ * their own, so the sums (and the contributor counts) are those of the team in one statement.
+ */
+export async function aggregatePerPerson(
+  db: DbOrTx,
+  members: { p: string; z: string }[],
+  period: { start: Date; end: Date },
+  timeZone: string,
+): Promise<Aggregate[]> {
+  const sums = new Map<string, Aggregate>();
+  for (const member of members) {
+    for (const row of await aggregate(db, [member], period, timeZone)) {
+      const id = `${row.kind}\u0000${row.slice}\u0000${row.key}`;
+      const sum = sums.get(id);
+      if (sum) {
+        sum.value += Number(row.value);
+        sum.n += Number(row.n);
+      } else sums.set(id, { ...row, value: Number(row.value), n: Number(row.n) });
+    }
+  }
+  return [...sums.values()];
+}
+
+async function store(
+  tx: DbOrTx,
+  team: TeamRef,
+  week: string,
+  period: { start: Date; end: Date },
+  cells: ReturnType<typeof decideCells>,
+  opts: ReleaseOptions,
+): Promise<void> {
   const base = {
     teamId: team.id,
     week,
@@ -163,7 +229,6 @@ export async function releaseTeamWeek(tx: DbOrTx, team: TeamRef, week: string, o
   await tx.insert(releases).values(cells.slices.map((s) => ({ ...base, ...s })));
   if (cells.values.length)
     await tx.insert(releaseCells).values(cells.values.map((c) => ({ teamId: team.id, week, ...c })));
-  return true;
 }
 
 interface SliceDecision {
@@ -240,11 +305,11 @@ function decideCells(
  * Releases every closed, final week not yet released, for every team, going back at most
  * `lookbackWeeks`. A week is final once the rollup job has rolled past its end (slots before
  * `rolled_until` never change again, and ingest refuses events older than 24 hours). Each
- * team-week is its own short transaction.
+ * team-week is its own short transaction, its figures read before it.
  */
 export async function releaseDueWeeks(
   db: DbOrTx,
-  transaction: <R>(fn: (tx: DbOrTx) => Promise<R>) => Promise<R>,
+  transaction: InTransaction,
   opts: ReleaseOptions & { lookbackWeeks: number },
 ): Promise<number> {
   const [state] = await db.select().from(rollupState);
@@ -262,7 +327,7 @@ export async function releaseDueWeeks(
     for (const week of closedWeeks(finalUntil, team.time_zone, opts.lookbackWeeks).reverse()) {
       if (done.has(week)) continue;
       const ref = { id: team.id, timeZone: team.time_zone };
-      if (await transaction((tx) => releaseTeamWeek(tx, ref, week, opts))) count++;
+      if (await releaseTeamWeek(db, transaction, ref, week, opts)) count++;
     }
   }
   return count;

@@ -1,5 +1,5 @@
 import type { DbOrTx, DemoOrg, PluginServices } from "../../server/plugin-api.ts";
-import { handleOf, yieldToRequests } from "../../server/plugin-api.ts";
+import { handleOf, pacer } from "../../server/plugin-api.ts";
 import { defaultQuestions } from "./checkins.ts";
 import { recentPeriods } from "./period.ts";
 import { acknowledgements, askAddressees, asks, comments, updates } from "./schema.ts";
@@ -46,6 +46,7 @@ export async function seedDemoUpdates(tx: DbOrTx, demo: DemoOrg, _s: PluginServi
   const commentRows: (typeof comments.$inferInsert)[] = [];
   const ackRows: (typeof acknowledgements.$inferInsert)[] = [];
   let n = 0;
+  const pause = pacer();
   for (const team of demo.teams) {
     const periods = recentPeriods(
       { cadence: "weekly", weekday: 5, time: "15:00", timeZone: team.timeZone },
@@ -54,10 +55,9 @@ export async function seedDemoUpdates(tx: DbOrTx, demo: DemoOrg, _s: PluginServi
     );
     for (const [w, period] of periods.entries()) {
       const current = w === periods.length - 1;
-      // Composing renders and checks Markdown, a few milliseconds per team and week: requests
-      // get a turn between.
-      await yieldToRequests();
       for (const [i, authorId] of team.memberIds.entries()) {
+        // Composing renders and checks Markdown: requests get a turn every few milliseconds.
+        await pause();
         n++;
         // Roughly one in seven skipped; in the current week only some have posted yet.
         if ((i * 7 + w * 3) % 7 === 0 || (current && i % 2 === 1)) continue;

@@ -9,7 +9,9 @@ import { onFirstUse } from "../lazy.ts";
 const marked = new Marked({ gfm: true, breaks: false, async: false });
 // sanitize-html (with its CSS parser) takes longer to load than anything else a page needs: not
 // at start, but soon after (nearly every page shows Markdown).
-const sanitizeHtml = onFirstUse(() => require("sanitize-html") as typeof SanitizeHtml, { warm: true });
+const sanitizeHtml = onFirstUse(() => require("sanitize-html") as typeof SanitizeHtml, {
+  warm: [() => require("htmlparser2"), () => require("postcss")],
+});
 
 const allowed: SanitizeHtml.IOptions = {
   allowedTags: [

@@ -43,7 +43,14 @@ const prose = onFirstUse(
         .freeze()
     );
   },
-  { warm: true },
+  {
+    warm: [
+      () => require("unified"),
+      () => require("retext-english"),
+      () => require("retext-passive"),
+      () => require("retext-readability"),
+    ],
+  },
 );
 
 // Words that state a conclusion or a status: a bottom line usually has one.
