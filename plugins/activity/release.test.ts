@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { and, eq } from "drizzle-orm";
 import { teamMembers, teams } from "../../server/plugin-api.ts";
 import { type TestApp, testApp } from "../../server/testing/test-app.ts";
-import { type Aggregate, aggregate, aggregatePerPerson, weekPeriod } from "./release.ts";
+import { noNoise } from "./noise.ts";
+import { type Aggregate, aggregate, aggregatePerPerson, releaseTeamWeek, weekPeriod } from "./release.ts";
 import { ensurePartitions } from "./rollup.ts";
-import { rollups } from "./schema.ts";
+import { releaseBudget, releases, rollups } from "./schema.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -52,5 +54,40 @@ describe("a release's figures", () => {
       whole.map((r) => [r.kind, r.slice, r.key, Number(r.n)]),
     );
     for (const [i, row] of split.entries()) expect(row.value).toBeCloseTo(Number(whole[i]?.value), 9);
+  });
+
+  it("spend one person's weekly budget once however many of their teams release at the same time", async () => {
+    const shared = await t.person();
+    const week = "2026-03-02";
+    const found: { id: string; timeZone: string }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [team] = await t.ctx.db
+        .insert(teams)
+        .values({ name: `Concurrent ${i}`, timeZone: "UTC" })
+        .returning();
+      const ref = { id: team?.id ?? "", timeZone: "UTC" };
+      found.push(ref);
+      await t.ctx.db.insert(teamMembers).values({ teamId: ref.id, personId: shared.id });
+      for (let j = 0; j < 5; j++)
+        await t.ctx.db.insert(teamMembers).values({ teamId: ref.id, personId: (await t.person()).id });
+    }
+    const results = await Promise.all(
+      found.map((team) =>
+        releaseTeamWeek(t.ctx.db, (fn) => t.ctx.db.transaction(fn), team, week, {
+          k: 5,
+          noise: noNoise,
+          now: t.clock.now(),
+        }),
+      ),
+    );
+    expect(results).toEqual([true, true, true]);
+    // Two releases a week fit one person's budget: the third team's leaves them out.
+    const spent = await t.ctx.db
+      .select()
+      .from(releaseBudget)
+      .where(and(eq(releaseBudget.personId, shared.id), eq(releaseBudget.week, week)));
+    expect(spent).toHaveLength(2);
+    const released = await t.ctx.db.select().from(releases).where(eq(releases.week, week));
+    expect(new Set(released.map((r) => r.teamId)).size).toBe(3);
   });
 });

@@ -147,7 +147,9 @@ export async function releaseTeamWeek(
   const readFor = await eligibleMembers(db, team, week);
   const read = await aggregatePerPerson(db, readFor, period, team.timeZone);
   return transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`activity.release:${team.id}:${week}`}))`);
+    // One lock per week, not per team-week: a person in several teams has one budget for the
+    // week, which two teams' releases running at once must not both spend.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`activity.release:${week}`}))`);
     const [existing] = await tx
       .select({ week: releases.week })
       .from(releases)
