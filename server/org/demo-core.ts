@@ -186,13 +186,12 @@ export async function createDemoCore(
     now,
     weeks: size.weeks,
   };
+  const memberships: (typeof teamMembers.$inferInsert)[] = [];
   for (const [t, team] of teamRows.entries()) {
     const members = inserted.filter((_, i) => i % teamCount === t);
     // The team's first manager-role person manages it; the owner and admin are plain members.
     const managers = members.filter((p) => p.role === "manager").slice(0, 1);
-    await tx
-      .insert(teamMembers)
-      .values(members.map((p) => ({ teamId: team.id, personId: p.id, isManager: managers.includes(p) })));
+    memberships.push(...members.map((p) => ({ teamId: team.id, personId: p.id, isManager: managers.includes(p) })));
     result.teams.push({
       id: team.id,
       name: team.name,
@@ -201,6 +200,10 @@ export async function createDemoCore(
       managerIds: managers.map((p) => p.id),
     });
   }
+  // A statement per thousand memberships rather than one per team: this transaction holds the
+  // embedded database until it commits.
+  for (let i = 0; i < memberships.length; i += 1000)
+    await tx.insert(teamMembers).values(memberships.slice(i, i + 1000));
   const year = now.getUTCFullYear();
   await tx.insert(teamHolidays).values([
     { teamId: (teamRows[0] as { id: string }).id, day: `${year}-12-25`, name: "Christmas Day" },
