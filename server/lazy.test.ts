@@ -17,10 +17,11 @@ describe("onFirstUse", () => {
       () => {
         throw new Error("missing");
       },
-      { warm: [] },
+      { warm: true },
     );
     const getWarm = onFirstUse(() => order.push("library"), {
-      warm: [() => order.push("dependency a"), () => order.push("dependency b")],
+      warm: true,
+      dependenciesFirst: [() => order.push("dependency a"), () => order.push("dependency b")],
     });
     onFirstUse(() => order.push("cold"));
     await warmUp();

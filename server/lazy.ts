@@ -9,15 +9,18 @@ import { yieldToRequests } from "./pace.ts";
  * Loading one holds the thread (sanitize-html: about 80 ms on a small machine; `import()` holds
  * it as long), so a library nearly every page needs is marked `warm`: `warmUp` loads it once the
  * server runs rather than in the middle of the first request or demo load that needs it, its
- * big dependencies first (each loader given in `warm`), one per turn of the event loop.
+ * big dependencies first (`dependenciesFirst`), one per turn of the event loop.
  */
-export function onFirstUse<T>(load: () => T, options: { warm?: (() => unknown)[] } = {}): () => T {
+export function onFirstUse<T>(
+  load: () => T,
+  options: { warm?: boolean; dependenciesFirst?: (() => unknown)[] } = {},
+): () => T {
   let loaded: { value: T } | undefined;
   const get = (): T => {
     loaded ??= { value: load() };
     return loaded.value;
   };
-  if (options.warm) toWarm.push(...options.warm, get);
+  if (options.warm) toWarm.push(...(options.dependenciesFirst ?? []), get);
   return get;
 }
 

@@ -74,9 +74,10 @@ export interface Aggregate {
 }
 
 /**
- * Per-person clamped contributions summed per cell, for the whole team and per time zone in
+ * Per-person clamped contributions summed per cell, for the whole team and per time zone, in
  * one statement. Clamping happens per person before any sum, so the sensitivities in
- * noise.ts hold however much one device reports.
+ * noise.ts hold however much one device reports. A release calls it one person at a time
+ * (`aggregatePerPerson`); release.test.ts checks the sums equal one call for the whole team.
  */
 export async function aggregate(
   tx: DbOrTx,

@@ -2,7 +2,7 @@ import type { syllable as Syllable } from "syllable";
 import { markdownToText, onFirstUse, type WritingLinter } from "../../server/plugin-api.ts";
 
 // Its word lists load on the first update measured, not at start.
-const syllable = onFirstUse(() => (require("syllable") as { syllable: typeof Syllable }).syllable, { warm: [] });
+const syllable = onFirstUse(() => (require("syllable") as { syllable: typeof Syllable }).syllable, { warm: true });
 
 /** The writing measures of one posted update. */
 export interface UpdateMeasures {

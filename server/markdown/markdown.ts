@@ -10,7 +10,8 @@ const marked = new Marked({ gfm: true, breaks: false, async: false });
 // sanitize-html (with its CSS parser) takes longer to load than anything else a page needs: not
 // at start, but soon after (nearly every page shows Markdown).
 const sanitizeHtml = onFirstUse(() => require("sanitize-html") as typeof SanitizeHtml, {
-  warm: [() => require("htmlparser2"), () => require("postcss")],
+  warm: true,
+  dependenciesFirst: [() => require("htmlparser2"), () => require("postcss")],
 });
 
 const allowed: SanitizeHtml.IOptions = {

@@ -44,7 +44,8 @@ const prose = onFirstUse(
     );
   },
   {
-    warm: [
+    warm: true,
+    dependenciesFirst: [
       () => require("unified"),
       () => require("retext-english"),
       () => require("retext-passive"),
