@@ -16,6 +16,7 @@ describe("loadConfig", () => {
         secureCookies: false,
         databaseUrl: undefined,
         dataDir: "./data",
+        pgliteCacheMb: 16,
         smtpUrl: undefined,
         mailFrom: "DeskTrust <desktrust@localhost>",
         plugins: "*",
@@ -69,6 +70,10 @@ describe("loadConfig", () => {
     ["BACKUP_KEEP", "0", /whole number of backups to keep/],
     ["BACKUP_FORMAT", "zip", /auto or logical/],
     ["BACKUP_S3_URL", "https://bucket", /s3:\/\/bucket\/prefix/],
+    ["PGLITE_CACHE_MB", "0", /whole number of megabytes from 1 to 1024/],
+    ["PGLITE_CACHE_MB", "2048", /whole number of megabytes from 1 to 1024/],
+    ["PGLITE_CACHE_MB", "12.5", /whole number of megabytes from 1 to 1024/],
+    ["PGLITE_CACHE_MB", "lots", /whole number of megabytes from 1 to 1024/],
   ];
   for (const [name, value, expected] of bad) {
     it(`rejects ${name}=${value} with one line naming ${name} and what is expected`, () => {

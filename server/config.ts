@@ -1,10 +1,12 @@
 import { join } from "node:path";
 import { Cron } from "croner";
 import { z } from "zod";
+import { DEFAULT_PGLITE_CACHE_MB } from "./db/pglite-thread.ts";
 
 const logLevels = ["debug", "info", "warn", "error", "silent"] as const;
 
 const port = "a port number from 0 to 65535";
+const pgliteCache = "a whole number of megabytes from 1 to 1024";
 
 const schema = z.object({
   PORT: z.coerce.number(port).int(port).min(0, port).max(65535, port).default(3000),
@@ -17,6 +19,12 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// connection URL")
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
+  PGLITE_CACHE_MB: z.coerce
+    .number(pgliteCache)
+    .int(pgliteCache)
+    .min(1, pgliteCache)
+    .max(1024, pgliteCache)
+    .default(DEFAULT_PGLITE_CACHE_MB),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.com:587")
@@ -90,6 +98,8 @@ export interface Config {
   secureCookies: boolean;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The embedded database's page cache (`shared_buffers`), in megabytes. */
+  pgliteCacheMb: number;
   smtpUrl: string | undefined;
   mailFrom: string;
   /** `"*"` for every plugin, else the ids to enable. */
@@ -192,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       secureCookies: baseUrl.startsWith("https://"),
       databaseUrl: e.DATABASE_URL,
       dataDir: e.DATA_DIR,
+      pgliteCacheMb: e.PGLITE_CACHE_MB,
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,
       plugins:

@@ -4,8 +4,12 @@ import { EmbeddedStartError, startPgliteThread } from "./db/pglite-thread.ts";
 // Boot: config → database → plugins and app → migrations → serve. `npm start` runs this file.
 // The embedded database's thread starts first, needing only Node's own modules, and opens PGlite
 // while everything else is imported and set up; the configuration is checked right after (an
-// empty variable counts as unset there too).
-const early = process.env.DATABASE_URL ? undefined : startPgliteThread(process.env.DATA_DIR || "./data");
+// empty variable counts as unset there too; a bad value stops the process before it serves).
+const early = process.env.DATABASE_URL
+  ? undefined
+  : startPgliteThread(process.env.DATA_DIR || "./data", {
+      cacheMb: Number(process.env.PGLITE_CACHE_MB) || undefined,
+    });
 const { loadConfig } = await import("./config.ts");
 const { openConfiguredDatabase } = await import("./db/index.ts");
 const { createLogger } = await import("./log.ts");

@@ -31,6 +31,8 @@ export interface OpenOptions {
   url?: string | undefined;
   /** PGlite data directory; `undefined` keeps the database in memory (tests). */
   dataDir?: string | undefined;
+  /** PGlite's page cache in megabytes (`PGLITE_CACHE_MB`). */
+  pgliteCacheMb?: number | undefined;
   /** postgres.js pool size. */
   maxConnections?: number;
   /** A query through the outer handle inside a transaction: run it in the transaction, or throw. */
@@ -56,6 +58,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const { openPglite } = await import("./pglite.ts");
   return openPglite({
     dataDir: options.dataDir,
+    cacheMb: options.pgliteCacheMb,
     max: options.maxConnections ?? 4,
     transactions,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -70,7 +73,11 @@ export function openConfiguredDatabase(config: Config, logger: Logger, thread?: 
   return openDatabase({
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
-    thread: !config.databaseUrl && thread?.dataDir === config.dataDir ? thread : undefined,
+    pgliteCacheMb: config.pgliteCacheMb,
+    thread:
+      !config.databaseUrl && thread?.dataDir === config.dataDir && thread.cacheMb === config.pgliteCacheMb
+        ? thread
+        : undefined,
     onRoutedQuery: (site) =>
       logger.warn("a query through the outer database handle ran inside a transaction; routed into it", { site }),
     onProgress: (step) => logger.info(step),

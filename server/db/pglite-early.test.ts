@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
+import { loadConfig } from "../config.ts";
+import { createLogger } from "../log.ts";
+import { openConfiguredDatabase } from "./index.ts";
 import { openPglite } from "./pglite.ts";
-import { DataDirInUseError, startPgliteThread } from "./pglite-thread.ts";
+import { DataDirInUseError, DEFAULT_PGLITE_CACHE_MB, startPgliteThread } from "./pglite-thread.ts";
 import { rowsOf } from "./rows.ts";
 
 // The server starts the embedded database's thread before importing the app and gets its handle
@@ -55,6 +58,29 @@ describe("the embedded database started early", () => {
       );
     } finally {
       await second.close();
+    }
+  });
+
+  it("opens the engine with PGLITE_CACHE_MB as its page cache, the early thread included", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "desktrust-early-"));
+    dirs.push(dir);
+    const loaded = loadConfig({ DATA_DIR: dir, PGLITE_CACHE_MB: "24" });
+    if (!loaded.ok) throw new Error(loaded.error);
+    const thread = startPgliteThread(dir, { cacheMb: 24 });
+    const database = await openConfiguredDatabase(loaded.config, createLogger("silent"), thread);
+    try {
+      const [row] = rowsOf<{ shared_buffers: string }>(await database.db.execute(sql`show shared_buffers`));
+      expect(row?.shared_buffers).toBe("24MB");
+    } finally {
+      await database.close();
+    }
+    // The thread was the one started early: closing the database freed the directory.
+    const again = await openPglite({ dataDir: dir, max: 1, transactions });
+    try {
+      const [row] = rowsOf<{ shared_buffers: string }>(await again.db.execute(sql`show shared_buffers`));
+      expect(row?.shared_buffers).toBe(`${DEFAULT_PGLITE_CACHE_MB}MB`);
+    } finally {
+      await again.close();
     }
   });
 });

@@ -27,6 +27,8 @@ export interface WorkerStart {
   /** `undefined` keeps the database in memory (tests). */
   dataDir: string | undefined;
   socketPath: string;
+  /** `shared_buffers`, in megabytes. */
+  cacheMb: number;
 }
 
 export type WorkerReply =
@@ -45,10 +47,11 @@ function reply(message: WorkerReply): void {
   self.postMessage(message);
 }
 
-async function start({ dataDir, socketPath }: WorkerStart): Promise<void> {
+async function start({ dataDir, socketPath, cacheMb }: WorkerStart): Promise<void> {
   const { PGlite } = await import("@electric-sql/pglite");
+  const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${cacheMb}MB`];
   if (dataDir === undefined) {
-    pg = await PGlite.create({ loadDataDir: await pgliteTemplate(), ...(await compiledEngine()) });
+    pg = await PGlite.create({ loadDataDir: await pgliteTemplate(), startParams, ...(await compiledEngine()) });
   } else {
     const dir = resolve(dataDir, "pgdata");
     const isNew = !existsSync(join(dir, "PG_VERSION"));
@@ -57,7 +60,7 @@ async function start({ dataDir, socketPath }: WorkerStart): Promise<void> {
       // Without a template for this PGlite version, PGlite runs its own initdb in the folder.
       if (!(await unpackTemplate(dir))) mkdirSync(dir, { recursive: true });
     }
-    pg = await PGlite.create(dir, await compiledEngine());
+    pg = await PGlite.create(dir, { startParams, ...(await compiledEngine()) });
   }
   const db = pg;
   sessions = new WireSessions({

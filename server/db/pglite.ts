@@ -10,6 +10,8 @@ export { DataDirInUseError } from "./pglite-thread.ts";
 export interface PgliteOptions {
   /** `undefined` keeps the database in memory (tests). */
   dataDir: string | undefined;
+  /** The engine's page cache in megabytes (`DEFAULT_PGLITE_CACHE_MB`). */
+  cacheMb?: number | undefined;
   max: number;
   transactions: TransactionScopeOptions;
   onProgress?: (step: string) => void;
@@ -29,7 +31,7 @@ export interface PgliteOptions {
  * resolves once the engine answers, or rejects.
  */
 export async function openPglite(options: PgliteOptions): Promise<Database> {
-  const thread = options.thread ?? startPgliteThread(options.dataDir);
+  const thread = options.thread ?? startPgliteThread(options.dataDir, { cacheMb: options.cacheMb });
   if (options.onProgress) thread.onProgress(options.onProgress);
   if (!options.thread) await thread.ready;
   const pool = openPostgres(
