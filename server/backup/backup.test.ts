@@ -79,7 +79,7 @@ describe("backups on the admin page and in /metrics", () => {
 describe("a backup killed mid-write", () => {
   it("leaves only a hidden partial file, never a backup that looks finished", async () => {
     const directory = tempDir();
-    const child = Bun.spawn(["bun", join(import.meta.dir, "interrupted-backup.fixture.ts"), directory], {
+    const child = Bun.spawn([process.execPath, join(import.meta.dir, "interrupted-backup.fixture.ts"), directory], {
       stdout: "pipe",
       stderr: "inherit",
       env: { ...process.env, TEST_DATABASE_URL: "" },
