@@ -36,7 +36,7 @@ function pickCategory(r: number): string {
 }
 
 /** Rows per insert statement: small enough that one statement holds the database briefly. */
-const DEMO_CHUNK = 150;
+const DEMO_CHUNK = 50;
 
 /**
  * Four weeks of rollups for the demo teams, inserted in bulk, and the closed weeks released

@@ -127,7 +127,7 @@ export async function seedDemoUpdates(tx: DbOrTx, demo: DemoOrg, _s: PluginServi
     }
   }
   const chunk = async <T>(rows: T[], insert: (part: T[]) => Promise<unknown>): Promise<void> => {
-    for (let i = 0; i < rows.length; i += 100) await insert(rows.slice(i, i + 100));
+    for (let i = 0; i < rows.length; i += 40) await insert(rows.slice(i, i + 40));
   };
   await chunk(updateRows, (p) => tx.insert(updates).values(p));
   await chunk(askRows, (p) => tx.insert(asks).values(p));
