@@ -1,6 +1,6 @@
 import { boot, pluginsDir } from "../boot.ts";
 import { loadConfig } from "../config.ts";
-import { openDatabase } from "../db/index.ts";
+import { configuredDatabase, openDatabase } from "../db/index.ts";
 import { pagesChangedElsewhere } from "../http/page-cache.ts";
 import { pluginCliCommands } from "../plugins/commands.ts";
 import { backupCommand } from "./backup.ts";
@@ -65,10 +65,7 @@ export async function runCli(argv: string[], io: CliIo, registryOrNone?: Command
   const config = configResult.config;
   let database: Awaited<ReturnType<typeof openDatabase>>;
   try {
-    database = await openDatabase({
-      url: config.databaseUrl,
-      dataDir: config.databaseUrl ? undefined : config.dataDir,
-    });
+    database = await openDatabase(configuredDatabase(config));
   } catch (error) {
     io.err(`desktrust: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

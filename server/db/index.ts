@@ -68,12 +68,19 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 
 export { type Notifier, openNotifier } from "./notify.ts";
 
-/** Opens the database the config names, reporting to the log what a slow first start is doing. */
-export function openConfiguredDatabase(config: Config, logger: Logger, thread?: PgliteThread): Promise<Database> {
-  return openDatabase({
+/** Which database the config names: Postgres at `DATABASE_URL`, else PGlite in `DATA_DIR`. */
+export function configuredDatabase(config: Config): Pick<OpenOptions, "url" | "dataDir" | "pgliteCacheMb"> {
+  return {
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : config.dataDir,
     pgliteCacheMb: config.pgliteCacheMb,
+  };
+}
+
+/** Opens the database the config names, reporting to the log what a slow first start is doing. */
+export function openConfiguredDatabase(config: Config, logger: Logger, thread?: PgliteThread): Promise<Database> {
+  return openDatabase({
+    ...configuredDatabase(config),
     thread:
       !config.databaseUrl && thread?.dataDir === config.dataDir && thread.cacheMb === config.pgliteCacheMb
         ? thread

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
-import { openConfiguredDatabase } from "./index.ts";
+import { configuredDatabase, openConfiguredDatabase } from "./index.ts";
 import { openPglite } from "./pglite.ts";
 import { DataDirInUseError, DEFAULT_PGLITE_CACHE_MB, startPgliteThread } from "./pglite-thread.ts";
 import { rowsOf } from "./rows.ts";
@@ -82,5 +82,15 @@ describe("the embedded database started early", () => {
     } finally {
       await again.close();
     }
+  });
+});
+
+describe("the database a config names", () => {
+  it("is PGlite in DATA_DIR with PGLITE_CACHE_MB, for the server and every command alike", () => {
+    const embedded = loadConfig({ DATA_DIR: "/srv/desk", PGLITE_CACHE_MB: "48" });
+    const server = loadConfig({ DATA_DIR: "/srv/desk", DATABASE_URL: "postgres://db.example.com/desk" });
+    if (!embedded.ok || !server.ok) throw new Error("config refused");
+    expect(configuredDatabase(embedded.config)).toEqual({ url: undefined, dataDir: "/srv/desk", pgliteCacheMb: 48 });
+    expect(configuredDatabase(server.config)).toMatchObject({ url: "postgres://db.example.com/desk", dataDir: undefined });
   });
 });
