@@ -91,6 +91,9 @@ describe("the database a config names", () => {
     const server = loadConfig({ DATA_DIR: "/srv/desk", DATABASE_URL: "postgres://db.example.com/desk" });
     if (!embedded.ok || !server.ok) throw new Error("config refused");
     expect(configuredDatabase(embedded.config)).toEqual({ url: undefined, dataDir: "/srv/desk", pgliteCacheMb: 48 });
-    expect(configuredDatabase(server.config)).toMatchObject({ url: "postgres://db.example.com/desk", dataDir: undefined });
+    expect(configuredDatabase(server.config)).toMatchObject({
+      url: "postgres://db.example.com/desk",
+      dataDir: undefined,
+    });
   });
 });
