@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { startParams } from "../server/db/pglite-engine.ts";
 import { pgliteTemplate } from "../server/db/pglite-template.ts";
 
 const dir = join(process.argv[2] ?? "", "pgdata");
@@ -15,7 +16,7 @@ if (import.meta.main) {
   if (isNew) mkdirSync(dir, { recursive: true });
   const pg = await PGlite.create(dir, {
     ...(isNew ? { loadDataDir: await pgliteTemplate() } : {}),
-    ...(cacheMb ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${cacheMb}MB`] } : {}),
+    ...(cacheMb ? { startParams: startParams(PGlite.defaultStartParams, Number(cacheMb)) } : {}),
   });
   await pg.query("select 1");
   await pg.close();

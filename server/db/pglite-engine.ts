@@ -12,3 +12,12 @@ export function compileEngine(): Promise<WebAssembly.Module> {
     .arrayBuffer()
     .then((bytes) => WebAssembly.compile(bytes));
 }
+
+/**
+ * PGlite's start parameters with a page cache (`shared_buffers`) of `cacheMb` megabytes instead
+ * of its 128 MB; `defaults` is `PGlite.defaultStartParams` (passed in, so this module does not
+ * load PGlite ahead of the compile above).
+ */
+export function startParams(defaults: readonly string[], cacheMb: number): string[] {
+  return [...defaults, "-c", `shared_buffers=${cacheMb}MB`];
+}

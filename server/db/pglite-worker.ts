@@ -6,7 +6,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
-import { compileEngine } from "./pglite-engine.ts";
+import { compileEngine, startParams as withCache } from "./pglite-engine.ts";
 import { pgliteTemplate, unpackTemplate } from "./pglite-template.ts";
 import { WireSessions } from "./wire-sessions.ts";
 
@@ -49,7 +49,7 @@ function reply(message: WorkerReply): void {
 
 async function start({ dataDir, socketPath, cacheMb }: WorkerStart): Promise<void> {
   const { PGlite } = await import("@electric-sql/pglite");
-  const startParams = [...PGlite.defaultStartParams, "-c", `shared_buffers=${cacheMb}MB`];
+  const startParams = withCache(PGlite.defaultStartParams, cacheMb);
   if (dataDir === undefined) {
     pg = await PGlite.create({ loadDataDir: await pgliteTemplate(), startParams, ...(await compiledEngine()) });
   } else {
